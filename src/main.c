@@ -1,0 +1,94 @@
+/* main.c - subcommand table, --help, --version. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdarg.h>
+
+#include "cmd.h"
+
+struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;
+};
+
+static const struct command commands[] = {
+	{ "gen", cmd_gen, "print the bucket policy that grants the vendor access" },
+};
+
+static void usage(FILE *out)
+{
+	fputs("usage: s3perm <command> [options]\n\n"
+	      "Generate and check the S3 bucket policy that grants a data vendor\n"
+	      "(Statsig, AWS account 999689269917) access to a bucket.\n\n"
+	      "commands:\n", out);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fputs("\nRun 's3perm <command> --help' for a command's options,\n"
+	      "'man s3perm' for the whole manual.\n"
+	      "  -h, --help      show this help and exit\n"
+	      "      --version   print the version and exit\n", out);
+}
+
+int cmd_fail(const struct s3p_error *err)
+{
+	fprintf(stderr, "s3perm: error: %s\n", err->msg);
+	switch (err->kind) {
+	case S3P_E_S3:
+		return EXIT_S3;
+	case S3P_E_USAGE:
+	case S3P_E_INPUT:
+	case S3P_E_IO:
+	default:
+		return EXIT_USAGE;
+	}
+}
+
+void cmd_warn(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("s3perm: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	int rc = EXIT_USAGE;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+	    !strcmp(argv[1], "help")) {
+		usage(stdout);
+		rc = EXIT_ALL_GOOD;
+		goto out;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("s3perm %s\n", S3PERM_VERSION);
+		rc = EXIT_ALL_GOOD;
+		goto out;
+	}
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (!strcmp(argv[1], commands[i].name)) {
+			rc = commands[i].run(argc - 1, argv + 1);
+			goto out;
+		}
+	}
+	fprintf(stderr, "s3perm: error: unknown command '%s'\n", argv[1]);
+	usage(stderr);
+	return EXIT_USAGE;
+out:
+	/* A full disk or a closed pipe must not pass for success. */
+	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
+		fprintf(stderr, "s3perm: error: cannot write output\n");
+		if (rc == EXIT_ALL_GOOD || rc == EXIT_FINDING)
+			rc = EXIT_USAGE;
+	}
+	return rc;
+}
