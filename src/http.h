@@ -1,0 +1,97 @@
+/* http.h - HTTP exchanges over libcurl (the only libcurl user).
+ *
+ * One client owns one curl multi handle; http_perform() runs n independent
+ * exchanges concurrently over reused (keep-alive) connections and returns
+ * when all are done.  TLS verification is always on.  No retries here: the
+ * S3 layer decides (src/s3.h).
+ *
+ * struct http_exchange is also the seam of the S3 layer's transport: a fake
+ * transport in the tests fills the output fields with recorded answers
+ * through http_exchange_add_header() and buf_append(&ex->resp_body, ...).
+ */
+#ifndef S3P_HTTP_H
+#define S3P_HTTP_H
+
+#include <stddef.h>
+
+#include "buf.h"
+#include "error.h"
+
+/* What went wrong below HTTP (the exchange got no complete answer). */
+enum http_result {
+	HTTP_OK = 0,        /* a complete HTTP answer (any status) */
+	HTTP_E_DNS,         /* host name did not resolve */
+	HTTP_E_CONNECT,     /* connection refused / unreachable */
+	HTTP_E_TIMEOUT,     /* connect or total timeout */
+	HTTP_E_RESET,       /* connection reset / closed / send or recv error */
+	HTTP_E_TLS,         /* TLS handshake or certificate verification */
+	HTTP_E_TRUNCATED,   /* body shorter than Content-Length, bad chunking */
+	HTTP_E_TOO_LARGE,   /* body larger than max_body */
+	HTTP_E_OTHER
+};
+
+struct http_header {
+	char *name;          /* as received (case kept) */
+	char *value;         /* trimmed */
+};
+
+struct http_exchange {
+	/* ---- request (borrowed, set by the caller) ---- */
+	const char *method;             /* "GET", "HEAD", "PUT", "POST", "DELETE" */
+	const char *url;                /* complete, already encoded */
+	const char *const *headers;     /* "Name: value" lines, sent as given */
+	size_t header_count;
+	const void *body;               /* may be NULL */
+	size_t body_len;
+	size_t max_body;                /* 0: HTTP_DEFAULT_MAX_BODY */
+
+	/* ---- response (owned, freed by http_exchange_release) ---- */
+	long status;                    /* 0 when result != HTTP_OK */
+	struct http_header *resp_headers;
+	size_t resp_header_count;
+	struct buf resp_body;
+	enum http_result result;
+	char error[256];                /* transport error text, "" if none */
+	long elapsed_ms;
+};
+
+#define HTTP_DEFAULT_MAX_BODY (64u * 1024u * 1024u)
+
+/* Free the response fields and reset them (request fields are kept), so an
+ * exchange can be performed again. */
+void http_exchange_release(struct http_exchange *ex);
+
+/* Append a response header (copies). For transports and fakes. */
+void http_exchange_add_header(struct http_exchange *ex, const char *name,
+			      const char *value);
+
+/* First response header named `name` (case-insensitive), or NULL. */
+const char *http_exchange_header(const struct http_exchange *ex,
+				 const char *name);
+
+/* Short lowercase name of a result: "dns", "connection refused", ... */
+const char *http_result_name(enum http_result r);
+
+struct http_options {
+	long timeout_ms;            /* whole exchange; 0: 30000 */
+	long connect_timeout_ms;    /* 0: min(10000, timeout_ms) */
+	const char *ca_bundle;      /* NULL: system default (borrowed) */
+	const char *user_agent;     /* NULL: "s3perm/" S3PERM_VERSION */
+	int max_concurrency;        /* 0: 16 */
+};
+
+struct http_client;
+
+/* Create a client (initializes libcurl once per process).  Free with
+ * http_client_free(). */
+int http_client_new(const struct http_options *opts, struct http_client **out,
+		    struct s3p_error *err);
+void http_client_free(struct http_client *c);
+
+/* Run n exchanges concurrently; each one's outcome is in its output fields
+ * (previous outputs are released first).  Returns -1 only when the
+ * exchanges could not be started at all (err set). */
+int http_perform(struct http_client *c, struct http_exchange *ex, size_t n,
+		 struct s3p_error *err);
+
+#endif
