@@ -49,7 +49,7 @@
  *                           principal that no entry matches.
  *
  * Resources are patterns.  The resource given to iam_eval() may hold * and
- * ? and then stands for every resource it matches (a grant on bucket/* is a
+ * ? and then stands for every resource it matches (a grant on "bucket/" + "*" is a
  * grant on every key).  A statement allows such a resource only if its
  * Resource patterns cover all of it (exact glob inclusion, not textual);
  * several Allow statements that apply may cover it together.  A Deny whose
