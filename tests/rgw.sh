@@ -1,0 +1,277 @@
+#!/bin/bash
+# rgw.sh - a throwaway single-node Ceph (mon + memstore OSD + radosgw) on
+# 127.0.0.1, with every bit of state under one directory.  See tests/README.md.
+#
+#   tests/rgw.sh start DIR   start it (DIR must not exist or be empty), write
+#                            DIR/env.sh, print the endpoint and start time
+#   tests/rgw.sh env DIR     print DIR/env.sh (for eval, or use `source`)
+#   tests/rgw.sh stop DIR    stop the daemons by their saved PIDs, remove DIR
+#
+# Ports are picked free at start, so several servers can run side by side.
+# Daemons are stopped only by the PIDs saved in DIR (never by name).
+set -u
+
+# Fixed test credentials (documented in tests/README.md).  The vendor's secret
+# has '/' and '+' like real AWS secrets do, so signing code meets them.
+TENANT=999689269917
+CUSTOMER_KEY=S3PTESTCUSTOMER00001
+CUSTOMER_SECRET=customerSecretKey0000000000000000000001
+VENDOR_USER=statsig-abc
+VENDOR_KEY=S3PTESTVENDOR0000001
+VENDOR_SECRET=vendor/Secret+Key00000000000000000000001
+OTHER_KEY=S3PTESTOTHER00000001
+OTHER_SECRET=otherSecretKey000000000000000000000000001
+
+TIMEOUT=${S3PERM_RGW_TIMEOUT:-60}
+MARKER=.s3perm-rgw
+
+die() {
+	echo "rgw.sh: error: $*" >&2
+	exit 1
+}
+
+usage() {
+	echo "usage: tests/rgw.sh start|stop|env DIR" >&2
+	exit 2
+}
+
+# A free TCP port on 127.0.0.1 (the kernel's choice for port 0).
+free_port() {
+	/usr/bin/python3 -c 'import socket
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])
+s.close()'
+}
+
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+
+# Is PID alive and running the program NAME?  (Guards against PID reuse.)
+pid_is() {
+	local pid=$1 name=$2
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "$name"
+}
+
+show_logs() {
+	local dir=$1 f
+	for f in "$dir"/log/*; do
+		[ -f "$f" ] || continue
+		echo "----- tail of $f" >&2
+		tail -n 25 "$f" >&2
+	done
+}
+
+# Start a daemon in the foreground (-f) in the background of this script;
+# save its PID in DIR/NAME.pid.
+spawn() {
+	local dir=$1 name=$2
+	shift 2
+	"$@" </dev/null >>"$dir/log/$name.out" 2>&1 &
+	echo $! >"$dir/$name.pid"
+}
+
+# Record how long each start step took (DIR/log/steps; shown with
+# S3PERM_RGW_VERBOSE=1).
+step() {
+	local line="$(elapsed "$t0")s $*"
+	echo "$line" >>"$DIR/log/steps"
+	[ -z "${S3PERM_RGW_VERBOSE:-}" ] || echo "rgw.sh: $line" >&2
+}
+
+ceph_cli() {
+	timeout 20 ceph --conf "$DIR/ceph.conf" --connect-timeout 10 "$@"
+}
+
+fail_start() {
+	echo "rgw.sh: error: $*" >&2
+	show_logs "$DIR"
+	stop_daemons "$DIR"
+	exit 1
+}
+
+write_conf() {
+	cat >"$DIR/ceph.conf" <<EOF
+[global]
+fsid = $(uuidgen)
+mon host = v2:127.0.0.1:$MON_PORT
+auth cluster required = none
+auth service required = none
+auth client required = none
+keyring = /dev/null
+ms bind msgr1 = false
+ms mon client mode = crc
+run dir = $DIR/run
+admin socket = $DIR/run/\$name.asok
+log file = $DIR/log/\$name.log
+log to stderr = false
+err to stderr = true
+osd pool default size = 1
+osd pool default min size = 1
+osd pool default pg num = 8
+osd pool default pgp num = 8
+osd pool default pg autoscale mode = off
+mon allow pool size one = true
+mon max pg per osd = 1000
+mon warn on pool no redundancy = false
+osd crush chooseleaf type = 0
+
+[mon.a]
+mon data = $DIR/mon.a
+mon data avail crit = 0
+mon data avail warn = 0
+# commit map changes (pool creations) without the default 1 s batching
+paxos propose interval = 0.01
+paxos min wait = 0.01
+
+[osd]
+public addr = 127.0.0.1
+osd data = $DIR/osd.\$id
+osd objectstore = memstore
+memstore device bytes = 1073741824
+
+[client.rgw.s3perm]
+rgw frontends = beast endpoint=127.0.0.1:$RGW_PORT
+rgw dns name = localhost
+rgw enable usage log = false
+rgw enable lc threads = false
+rgw enable quota threads = false
+EOF
+}
+
+create_user() {
+	local uid=$1 key=$2 secret=$3 name=$4 out
+	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" \
+		user create --tenant "$TENANT" --uid "$uid" \
+		--display-name "$name" --access-key "$key" --secret-key "$secret" 2>&1) ||
+		fail_start "radosgw-admin user create $uid failed: $out"
+}
+
+do_start() {
+	local t0 i id pid
+	t0=$(now)
+	if [ -e "$DIR" ] && [ -n "$(ls -A "$DIR" 2>/dev/null)" ]; then
+		die "'$DIR' exists and is not empty"
+	fi
+	for t in ceph-mon ceph-osd radosgw radosgw-admin ceph uuidgen; do
+		command -v "$t" >/dev/null || die "'$t' not found (run make deps)"
+	done
+	mkdir -p "$DIR/run" "$DIR/log" "$DIR/mon.a" || die "cannot create '$DIR'"
+	DIR=$(cd "$DIR" && pwd) || die "cannot enter '$DIR'"
+	: >"$DIR/$MARKER"
+	MON_PORT=$(free_port) && RGW_PORT=$(free_port) || die "cannot pick free ports"
+	write_conf
+
+	ceph-mon --conf "$DIR/ceph.conf" --id a --mkfs --keyring /dev/null \
+		>>"$DIR/log/mkfs.out" 2>&1 || fail_start "ceph-mon --mkfs failed"
+	step "mon mkfs done"
+	spawn "$DIR" mon ceph-mon --conf "$DIR/ceph.conf" -f --id a \
+		--public-addr "127.0.0.1:$MON_PORT"
+
+	id=$(ceph_cli osd create 2>>"$DIR/log/cli.out") ||
+		fail_start "monitor did not answer 'ceph osd create'"
+	step "osd create answered"
+	mkdir -p "$DIR/osd.$id"
+	ceph_cli osd crush add "osd.$id" 1 root=default >>"$DIR/log/cli.out" 2>&1 ||
+		fail_start "ceph osd crush add failed"
+	ceph-osd --conf "$DIR/ceph.conf" --id "$id" --mkfs >>"$DIR/log/mkfs.out" 2>&1 ||
+		fail_start "ceph-osd --mkfs failed"
+	step "osd mkfs done"
+	spawn "$DIR" osd ceph-osd --conf "$DIR/ceph.conf" -f --id "$id"
+
+	i=0
+	until ceph_cli osd stat 2>>"$DIR/log/cli.out" | grep -q ' 1 up'; do
+		pid_is "$(cat "$DIR/osd.pid")" ceph-osd || fail_start "ceph-osd exited"
+		i=$((i + 1))
+		[ "$(elapsed "$t0" | cut -d. -f1)" -lt "$TIMEOUT" ] ||
+			fail_start "OSD not up after ${TIMEOUT}s"
+		sleep 0.3
+	done
+
+	step "osd up"
+	spawn "$DIR" rgw radosgw --conf "$DIR/ceph.conf" -f -n client.rgw.s3perm
+	until /usr/bin/python3 - "$RGW_PORT" 2>/dev/null <<'EOF'
+import sys, http.client
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=2)
+c.request("GET", "/")
+c.getresponse().read()
+EOF
+	do
+		pid_is "$(cat "$DIR/rgw.pid")" radosgw || fail_start "radosgw exited"
+		[ "$(elapsed "$t0" | cut -d. -f1)" -lt "$TIMEOUT" ] ||
+			fail_start "radosgw did not answer HTTP after ${TIMEOUT}s"
+		sleep 0.3
+	done
+
+	step "radosgw answers HTTP"
+	create_user customer "$CUSTOMER_KEY" "$CUSTOMER_SECRET" "Bucket owner"
+	create_user "$VENDOR_USER" "$VENDOR_KEY" "$VENDOR_SECRET" "Vendor"
+	create_user other "$OTHER_KEY" "$OTHER_SECRET" "Someone else"
+
+	step "users created"
+	cat >"$DIR/env.sh" <<EOF
+# Written by tests/rgw.sh start: the test server's environment contract.
+export S3PERM_TEST_ENDPOINT=http://127.0.0.1:$RGW_PORT
+export CEPH_CONF=$DIR/ceph.conf
+export S3PERM_TEST_TENANT=$TENANT
+export S3PERM_TEST_CUSTOMER_USER=customer
+export S3PERM_TEST_CUSTOMER_KEY=$CUSTOMER_KEY
+export S3PERM_TEST_CUSTOMER_SECRET='$CUSTOMER_SECRET'
+export S3PERM_TEST_VENDOR_USER=$VENDOR_USER
+export S3PERM_TEST_VENDOR_KEY=$VENDOR_KEY
+export S3PERM_TEST_VENDOR_SECRET='$VENDOR_SECRET'
+export S3PERM_TEST_OTHER_USER=other
+export S3PERM_TEST_OTHER_KEY=$OTHER_KEY
+export S3PERM_TEST_OTHER_SECRET='$OTHER_SECRET'
+EOF
+	echo "rgw.sh: radosgw up at http://127.0.0.1:$RGW_PORT in $(elapsed "$t0")s" \
+		"(state in $DIR; source $DIR/env.sh)"
+}
+
+# Stop the daemons whose PIDs are saved in DIR: TERM, wait up to 15 s, KILL.
+stop_daemons() {
+	local dir=$1 n pid name pids=() i
+	for n in rgw:radosgw osd:ceph-osd mon:ceph-mon; do
+		[ -f "$dir/${n%%:*}.pid" ] || continue
+		pid=$(cat "$dir/${n%%:*}.pid")
+		name=${n#*:}
+		if pid_is "$pid" "$name"; then
+			kill -TERM "$pid" 2>/dev/null
+			pids+=("$pid:$name")
+		fi
+		rm -f "$dir/${n%%:*}.pid"
+	done
+	for i in $(seq 1 150); do
+		local alive=0 p
+		for p in "${pids[@]}"; do
+			pid_is "${p%%:*}" "${p#*:}" && alive=1
+		done
+		[ $alive = 0 ] && return 0
+		sleep 0.1
+	done
+	for p in "${pids[@]}"; do
+		pid_is "${p%%:*}" "${p#*:}" && kill -KILL "${p%%:*}" 2>/dev/null
+	done
+	sleep 0.2
+	return 0
+}
+
+do_stop() {
+	[ -d "$DIR" ] || die "'$DIR' is not a directory"
+	[ -f "$DIR/$MARKER" ] || die "'$DIR' was not made by tests/rgw.sh start; not touching it"
+	stop_daemons "$DIR"
+	rm -rf "$DIR"
+}
+
+[ $# = 2 ] || usage
+DIR=$2
+case $1 in
+start) do_start ;;
+stop) do_stop ;;
+env)
+	[ -f "$DIR/env.sh" ] || die "no '$DIR/env.sh' (is the server started?)"
+	cat "$DIR/env.sh"
+	;;
+*) usage ;;
+esac
