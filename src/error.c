@@ -21,16 +21,22 @@ int s3p_error_set(struct s3p_error *err, enum s3p_err_kind kind,
 int s3p_error_prefix(struct s3p_error *err, const char *fmt, ...)
 {
 	char head[256];
-	char old[sizeof(err->msg)];
+	size_t hlen, olen;
 	va_list ap;
 
 	if (!err)
 		return -1;
 	va_start(ap, fmt);
-	vsnprintf(head, sizeof(head), fmt, ap);
+	vsnprintf(head, sizeof(head) - 2, fmt, ap);
 	va_end(ap);
-	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	strcat(head, ": ");
+	hlen = strlen(head);
+	olen = strlen(err->msg);
+	if (hlen + olen >= sizeof(err->msg))
+		olen = sizeof(err->msg) - hlen - 1;
+	memmove(err->msg + hlen, err->msg, olen);
+	memcpy(err->msg, head, hlen);
+	err->msg[hlen + olen] = '\0';
 	return -1;
 }
 

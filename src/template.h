@@ -47,7 +47,8 @@ struct tpl_params {
  * grants it. */
 struct grant {
 	char *action;       /* "s3:GetObject" */
-	char *resource;     /* "arn:aws:s3:::b/*" or "arn:aws:s3:::b/events/*" */
+	char *resource;     /* "arn:aws:s3:::b", or "arn:aws:s3:::b/" then "*",
+	                       or "arn:aws:s3:::b/events/" then "*" */
 	char *sid;          /* Sid of the template statement granting it */
 	int bucket_level;   /* 1: resource is the bucket ARN, 0: objects */
 	char **prefixes;    /* the s3:prefix values the grant is limited to */
