@@ -1,0 +1,785 @@
+/* lint.c - findings about a bucket-policy document (see lint.h). */
+#include "lint.h"
+
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "names.h"
+#include "policy.h"
+#include "s3_actions.h"
+
+const char *lint_severity_str(enum lint_severity s)
+{
+	switch (s) {
+	case LINT_ERROR:
+		return "error";
+	case LINT_WARNING:
+		return "warning";
+	case LINT_INFO:
+	default:
+		return "info";
+	}
+}
+
+void lint_add(struct lint_report *r, enum lint_severity sev, const char *code,
+	      long statement, const char *fmt, ...)
+{
+	struct buf b = BUF_INIT;
+	char tmp[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	buf_puts(&b, tmp);
+	if (r->n == r->cap) {
+		r->cap = r->cap ? r->cap * 2 : 8;
+		r->items = xrealloc(r->items, r->cap * sizeof(*r->items));
+	}
+	r->items[r->n].severity = sev;
+	r->items[r->n].code = code;
+	r->items[r->n].message = buf_detach(&b);
+	r->items[r->n].statement = statement;
+	r->n++;
+}
+
+void lint_report_release(struct lint_report *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		free(r->items[i].message);
+	free(r->items);
+	r->items = NULL;
+	r->n = r->cap = 0;
+}
+
+int lint_max_severity(const struct lint_report *r)
+{
+	int max = -1;
+
+	for (size_t i = 0; i < r->n; i++)
+		if ((int)r->items[i].severity > max)
+			max = (int)r->items[i].severity;
+	return max;
+}
+
+size_t lint_compact_size(const char *text, size_t len)
+{
+	size_t n = 0;
+	int in_string = 0, escaped = 0;
+
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+
+		if (in_string) {
+			n++;
+			if (escaped)
+				escaped = 0;
+			else if (c == '\\')
+				escaped = 1;
+			else if (c == '"')
+				in_string = 0;
+			continue;
+		}
+		if (c == ' ' || c == '\t' || c == '\n' || c == '\r')
+			continue;
+		if (c == '"')
+			in_string = 1;
+		n++;
+	}
+	return n;
+}
+
+/* ---- patterns with character classes --------------------------------
+ *
+ * To tell which resource types a Resource pattern can name, the pattern
+ * (IAM wildcards) is intersected with each type's ARN format, where a
+ * ${Variable} is one or more characters other than ':' and '/' (any
+ * characters for ${ObjectName}).  A token is a literal character, one
+ * character, or a run of characters, the last two excluding a set. */
+
+enum tok_kind { TOK_LIT, TOK_ONE, TOK_STAR };
+
+struct tok {
+	enum tok_kind kind;
+	char c;
+	const char *excl;
+};
+
+struct toks {
+	struct tok *t;
+	size_t n, cap;
+};
+
+static void toks_push(struct toks *ts, enum tok_kind kind, char c,
+		      const char *excl)
+{
+	if (ts->n == ts->cap) {
+		ts->cap = ts->cap ? ts->cap * 2 : 64;
+		ts->t = xrealloc(ts->t, ts->cap * sizeof(*ts->t));
+	}
+	ts->t[ts->n].kind = kind;
+	ts->t[ts->n].c = c;
+	ts->t[ts->n].excl = excl;
+	ts->n++;
+}
+
+/* An IAM pattern: * and ? are wildcards; a policy variable ${...} may
+ * stand for anything. */
+static void toks_from_pattern(const char *p, struct toks *ts)
+{
+	for (; *p; p++) {
+		if (*p == '*') {
+			toks_push(ts, TOK_STAR, 0, "");
+		} else if (*p == '?') {
+			toks_push(ts, TOK_ONE, 0, "");
+		} else if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+			toks_push(ts, TOK_STAR, 0, "");
+			p = strchr(p, '}');
+		} else {
+			toks_push(ts, TOK_LIT, *p, NULL);
+		}
+	}
+}
+
+/* An ARN format of the reference: ${Name} is a variable. */
+static void toks_from_format(const char *f, struct toks *ts)
+{
+	for (; *f; f++) {
+		if (f[0] == '$' && f[1] == '{' && strchr(f, '}')) {
+			const char *excl =
+				!strncmp(f, "${ObjectName}", 13) ? "" : ":/";
+
+			toks_push(ts, TOK_ONE, 0, excl);
+			toks_push(ts, TOK_STAR, 0, excl);
+			f = strchr(f, '}');
+		} else {
+			toks_push(ts, TOK_LIT, *f, NULL);
+		}
+	}
+}
+
+static int tok_accepts(const struct tok *t, char c)
+{
+	if (t->kind == TOK_LIT)
+		return t->c == c;
+	return !strchr(t->excl, c);
+}
+
+/* Can both tokens consume one same character? */
+static int tok_pair(const struct tok *a, const struct tok *b)
+{
+	if (a->kind == TOK_LIT)
+		return tok_accepts(b, a->c);
+	if (b->kind == TOK_LIT)
+		return tok_accepts(a, b->c);
+	return 1;   /* the excluded sets are tiny */
+}
+
+struct inter {
+	const struct toks *a, *b;
+	signed char *memo;  /* (a->n + 1) * (b->n + 1), -1 unknown */
+};
+
+static int inter_at(struct inter *x, size_t i, size_t j)
+{
+	size_t m = x->b->n + 1;
+	signed char *slot = &x->memo[i * m + j];
+	const struct tok *ta = i < x->a->n ? &x->a->t[i] : NULL;
+	const struct tok *tb = j < x->b->n ? &x->b->t[j] : NULL;
+	int r = 0;
+
+	if (*slot >= 0)
+		return *slot;
+	if (!ta && !tb)
+		r = 1;
+	if (!r && ta && ta->kind == TOK_STAR)
+		r = inter_at(x, i + 1, j);
+	if (!r && tb && tb->kind == TOK_STAR)
+		r = inter_at(x, i, j + 1);
+	if (!r && ta && tb && tok_pair(ta, tb)) {
+		size_t ni = ta->kind == TOK_STAR ? i : i + 1;
+		size_t nj = tb->kind == TOK_STAR ? j : j + 1;
+
+		if (ni != i || nj != j)
+			r = inter_at(x, ni, nj);
+	}
+	*slot = (signed char)r;
+	return r;
+}
+
+/* 1 when some string is matched by both token sequences. */
+static int toks_intersect(const struct toks *a, const struct toks *b)
+{
+	struct inter x = { a, b, NULL };
+	size_t cells = (a->n + 1) * (b->n + 1);
+	int r;
+
+	if (cells > (size_t)8 << 20)
+		return 1;   /* too long to decide: assume it can */
+	x.memo = xmalloc(cells);
+	memset(x.memo, -1, cells);
+	r = inter_at(&x, 0, 0);
+	free(x.memo);
+	return r;
+}
+
+static int pattern_matches_format(const char *pattern, const char *format)
+{
+	struct toks a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	int r;
+
+	toks_from_pattern(pattern, &a);
+	toks_from_format(format, &b);
+	r = toks_intersect(&a, &b);
+	free(a.t);
+	free(b.t);
+	return r;
+}
+
+/* The resource types a Resource pattern can name. */
+static unsigned pattern_types(const char *pattern)
+{
+	unsigned types = 0;
+
+	for (size_t i = 0; i < s3_resource_types_count; i++)
+		if (pattern_matches_format(pattern, s3_resource_types[i].arn))
+			types |= s3_resource_types[i].type;
+	return types;
+}
+
+static int only_stars(const char *s)
+{
+	return *s && strspn(s, "*") == strlen(s);
+}
+
+static int has_wildcard(const char *s)
+{
+	return strchr(s, '*') || strchr(s, '?');
+}
+
+/* ---- the checks ------------------------------------------------------- */
+
+struct linter {
+	const struct lint_params *p;
+	struct lint_report *out;
+	const char *partition;
+};
+
+/* Strings of an element that may be a string or a list of strings; other
+ * values are skipped.  Returns the count of strings. */
+static size_t strings_of(const json_t *v, const char **out, size_t max)
+{
+	size_t n = 0, i;
+	const json_t *e;
+
+	if (json_is_string(v)) {
+		if (max)
+			out[n] = json_string_value(v);
+		return 1;
+	}
+	if (!json_is_array(v))
+		return 0;
+	json_array_foreach(v, i, e) {
+		if (!json_is_string(e))
+			continue;
+		if (n < max)
+			out[n] = json_string_value(e);
+		n++;
+	}
+	return n;
+}
+
+static const char **strings_alloc(const json_t *v, size_t *n)
+{
+	const char **s;
+
+	*n = strings_of(v, NULL, 0);
+	s = xcalloc(*n ? *n : 1, sizeof(*s));
+	strings_of(v, s, *n);
+	return s;
+}
+
+static void check_placeholders(struct linter *l, const json_t *v, long st,
+			       const char **seen)
+{
+	const char *key, *ph;
+	const json_t *e;
+	size_t i;
+
+	if (*seen)
+		return;
+	if (json_is_string(v)) {
+		ph = names_find_placeholder(json_string_value(v));
+		if (ph) {
+			*seen = ph;
+			lint_add(l->out, LINT_ERROR, "placeholder", st,
+				 "'%s' is a placeholder from the vendor's "
+				 "documentation, left unreplaced in '%s'", ph,
+				 json_string_value(v));
+		}
+	} else if (json_is_array(v)) {
+		json_array_foreach(v, i, e)
+			check_placeholders(l, e, st, seen);
+	} else if (json_is_object(v)) {
+		json_object_foreach((json_t *)v, key, e) {
+			ph = names_find_placeholder(key);
+			if (ph && !*seen) {
+				*seen = ph;
+				lint_add(l->out, LINT_ERROR, "placeholder", st,
+					 "'%s' is a placeholder from the "
+					 "vendor's documentation, left "
+					 "unreplaced in '%s'", ph, key);
+			}
+			check_placeholders(l, e, st, seen);
+		}
+	}
+}
+
+static int is_unique_id(const char *s)
+{
+	size_t len = strlen(s);
+
+	if (len < 16 || len > 128 || s[0] != 'A')
+		return 0;
+	for (size_t i = 0; i < len; i++)
+		if (!isupper((unsigned char)s[i]) &&
+		    !isdigit((unsigned char)s[i]))
+			return 0;
+	return 1;
+}
+
+static int valid_aws_principal(const char *s)
+{
+	struct principal pr;
+
+	if (!strcmp(s, "*"))
+		return 1;
+	if (names_parse_principal(s, &pr, NULL) == 0)
+		return 1;
+	/* arn:P:sts::ACCOUNT:federated-user/NAME is a principal too. */
+	if (!strncmp(s, "arn:", 4) && strstr(s, ":sts::") &&
+	    strstr(s, ":federated-user/") && !has_wildcard(s))
+		return 1;
+	return 0;
+}
+
+/* The AWS principals of a Principal / NotPrincipal value; *star when it is
+ * "*" or lists "*". */
+static const char **aws_principals(const json_t *v, size_t *n, int *star)
+{
+	const char **list;
+
+	*star = 0;
+	if (json_is_string(v)) {
+		*star = !strcmp(json_string_value(v), "*");
+		*n = 0;
+		return xcalloc(1, sizeof(*list));
+	}
+	list = strings_alloc(json_object_get(v, "AWS"), n);
+	for (size_t i = 0; i < *n; i++)
+		if (!strcmp(list[i], "*"))
+			*star = 1;
+	return list;
+}
+
+static void check_principal(struct linter *l, const json_t *st, long idx,
+			    int allow)
+{
+	const json_t *pv = json_object_get(st, "Principal");
+	const json_t *npv = json_object_get(st, "NotPrincipal");
+	const json_t *which = pv ? pv : npv;
+	const char *name = pv ? "Principal" : "NotPrincipal";
+	const char **list;
+	size_t n;
+	int star;
+
+	if (!which) {
+		lint_add(l->out, LINT_ERROR, "missing-element", idx,
+			 "statement has neither Principal nor NotPrincipal "
+			 "(a bucket policy must name who it applies to)");
+		return;
+	}
+	if (json_is_string(which) && strcmp(json_string_value(which), "*")) {
+		lint_add(l->out, LINT_ERROR, "invalid-principal", idx,
+			 "%s \"%s\" is neither \"*\" nor an object such as "
+			 "{\"AWS\": ARN}", name, json_string_value(which));
+		return;
+	}
+	if (!json_is_string(which) && !json_is_object(which)) {
+		lint_add(l->out, LINT_ERROR, "invalid-principal", idx,
+			 "%s is neither \"*\" nor an object", name);
+		return;
+	}
+	list = aws_principals(which, &n, &star);
+	for (size_t i = 0; i < n; i++) {
+		if (names_find_placeholder(list[i]))
+			continue;   /* reported as a placeholder */
+		if (is_unique_id(list[i]))
+			lint_add(l->out, LINT_WARNING, "deleted-principal",
+				 idx, "principal '%s' is a unique id: AWS "
+				 "shows a principal so when it was deleted; "
+				 "re-creating it does not restore the grant",
+				 list[i]);
+		else if (!valid_aws_principal(list[i]))
+			lint_add(l->out, LINT_ERROR, "invalid-principal", idx,
+				 "principal '%s' is not \"*\", an account id "
+				 "or an IAM / STS principal ARN (wildcards "
+				 "are not allowed here)", list[i]);
+	}
+	if (pv && allow && star) {
+		const json_t *cond = json_object_get(st, "Condition");
+
+		if (!json_is_object(cond) || !json_object_size(cond))
+			lint_add(l->out, LINT_WARNING, "public-access", idx,
+				 "Allow to Principal \"*\" without a "
+				 "Condition: anyone, signed in or not, gets "
+				 "these actions");
+	}
+	if (npv && allow)
+		lint_add(l->out, LINT_WARNING, "notprincipal-allow", idx,
+			 "NotPrincipal with Allow grants the actions to every "
+			 "principal not listed, anonymous users included");
+	if (npv && !allow) {
+		for (size_t i = 0; i < n; i++) {
+			struct principal pr;
+			int account_listed = 0;
+
+			if (names_parse_principal(list[i], &pr, NULL) ||
+			    pr.type == PRINCIPAL_ACCOUNT)
+				continue;
+			for (size_t j = 0; j < n; j++) {
+				struct principal acc;
+
+				if (!names_parse_principal(list[j], &acc,
+							   NULL) &&
+				    acc.type == PRINCIPAL_ACCOUNT &&
+				    !strcmp(acc.account, pr.account))
+					account_listed = 1;
+			}
+			if (!account_listed)
+				lint_add(l->out, LINT_WARNING,
+					 "notprincipal-deny-user", idx,
+					 "Deny with NotPrincipal lists '%s' "
+					 "but not its account '%s': AWS then "
+					 "denies the whole account, this "
+					 "principal included; list "
+					 "arn:%s:iam::%s:root too",
+					 list[i], pr.account, pr.partition,
+					 pr.account);
+		}
+	}
+	free(list);
+}
+
+static int resource_in_bucket(const char *res, const char *partition,
+			      const char *bucket)
+{
+	char arn[1200];
+
+	snprintf(arn, sizeof(arn), "arn:%s:s3:::%s", partition, bucket);
+	if (pattern_matches_format(res, arn))
+		return 1;
+	snprintf(arn, sizeof(arn), "arn:%s:s3:::%s/${ObjectName}", partition,
+		 bucket);
+	return pattern_matches_format(res, arn);
+}
+
+static void check_resources(struct linter *l, const json_t *st, long idx,
+			    unsigned *types, int *star_resource)
+{
+	const json_t *rv = json_object_get(st, "Resource");
+	const json_t *nrv = json_object_get(st, "NotResource");
+	const char **list;
+	size_t n;
+
+	*types = 0;
+	*star_resource = 0;
+	if (!rv && !nrv) {
+		lint_add(l->out, LINT_ERROR, "missing-element", idx,
+			 "statement has neither Resource nor NotResource");
+		return;
+	}
+	list = strings_alloc(rv ? rv : nrv, &n);
+	for (size_t i = 0; i < n; i++) {
+		const char *r = list[i];
+
+		if (rv) {
+			*types |= pattern_types(r);
+			if (only_stars(r))
+				*star_resource = 1;
+		}
+		if (!l->p || !l->p->bucket || names_find_placeholder(r) ||
+		    resource_in_bucket(r, l->partition, l->p->bucket))
+			continue;
+		if (resource_in_bucket(r, "${Partition}", l->p->bucket))
+			lint_add(l->out, LINT_ERROR, "other-partition", idx,
+				 "resource '%s' is not in partition '%s' "
+				 "(the bucket's ARN is arn:%s:s3:::%s)", r,
+				 l->partition, l->partition, l->p->bucket);
+		else
+			lint_add(l->out, LINT_ERROR, "other-bucket", idx,
+				 "resource '%s' names neither bucket '%s' nor "
+				 "its objects (AWS rejects a bucket policy "
+				 "with resources of another bucket)", r,
+				 l->p->bucket);
+	}
+	if (nrv)
+		*types = ~0u;   /* everything but ...: not checked */
+	free(list);
+}
+
+static void check_actions(struct linter *l, const json_t *st, long idx,
+			  unsigned types, int star_resource)
+{
+	const json_t *av = json_object_get(st, "Action");
+	const json_t *nav = json_object_get(st, "NotAction");
+	const char **list;
+	size_t n, applying = 0, named_not = 0;
+	char rtypes[256], atypes[256];
+
+	if (!av && !nav) {
+		lint_add(l->out, LINT_ERROR, "missing-element", idx,
+			 "statement has neither Action nor NotAction");
+		return;
+	}
+	list = strings_alloc(av ? av : nav, &n);
+	if (av && !json_object_get(st, "Resource"))
+		types = ~0u;    /* NotResource or nothing: not checked */
+	for (size_t i = 0; i < n; i++) {
+		const char *a = list[i];
+		const struct s3_action *sa;
+
+		if (has_wildcard(a)) {
+			applying++;
+			continue;
+		}
+		sa = s3_action_find(a);
+		if (!sa) {
+			applying++;
+			lint_add(l->out, LINT_WARNING, "unknown-action", idx,
+				 "'%s' is not an Amazon S3 action s3perm "
+				 "knows (a typo? AWS rejects unknown actions)",
+				 a);
+			continue;
+		}
+		if (!av)
+			continue;
+		if (sa->types ? (sa->types & types) != 0 : star_resource)
+			applying++;
+		else
+			named_not++;
+	}
+	if (av && named_not) {
+		s3_rtype_names(types, rtypes, sizeof(rtypes));
+		for (size_t i = 0; i < n; i++) {
+			const struct s3_action *sa = has_wildcard(list[i]) ?
+				NULL : s3_action_find(list[i]);
+
+			if (!sa || (sa->types ? (sa->types & types) != 0
+					      : star_resource))
+				continue;
+			s3_rtype_names(sa->types, atypes, sizeof(atypes));
+			if (applying)
+				lint_add(l->out, LINT_WARNING,
+					 "action-resource-mismatch", idx,
+					 "%s applies to %s, not to this "
+					 "statement's resources (%s): AWS "
+					 "accepts it but it grants nothing "
+					 "here", list[i], atypes,
+					 types ? rtypes : "none");
+			else
+				lint_add(l->out, LINT_ERROR,
+					 "action-no-resource", idx,
+					 "%s applies to %s, and no action of "
+					 "the statement applies to its "
+					 "resources (%s): AWS rejects the "
+					 "policy (MalformedPolicy)", list[i],
+					 atypes, types ? rtypes : "none");
+		}
+	}
+	free(list);
+}
+
+static void check_sid(struct linter *l, const json_t *st, long idx,
+		      const json_t *statements)
+{
+	const json_t *sv = json_object_get(st, "Sid");
+	const char *sid;
+
+	if (!sv)
+		return;
+	if (!json_is_string(sv)) {
+		lint_add(l->out, LINT_WARNING, "invalid-sid", idx,
+			 "Sid is not a string");
+		return;
+	}
+	sid = json_string_value(sv);
+	for (const char *c = sid; *c; c++)
+		if (!isalnum((unsigned char)*c) || (unsigned char)*c > 127) {
+			lint_add(l->out, LINT_WARNING, "invalid-sid", idx,
+				 "Sid '%s' has characters other than A-Z, a-z "
+				 "and 0-9", sid);
+			break;
+		}
+	if (!*sid || !json_is_array(statements))
+		return;
+	for (long j = 0; j < idx; j++) {
+		const char *other = json_string_value(json_object_get(
+			json_array_get(statements, (size_t)j), "Sid"));
+
+		if (other && !strcmp(other, sid)) {
+			lint_add(l->out, LINT_ERROR, "duplicate-sid", idx,
+				 "Sid '%s' is used by statement %ld too: "
+				 "Sids must be unique", sid, j);
+			break;
+		}
+	}
+}
+
+static const char *const statement_keys[] = {
+	"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction",
+	"Resource", "NotResource", "Condition"
+};
+
+static void check_statement(struct linter *l, const json_t *st, long idx,
+			    const json_t *statements)
+{
+	const json_t *ev = json_object_get(st, "Effect");
+	const char *effect = json_string_value(ev);
+	const char *key, *seen = NULL;
+	const json_t *v;
+	unsigned types;
+	int star_resource, allow;
+
+	json_object_foreach((json_t *)st, key, v) {
+		size_t k;
+
+		for (k = 0; k < (sizeof(statement_keys) / sizeof(statement_keys[0])); k++)
+			if (!strcmp(key, statement_keys[k]))
+				break;
+		if (k == (sizeof(statement_keys) / sizeof(statement_keys[0])))
+			lint_add(l->out, LINT_ERROR, "unknown-element", idx,
+				 "unknown element '%s' in the statement "
+				 "(names are case-sensitive)", key);
+	}
+	check_sid(l, st, idx, statements);
+	allow = effect && !strcmp(effect, "Allow");
+	if (!effect || (strcmp(effect, "Allow") && strcmp(effect, "Deny")))
+		lint_add(l->out, LINT_ERROR, "invalid-effect", idx,
+			 "Effect must be exactly \"Allow\" or \"Deny\"%s%s%s",
+			 effect ? " (is \"" : " (missing)",
+			 effect ? effect : "", effect ? "\")" : "");
+	check_principal(l, st, idx, allow);
+	check_resources(l, st, idx, &types, &star_resource);
+	check_actions(l, st, idx, types, star_resource);
+	check_placeholders(l, st, idx, &seen);
+}
+
+void lint_reminders(const struct lint_params *p, struct lint_report *out)
+{
+	const struct principal *pr = p ? p->principal : NULL;
+	int export = p && p->mode && !strcmp(p->mode, "export");
+
+	if (pr)
+		lint_add(out, LINT_INFO, "cross-account", LINT_NO_STATEMENT,
+			 "a bucket policy grant is necessary but not "
+			 "sufficient across accounts: account %s must also "
+			 "allow these actions to %s in its own IAM policy",
+			 pr->account, pr->arn);
+	lint_add(out, LINT_INFO, "sse-kms", LINT_NO_STATEMENT,
+		 "if the bucket encrypts with SSE-KMS, the key policy must "
+		 "also allow the principal %s",
+		 export ? "kms:Decrypt and kms:GenerateDataKey"
+			: "kms:Decrypt");
+}
+
+int lint_policy_doc(const json_t *doc, size_t text_size,
+		    const struct lint_params *p, struct lint_report *out,
+		    struct s3p_error *err)
+{
+	struct linter l = { p, out, p && p->partition ? p->partition : "aws" };
+	const json_t *version, *statements, *v;
+	const char *key, *seen = NULL;
+	size_t size, i;
+
+	(void)err;
+	if (!json_is_object(doc)) {
+		lint_add(out, LINT_ERROR, "not-object", LINT_NO_STATEMENT,
+			 "the policy is not a JSON object");
+		return 0;
+	}
+	size = text_size ? text_size : policy_size(doc);
+	if (size > POLICY_MAX_BYTES)
+		lint_add(out, LINT_ERROR, "too-large", LINT_NO_STATEMENT,
+			 "the policy has %zu bytes without whitespace; AWS "
+			 "allows %d", size, POLICY_MAX_BYTES);
+	json_object_foreach((json_t *)doc, key, v) {
+		if (strcmp(key, "Version") && strcmp(key, "Id") &&
+		    strcmp(key, "Statement"))
+			lint_add(out, LINT_ERROR, "unknown-element",
+				 LINT_NO_STATEMENT, "unknown element '%s' in "
+				 "the policy (names are case-sensitive)", key);
+		else if (strcmp(key, "Statement"))
+			check_placeholders(&l, v, LINT_NO_STATEMENT, &seen);
+	}
+	version = json_object_get(doc, "Version");
+	if (!version)
+		lint_add(out, LINT_WARNING, "missing-version",
+			 LINT_NO_STATEMENT, "no Version: AWS reads the policy "
+			 "as Version 2008-10-17, where policy variables such "
+			 "as ${aws:username} are literal text; add \"Version\": "
+			 "\"2012-10-17\"");
+	else if (json_is_string(version) &&
+		 !strcmp(json_string_value(version), "2008-10-17"))
+		lint_add(out, LINT_WARNING, "old-version", LINT_NO_STATEMENT,
+			 "Version 2008-10-17: policy variables such as "
+			 "${aws:username} are literal text; use 2012-10-17");
+	else if (!json_is_string(version) ||
+		 strcmp(json_string_value(version), "2012-10-17"))
+		lint_add(out, LINT_ERROR, "invalid-version", LINT_NO_STATEMENT,
+			 "Version must be \"2012-10-17\" (or the older "
+			 "\"2008-10-17\")");
+	statements = json_object_get(doc, "Statement");
+	if (json_is_object(statements)) {
+		check_statement(&l, statements, 0, NULL);
+	} else if (json_is_array(statements)) {
+		json_array_foreach(statements, i, v) {
+			if (!json_is_object(v))
+				lint_add(out, LINT_ERROR, "invalid-statement",
+					 (long)i, "statement %zu is not a JSON "
+					 "object", i);
+			else
+				check_statement(&l, v, (long)i, statements);
+		}
+	} else {
+		lint_add(out, LINT_ERROR, "missing-statement",
+			 LINT_NO_STATEMENT, "the policy has no Statement "
+			 "(an object or an array of objects)");
+	}
+	return 0;
+}
+
+int lint_policy_text(const char *text, size_t len,
+		     const struct lint_params *p, struct lint_report *out,
+		     struct s3p_error *err)
+{
+	json_error_t jerr;
+	json_t *doc = json_loadb(text, len, 0, &jerr);
+	int rc;
+
+	if (!doc) {
+		lint_add(out, LINT_ERROR, "not-json", LINT_NO_STATEMENT,
+			 "not JSON: %s at line %d, column %d", jerr.text,
+			 jerr.line, jerr.column);
+		return 0;
+	}
+	rc = lint_policy_doc(doc, lint_compact_size(text, len), p, out, err);
+	json_decref(doc);
+	return rc;
+}

@@ -1,0 +1,414 @@
+/* test_lint.c - every lint finding, with a policy that triggers it and one
+ * that does not; the action -> resource-type table. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "buf.h"
+#include "lint.h"
+#include "names.h"
+#include "s3_actions.h"
+
+#define VENDOR "arn:aws:iam::999689269917:user/statsig"
+
+/* A one-statement policy around the given members. */
+#define ST(members) \
+	"{\"Version\":\"2012-10-17\",\"Statement\":[{" members "}]}"
+#define OK_PRINCIPAL "\"Principal\":{\"AWS\":\"" VENDOR "\"}"
+#define GET_OBJ "\"Effect\":\"Allow\"," OK_PRINCIPAL ","                 \
+	"\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""
+
+struct lint_case {
+	const char *name;
+	const char *code;
+	const char *severity;   /* expected severity of `code` */
+	const char *triggers;   /* policy that has the finding */
+	const char *clean;      /* policy that does not */
+};
+
+static const struct lint_case cases[] = {
+	{ "not json", "not-json", "error",
+	  "{\"Version\": \"2012-10-17\",\n \"Statement\": [}",
+	  ST(GET_OBJ) },
+	{ "not an object", "not-object", "error", "[1, 2]", ST(GET_OBJ) },
+	{ "no Statement", "missing-statement", "error",
+	  "{\"Version\":\"2012-10-17\"}", ST(GET_OBJ) },
+	{ "statement not an object", "invalid-statement", "error",
+	  "{\"Version\":\"2012-10-17\",\"Statement\":[\"x\"]}", ST(GET_OBJ) },
+	{ "no Version", "missing-version", "warning",
+	  "{\"Statement\":[{" GET_OBJ "}]}", ST(GET_OBJ) },
+	{ "Version 2008-10-17", "old-version", "warning",
+	  "{\"Version\":\"2008-10-17\",\"Statement\":[{" GET_OBJ "}]}",
+	  ST(GET_OBJ) },
+	{ "bad Version", "invalid-version", "error",
+	  "{\"Version\":\"2012-10-18\",\"Statement\":[{" GET_OBJ "}]}",
+	  ST(GET_OBJ) },
+	{ "unknown element", "unknown-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resources\":\"arn:aws:s3:::b/*\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "missing Action", "missing-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "Sid charset", "invalid-sid", "warning",
+	  ST("\"Sid\":\"read objects\"," GET_OBJ),
+	  ST("\"Sid\":\"ReadObjects1\"," GET_OBJ) },
+	{ "duplicate Sid", "duplicate-sid", "error",
+	  "{\"Version\":\"2012-10-17\",\"Statement\":["
+	  "{\"Sid\":\"A\"," GET_OBJ "},{\"Sid\":\"A\"," GET_OBJ "}]}",
+	  "{\"Version\":\"2012-10-17\",\"Statement\":["
+	  "{\"Sid\":\"A\"," GET_OBJ "},{\"Sid\":\"B\"," GET_OBJ "}]}" },
+	{ "Effect case", "invalid-effect", "error",
+	  ST("\"Effect\":\"allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "the vendor documentation's defect", "action-resource-mismatch",
+	  "warning",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":[\"s3:GetObject\","
+	     "\"s3:ListBucketMultipartUploads\"],"
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+	     "\"Action\":\"s3:ListBucketMultipartUploads\","
+	     "\"Resource\":\"arn:aws:s3:::b\"") },
+	{ "no action applies", "action-no-resource", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":[\"s3:ListBucket\","
+	     "\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":[\"s3:ListBucket\","
+	     "\"s3:GetBucketLocation\"],\"Resource\":\"arn:aws:s3:::b\"") },
+	{ "wildcard action never mismatches", "action-resource-mismatch",
+	  "warning",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":[\"s3:GetObject\","
+	     "\"s3:ListBucketMultipartUploads\"],"
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":[\"s3:GetObject\","
+	     "\"s3:ListBucketMulti*\"],\"Resource\":\"arn:aws:s3:::b/*\"") },
+	{ "unknown action", "unknown-action", "warning",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObjects\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"S3:getobject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\"") },
+	{ "another bucket", "other-bucket", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::c/*\""),
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b*\"") },
+	{ "another partition", "other-partition", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws-cn:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "principal not an ARN", "invalid-principal", "error",
+	  ST("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"statsig\"},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"999689269917\"},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"") },
+	{ "wildcard in a principal ARN", "invalid-principal", "error",
+	  ST("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+	     "\"arn:aws:iam::999689269917:user/*\"},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+	     "\"arn:aws:iam::999689269917:root\"},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"") },
+	{ "deleted principal", "deleted-principal", "warning",
+	  ST("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+	     "\"AIDAJQABLZS4A3QDU576Q\"},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "placeholder", "placeholder", "error",
+	  ST("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+	     "\"arn:aws:iam::999689269917:user/STATSIG_IAM_USER\"},"
+	     "\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::YOUR_S3_BUCKET/*\""),
+	  ST(GET_OBJ) },
+	{ "public access", "public-access", "warning",
+	  ST("\"Effect\":\"Allow\",\"Principal\":\"*\","
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Allow\",\"Principal\":\"*\","
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\","
+	     "\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}") },
+	{ "public access through AWS *", "public-access", "warning",
+	  ST("\"Effect\":\"Allow\",\"Principal\":{\"AWS\":[\"" VENDOR "\",\"*\"]},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Deny\",\"Principal\":\"*\","
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"") },
+	{ "NotPrincipal with Allow", "notprincipal-allow", "warning",
+	  ST("\"Effect\":\"Allow\",\"NotPrincipal\":{\"AWS\":\"" VENDOR "\"},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":[\"" VENDOR "\","
+	     "\"arn:aws:iam::999689269917:root\"]},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"") },
+	{ "Deny NotPrincipal without the account", "notprincipal-deny-user",
+	  "warning",
+	  ST("\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":\"" VENDOR "\"},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST("\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":[\"" VENDOR "\","
+	     "\"999689269917\"]},"
+	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"") },
+};
+
+static int run_lint(const char *text, struct lint_report *r)
+{
+	struct principal pr;
+	struct lint_params p = { "b", "aws", NULL, "read" };
+	struct s3p_error err;
+
+	assert_int_equal(names_parse_principal(VENDOR, &pr, &err), 0);
+	(void)pr;
+	return lint_policy_text(text, strlen(text), &p, r, &err);
+}
+
+static const struct lint_finding *find(const struct lint_report *r,
+				       const char *code)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!strcmp(r->items[i].code, code))
+			return &r->items[i];
+	return NULL;
+}
+
+static void test_cases(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct lint_case *c = &cases[i];
+		struct lint_report r = LINT_REPORT_INIT;
+		const struct lint_finding *f;
+
+		assert_int_equal(run_lint(c->triggers, &r), 0);
+		f = find(&r, c->code);
+		if (!f)
+			fail_msg("case '%s': no %s finding", c->name, c->code);
+		assert_string_equal(lint_severity_str(f->severity),
+				    c->severity);
+		assert_non_null(f->message);
+		lint_report_release(&r);
+
+		assert_int_equal(run_lint(c->clean, &r), 0);
+		f = find(&r, c->code);
+		if (f)
+			fail_msg("case '%s': unexpected %s: %s", c->name,
+				 c->code, f->message);
+		lint_report_release(&r);
+	}
+}
+
+/* A clean vendor policy has no finding at all (without reminders). */
+static void test_clean_policy(void **state)
+{
+	const char *text =
+		"{\"Version\":\"2012-10-17\",\"Statement\":["
+		"{\"Sid\":\"A\",\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\","
+		"\"s3:ListBucketMultipartUploads\"],"
+		"\"Resource\":\"arn:aws:s3:::b\"},"
+		"{\"Sid\":\"B\",\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:GetObject\",\"s3:PutObject\","
+		"\"s3:DeleteObject\",\"s3:DeleteObjectVersion\","
+		"\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],"
+		"\"Resource\":\"arn:aws:s3:::b/*\"}]}";
+	struct lint_report r = LINT_REPORT_INIT;
+
+	(void)state;
+	assert_int_equal(run_lint(text, &r), 0);
+	for (size_t i = 0; i < r.n; i++)
+		fail_msg("unexpected %s: %s", r.items[i].code,
+			 r.items[i].message);
+	assert_int_equal(lint_max_severity(&r), -1);
+	lint_report_release(&r);
+}
+
+/* The vendor documentation's export policy, placeholders replaced: exactly
+ * one warning, on statement 1, naming the action. */
+static void test_vendor_export_defect(void **state)
+{
+	const char *text =
+		"{\"Version\":\"2012-10-17\",\"Statement\":["
+		"{\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],"
+		"\"Resource\":\"arn:aws:s3:::b\"},"
+		"{\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:GetObject\",\"s3:PutObject\","
+		"\"s3:DeleteObject\",\"s3:DeleteObjectVersion\","
+		"\"s3:AbortMultipartUpload\",\"s3:ListBucketMultipartUploads\","
+		"\"s3:ListMultipartUploadParts\"],"
+		"\"Resource\":\"arn:aws:s3:::b/*\"}]}";
+	struct lint_report r = LINT_REPORT_INIT;
+
+	(void)state;
+	assert_int_equal(run_lint(text, &r), 0);
+	assert_int_equal(r.n, 1);
+	assert_string_equal(r.items[0].code, "action-resource-mismatch");
+	assert_int_equal(r.items[0].severity, LINT_WARNING);
+	assert_int_equal(r.items[0].statement, 1);
+	assert_non_null(strstr(r.items[0].message,
+			       "s3:ListBucketMultipartUploads"));
+	lint_report_release(&r);
+}
+
+/* 20,480 bytes without whitespace pass; one more is an error; whitespace
+ * does not count. */
+static void test_size(void **state)
+{
+	const char *head = "{\"Version\":\"2012-10-17\",\"Statement\":[{"
+		GET_OBJ ",\"Sid\":\"";
+	const char *tail = "\"}]}";
+	size_t fixed = strlen(head) + strlen(tail);
+	struct buf b = BUF_INIT;
+	struct lint_report r = LINT_REPORT_INIT;
+
+	(void)state;
+	buf_puts(&b, "  \n\t");
+	buf_puts(&b, head);
+	for (size_t i = fixed; i < 20480; i++)
+		buf_putc(&b, 'A');
+	buf_puts(&b, tail);
+	buf_puts(&b, "\n\n   \n");
+	assert_int_equal(lint_compact_size(b.data, b.len), 20480);
+	assert_int_equal(run_lint(b.data, &r), 0);
+	assert_null(find(&r, "too-large"));
+	lint_report_release(&r);
+
+	buf_reset(&b);
+	buf_puts(&b, head);
+	for (size_t i = fixed; i < 20481; i++)
+		buf_putc(&b, 'A');
+	buf_puts(&b, tail);
+	assert_int_equal(run_lint(b.data, &r), 0);
+	assert_non_null(find(&r, "too-large"));
+	assert_int_equal(find(&r, "too-large")->severity, LINT_ERROR);
+	lint_report_release(&r);
+	buf_release(&b);
+
+	/* Whitespace inside strings counts. */
+	assert_int_equal(lint_compact_size("{ \"a b\" : 1 }", 13), 9);
+	assert_int_equal(lint_compact_size("\"a\\\" b\"", 7), 7);
+}
+
+static void test_reminders(void **state)
+{
+	struct principal pr;
+	struct s3p_error err;
+	struct lint_params p = { "b", "aws", &pr, "export" };
+	struct lint_report r = LINT_REPORT_INIT;
+
+	(void)state;
+	assert_int_equal(names_parse_principal(VENDOR, &pr, &err), 0);
+	lint_reminders(&p, &r);
+	assert_non_null(find(&r, "cross-account"));
+	assert_non_null(strstr(find(&r, "cross-account")->message,
+			       "999689269917"));
+	assert_non_null(find(&r, "sse-kms"));
+	assert_non_null(strstr(find(&r, "sse-kms")->message,
+			       "kms:GenerateDataKey"));
+	assert_int_equal(lint_max_severity(&r), LINT_INFO);
+	lint_report_release(&r);
+
+	p.principal = NULL;
+	p.mode = "read";
+	lint_reminders(&p, &r);
+	assert_null(find(&r, "cross-account"));
+	assert_null(strstr(find(&r, "sse-kms")->message, "GenerateDataKey"));
+	lint_report_release(&r);
+}
+
+/* Resource patterns: which types they can name. */
+static void test_resource_types(void **state)
+{
+	struct lint_report r = LINT_REPORT_INIT;
+
+	(void)state;
+	/* "b*" names the bucket and its objects: both kinds apply. */
+	assert_int_equal(run_lint(ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:ListBucket\",\"s3:GetObject\"],"
+		"\"Resource\":\"arn:aws:s3:::b*\""), &r), 0);
+	assert_null(find(&r, "action-resource-mismatch"));
+	lint_report_release(&r);
+	/* "*" names every type. */
+	assert_int_equal(run_lint(ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:ListBucket\",\"s3:GetObject\"],"
+		"\"Resource\":\"*\""), &r), 0);
+	assert_null(find(&r, "action-resource-mismatch"));
+	lint_report_release(&r);
+	/* "b/?" is an object, never the bucket. */
+	assert_int_equal(run_lint(ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:ListBucket\",\"s3:GetObject\"],"
+		"\"Resource\":\"arn:aws:s3:::b/?\""), &r), 0);
+	assert_non_null(find(&r, "action-resource-mismatch"));
+	lint_report_release(&r);
+	/* An action of no resource type needs Resource "*". */
+	assert_int_equal(run_lint(ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
+		"\"Action\":[\"s3:ListAllMyBuckets\",\"s3:GetObject\"],"
+		"\"Resource\":\"arn:aws:s3:::b/*\""), &r), 0);
+	assert_non_null(find(&r, "action-resource-mismatch"));
+	lint_report_release(&r);
+	/* NotResource and NotAction are not checked for applicability. */
+	assert_int_equal(run_lint(ST("\"Effect\":\"Deny\"," OK_PRINCIPAL ","
+		"\"NotAction\":[\"s3:ListBucket\"],"
+		"\"Resource\":\"arn:aws:s3:::b/*\""), &r), 0);
+	assert_null(find(&r, "action-no-resource"));
+	assert_null(find(&r, "action-resource-mismatch"));
+	lint_report_release(&r);
+}
+
+static void test_action_table(void **state)
+{
+	const struct s3_action *a;
+	char names[128];
+
+	(void)state;
+	a = s3_action_find("s3:ListBucketMultipartUploads");
+	assert_non_null(a);
+	assert_int_equal(a->types, S3_RT_BUCKET);
+	a = s3_action_find("S3:getobject");
+	assert_non_null(a);
+	assert_true(a->types & S3_RT_OBJECT);
+	assert_false(a->types & S3_RT_BUCKET);
+	a = s3_action_find("s3:ListBucket");
+	assert_true(a->types & S3_RT_BUCKET);
+	assert_false(a->types & S3_RT_OBJECT);
+	assert_int_equal(s3_action_find("s3:ListAllMyBuckets")->types, 0);
+	assert_int_equal(s3_action_find("s3:DescribeJob")->types, S3_RT_JOB);
+	assert_null(s3_action_find("s3:Get*"));
+	assert_null(s3_action_find("s3:NoSuchAction"));
+	assert_null(s3_action_find("iam:GetUser"));
+	assert_null(s3_action_find("GetObject"));
+	/* Sorted for bsearch: every entry is found by its own name. */
+	for (size_t i = 0; i < s3_actions_count; i++) {
+		char full[128];
+
+		snprintf(full, sizeof(full), "s3:%s", s3_actions[i].name);
+		assert_ptr_equal(s3_action_find(full), &s3_actions[i]);
+	}
+	assert_true(s3_actions_count >= 150);
+	/* Every grant of the templates is in the table. */
+	assert_non_null(s3_action_find("s3:GetBucketLocation"));
+	assert_non_null(s3_action_find("s3:PutObject"));
+	assert_non_null(s3_action_find("s3:DeleteObject"));
+	assert_non_null(s3_action_find("s3:DeleteObjectVersion"));
+	assert_non_null(s3_action_find("s3:AbortMultipartUpload"));
+	assert_non_null(s3_action_find("s3:ListMultipartUploadParts"));
+	s3_rtype_names(S3_RT_BUCKET | S3_RT_OBJECT, names, sizeof(names));
+	assert_string_equal(names, "bucket, object");
+	s3_rtype_names(0, names, sizeof(names));
+	assert_string_equal(names, "*");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_clean_policy),
+		cmocka_unit_test(test_vendor_export_defect),
+		cmocka_unit_test(test_size),
+		cmocka_unit_test(test_reminders),
+		cmocka_unit_test(test_resource_types),
+		cmocka_unit_test(test_action_table),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
