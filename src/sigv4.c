@@ -768,11 +768,12 @@ int sigv4_presign(const struct sigv4_request *req,
 	r.query_count = n;
 
 	trace_start(trace, &scope);
-	buf_reset(&sh);
+	/* sh stays alive: X-Amz-SignedHeaders points into it */
+	buf_reset(&hdrs);
 	if (sigv4_canonical_request(&r, params->flags & ~(unsigned)SIGV4_CONTENT_SHA256_HEADER,
-				    &creq, &sh, err) < 0)
+				    &creq, &hdrs, err) < 0)
 		goto fail;
-	trace_creq(trace, &creq, &sh);
+	trace_creq(trace, &creq, &hdrs);
 	if (sign_creq(params, creds, &creq, &scope, sig, trace, err) < 0)
 		goto fail;
 
