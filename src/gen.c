@@ -72,6 +72,14 @@ int gen_resolve_principal(const char *user, const char *account,
 	} else {
 		if (names_parse_principal(principal_arn, out, err))
 			return -1;
+		/* A bare account id has no partition of its own. */
+		if (partition && out->type == PRINCIPAL_ACCOUNT &&
+		    strncmp(principal_arn, "arn:", 4)) {
+			snprintf(out->partition, sizeof(out->partition), "%s",
+				 partition);
+			snprintf(out->arn, sizeof(out->arn),
+				 "arn:%s:iam::%s:root", partition, out->account);
+		}
 		if (partition && strcmp(partition, out->partition))
 			return s3p_error_set(err, S3P_E_USAGE,
 				"'--partition %s' does not match the "
@@ -101,7 +109,7 @@ static void warn_deny(struct gen_result *res, const struct grant *g,
 		if (!s->deny)
 			continue;
 		buf_printf(&msg, "statement %zu%s%s%s of the current policy %s "
-			   "%s on '%s'", s->index, s->sid ? " (Sid '" : "",
+			   "%s on '%s'", s->index + 1, s->sid ? " (Sid '" : "",
 			   s->sid ? s->sid : "", s->sid ? "')" : "",
 			   s->conditional ? "may deny" : "denies",
 			   g->action, g->resource);
