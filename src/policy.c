@@ -126,14 +126,19 @@ static json_t *without_vendor(json_t *current, char *const *sids, size_t n,
 	}
 	if (*first == (size_t)-1)
 		*first = json_array_size(kept);
-	if (!json_object_get(current, "Version"))
+	/* Top-level keys in the order AWS writes them (Version, Id,
+	 * Statement), then any others as they were. */
+	v = json_object_get(current, "Version");
+	if (v)
+		json_object_set(doc, "Version", v);
+	else
 		json_object_set_new(doc, "Version", json_string("2012-10-17"));
-	json_object_foreach(current, key, v) {
-		if (!strcmp(key, "Statement"))
-			json_object_set(doc, key, kept);
-		else
+	if ((v = json_object_get(current, "Id")))
+		json_object_set(doc, "Id", v);
+	json_object_set(doc, "Statement", kept);
+	json_object_foreach(current, key, v)
+		if (!json_object_get(doc, key))
 			json_object_set(doc, key, v);
-	}
 	json_decref(kept);
 	return doc;
 }
