@@ -229,31 +229,25 @@ EOF
 		"(state in $DIR; source $DIR/env.sh)"
 }
 
-# Stop the daemons whose PIDs are saved in DIR: TERM, wait up to 15 s, KILL.
+# Stop the daemons whose PIDs are saved in DIR, radosgw first (it shuts down
+# quickly only while the cluster is still there), then the OSD, then the
+# monitor: TERM, wait up to 10 s, KILL.
 stop_daemons() {
-	local dir=$1 n pid name pids=() i
+	local dir=$1 n pid name i
 	for n in rgw:radosgw osd:ceph-osd mon:ceph-mon; do
 		[ -f "$dir/${n%%:*}.pid" ] || continue
 		pid=$(cat "$dir/${n%%:*}.pid")
 		name=${n#*:}
 		if pid_is "$pid" "$name"; then
 			kill -TERM "$pid" 2>/dev/null
-			pids+=("$pid:$name")
+			for i in $(seq 1 100); do
+				pid_is "$pid" "$name" || break
+				sleep 0.1
+			done
+			pid_is "$pid" "$name" && kill -KILL "$pid" 2>/dev/null
 		fi
 		rm -f "$dir/${n%%:*}.pid"
 	done
-	for i in $(seq 1 150); do
-		local alive=0 p
-		for p in "${pids[@]}"; do
-			pid_is "${p%%:*}" "${p#*:}" && alive=1
-		done
-		[ $alive = 0 ] && return 0
-		sleep 0.1
-	done
-	for p in "${pids[@]}"; do
-		pid_is "${p%%:*}" "${p#*:}" && kill -KILL "${p%%:*}" 2>/dev/null
-	done
-	sleep 0.2
 	return 0
 }
 

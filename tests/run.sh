@@ -1,0 +1,251 @@
+#!/bin/bash
+# run.sh - run the test suite: tests/run.sh [unit|e2e|all]   (see tests/README.md)
+#
+# Called by `make test` (BUILD=build) and `make check` (BUILD=build-san,
+# S3PERM_SANITIZED=1).  Phases:
+#   unit  every tests/test_*.c binary in $BUILD/tests except test_live_*
+#         (under valgrind when available and not sanitized), and every
+#         tests/test_*.sh script (env S3PERM = the binary under test)
+#   e2e   $BUILD/tests/test_live_* and tests/e2e/test_*.py against a real S3
+#         server: the one named by S3PERM_TEST_ENDPOINT, else a radosgw started
+#         here (tests/rgw.sh) and stopped by PID on exit, even on failure.
+# Prints a per-file summary with totals; exits non-zero if anything failed.
+set -u
+
+cd "$(dirname "$0")/.." || exit 2
+ROOT=$(pwd)
+BUILD=${BUILD:-build}
+PHASE=${1:-all}
+case $PHASE in
+unit | e2e | all) ;;
+*)
+	echo "usage: tests/run.sh [unit|e2e|all]" >&2
+	exit 2
+	;;
+esac
+
+# The binary under test: ./s3perm for `make test`, build-san/s3perm for
+# `make check`; S3PERM in the environment wins.
+if [ -z "${S3PERM:-}" ]; then
+	if [ "$BUILD" = build ] && [ -z "${S3PERM_SANITIZED:-}" ]; then
+		S3PERM=$ROOT/s3perm
+	else
+		S3PERM=$ROOT/$BUILD/s3perm
+	fi
+fi
+case $S3PERM in /*) ;; *) S3PERM=$ROOT/$S3PERM ;; esac
+export S3PERM
+export PYTHONDONTWRITEBYTECODE=1
+export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+PYTHON=/usr/bin/python3
+TEST_TIMEOUT=${S3PERM_TEST_TIMEOUT:-300}
+
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
+	RED=$'\e[31m' GREEN=$'\e[32m' YELLOW=$'\e[33m' BOLD=$'\e[1m' OFF=$'\e[0m'
+else
+	RED='' GREEN='' YELLOW='' BOLD='' OFF=''
+fi
+
+VALGRIND=()
+if [ -z "${S3PERM_SANITIZED:-}" ] && [ -z "${S3PERM_NO_VALGRIND:-}" ] &&
+	command -v valgrind >/dev/null; then
+	VALGRIND=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect
+		--error-exitcode=99 -q)
+fi
+
+LOGDIR=$(mktemp -d "${TMPDIR:-/tmp}/s3perm-tests.XXXXXX") || exit 2
+RGW_DIR=
+SUMMARY=()
+FILES_PASS=0 FILES_FAIL=0 FILES_SKIP=0 CASES_PASS=0 CASES_FAIL=0
+
+CUR_PID=
+cleanup() {
+	if [ -n "$CUR_PID" ]; then
+		kill -TERM "$CUR_PID" 2>/dev/null
+		wait "$CUR_PID" 2>/dev/null
+	fi
+	if [ -n "$RGW_DIR" ]; then
+		"$ROOT/tests/rgw.sh" stop "$RGW_DIR/rgw" >/dev/null 2>&1 ||
+			echo "run.sh: warning: could not stop the radosgw in $RGW_DIR" >&2
+		rm -rf "$RGW_DIR"
+	fi
+	rm -rf "$LOGDIR"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# Case counts from a test's output: cmocka's "[  PASSED  ] N test(s)." /
+# "[  FAILED  ] N test(s)", or the house convention, a line
+# "N passed, M failed" (tests/e2e/s3env.py and the shell tests print it).
+count_cases() {
+	local log=$1 p f
+	p=$(grep -aE '^\[  PASSED  \] [0-9]+ test' "$log" | tail -n 1 | grep -oE '[0-9]+' | head -n 1)
+	f=$(grep -aE '^\[  FAILED  \] [0-9]+ test' "$log" | tail -n 1 | grep -oE '[0-9]+' | head -n 1)
+	if [ -z "$p$f" ]; then
+		local line
+		line=$(grep -aE '(^|[^0-9])[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
+		if [ -n "$line" ]; then
+			p=$(echo "$line" | grep -oE '[0-9]+ passed' | grep -oE '[0-9]+')
+			f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
+		fi
+	fi
+	echo "${p:-0} ${f:-0}"
+}
+
+# run_one PHASE NAME CMD...: run a test file, keep its output, record result.
+run_one() {
+	local phase=$1 name=$2 log rc t0 secs p f cases
+	shift 2
+	log=$LOGDIR/$(echo "$name" | tr '/' '_').log
+	t0=$(date +%s.%N)
+	# In the background + wait, so that INT/TERM reach our trap at once;
+	# cleanup() passes them on to the test through timeout(1).
+	timeout -k 5 "$TEST_TIMEOUT" "$@" </dev/null >"$log" 2>&1 &
+	CUR_PID=$!
+	wait "$CUR_PID"
+	rc=$?
+	CUR_PID=
+	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
+	read -r p f < <(count_cases "$log")
+	CASES_PASS=$((CASES_PASS + p))
+	CASES_FAIL=$((CASES_FAIL + f))
+	cases="$p passed, $f failed"
+	if [ "$rc" = 0 ] && [ "$f" = 0 ]; then
+		FILES_PASS=$((FILES_PASS + 1))
+		[ -z "${S3PERM_TEST_VERBOSE:-}" ] || cat "$log"
+		printf '%sPASS%s %-5s %s (%s; %ss)\n' "$GREEN" "$OFF" "$phase" "$name" "$cases" "$secs"
+		SUMMARY+=("$(printf '%sPASS%s %-5s %-40s %s' "$GREEN" "$OFF" "$phase" "$name" "$cases")")
+	else
+		FILES_FAIL=$((FILES_FAIL + 1))
+		local why="exit $rc"
+		[ "$rc" = 124 ] && why="timed out after ${TEST_TIMEOUT}s"
+		[ "$rc" = 99 ] && [ ${#VALGRIND[@]} -gt 0 ] && why="valgrind found errors (exit 99)"
+		echo "----- output of $name"
+		cat "$log"
+		echo "-----"
+		printf '%sFAIL%s %-5s %s (%s; %s; %ss)\n' "$RED" "$OFF" "$phase" "$name" "$why" "$cases" "$secs"
+		SUMMARY+=("$(printf '%sFAIL%s %-5s %-40s %s; %s' "$RED" "$OFF" "$phase" "$name" "$cases" "$why")")
+	fi
+}
+
+record_fail() {
+	local phase=$1 name=$2 why=$3
+	FILES_FAIL=$((FILES_FAIL + 1))
+	printf '%sFAIL%s %-5s %s (%s)\n' "$RED" "$OFF" "$phase" "$name" "$why"
+	SUMMARY+=("$(printf '%sFAIL%s %-5s %-40s %s' "$RED" "$OFF" "$phase" "$name" "$why")")
+}
+
+# Binary for tests/test_X.c: $BUILD/tests/test_X (a missing one is a failure:
+# the sources say it should exist).
+unit_phase() {
+	local src bin name sh
+	[ -x "$S3PERM" ] || record_fail unit "$S3PERM" "binary under test not built"
+	for src in tests/test_*.c; do
+		[ -e "$src" ] || continue
+		name=$(basename "$src" .c)
+		case $name in test_live_*) continue ;; esac
+		bin=$BUILD/tests/$name
+		if [ ! -x "$bin" ]; then
+			record_fail unit "$bin" "not built"
+			continue
+		fi
+		run_one unit "$bin" "${VALGRIND[@]}" "$bin"
+	done
+	for sh in tests/test_*.sh; do
+		[ -e "$sh" ] || continue
+		run_one unit "$sh" bash "$sh"
+	done
+}
+
+e2e_tests() {
+	local src f
+	for src in tests/test_live_*.c; do
+		[ -e "$src" ] && echo "live:$BUILD/tests/$(basename "$src" .c)"
+	done
+	for f in tests/e2e/test_*.py; do
+		[ -e "$f" ] && echo "py:$f"
+	done
+}
+
+# Bring up the S3 server for the e2e phase, or say why not.  Returns 0 when
+# the environment contract (tests/README.md) is in place.
+e2e_server() {
+	local v missing=()
+	if [ -n "${S3PERM_TEST_ENDPOINT:-}" ]; then
+		for v in S3PERM_TEST_TENANT S3PERM_TEST_CUSTOMER_KEY S3PERM_TEST_CUSTOMER_SECRET \
+			S3PERM_TEST_VENDOR_KEY S3PERM_TEST_VENDOR_SECRET S3PERM_TEST_OTHER_KEY \
+			S3PERM_TEST_OTHER_SECRET; do
+			[ -n "${!v:-}" ] || missing+=("$v")
+		done
+		if [ ${#missing[@]} -gt 0 ]; then
+			echo "run.sh: error: S3PERM_TEST_ENDPOINT is set but ${missing[*]} is not;" \
+				"run 'source DIR/env.sh' from 'tests/rgw.sh start DIR'" >&2
+			return 1
+		fi
+		echo "run.sh: e2e against the running server $S3PERM_TEST_ENDPOINT"
+		return 0
+	fi
+	RGW_DIR=$(mktemp -d "${TMPDIR:-/tmp}/s3perm-rgw.XXXXXX") || return 1
+	"$ROOT/tests/rgw.sh" start "$RGW_DIR/rgw" || return 1
+	# shellcheck disable=SC1091
+	. "$RGW_DIR/rgw/env.sh"
+}
+
+e2e_phase() {
+	local t kind path
+	local -a tests
+	mapfile -t tests < <(e2e_tests)
+	[ ${#tests[@]} -gt 0 ] || return 0
+	if ! e2e_server; then
+		if [ "${CI:-}" = true ]; then
+			record_fail e2e "S3 server (radosgw)" "did not come up (CI=true: a failure)"
+		else
+			echo "${YELLOW}${BOLD}"
+			echo "************************************************************"
+			echo "* e2e tests SKIPPED: the local S3 server did not come up.  *"
+			echo "* Install it with 'make deps'; see tests/README.md.        *"
+			echo "************************************************************${OFF}"
+			FILES_SKIP=$((FILES_SKIP + ${#tests[@]}))
+			SUMMARY+=("${YELLOW}SKIP${OFF} e2e   ${#tests[@]} test file(s): no S3 server")
+			[ "${S3PERM_SKIP_E2E:-}" = 1 ] ||
+				record_fail e2e "S3 server (radosgw)" "did not come up (S3PERM_SKIP_E2E=1 to allow)"
+		fi
+		return 0
+	fi
+	for t in "${tests[@]}"; do
+		kind=${t%%:*}
+		path=${t#*:}
+		case $kind in
+		live)
+			if [ ! -x "$path" ]; then
+				record_fail e2e "$path" "not built"
+			else
+				run_one e2e "$path" "${VALGRIND[@]}" "$path"
+			fi
+			;;
+		py) run_one e2e "$path" "$PYTHON" "$path" ;;
+		esac
+	done
+}
+
+T0=$(date +%s)
+case $PHASE in
+unit) unit_phase ;;
+e2e) e2e_phase ;;
+all)
+	unit_phase
+	e2e_phase
+	;;
+esac
+
+echo
+echo "${BOLD}== test summary ($BUILD, binary ${S3PERM#"$ROOT"/}) ==${OFF}"
+for line in "${SUMMARY[@]}"; do
+	echo "$line"
+done
+echo "files: $FILES_PASS passed, $FILES_FAIL failed, $FILES_SKIP skipped;" \
+	"test cases: $CASES_PASS passed, $CASES_FAIL failed; $(($(date +%s) - T0))s"
+[ "$FILES_FAIL" = 0 ] || exit 1
+exit 0
