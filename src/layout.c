@@ -1,0 +1,764 @@
+/* layout.c - the ingestion layout check (see layout.h). */
+#include "layout.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* A day folder (or what should have been one) of a dataset. */
+struct folder {
+	char *name;
+	enum layout_day_kind kind;
+	int day;
+	uint64_t files;
+	uint64_t bytes;
+};
+
+/* Open-addressing map from folder name to folder, owned by the dataset. */
+struct folder_map {
+	struct folder **slots;
+	size_t cap;   /* a power of two, or 0 */
+	size_t len;
+};
+
+struct ds {
+	char *name;
+	bool by_day;
+	struct folder_map folders;
+	uint64_t files;   /* signals/ only: every file */
+	uint64_t bytes;
+};
+
+struct layout {
+	struct layout_options opt;
+	struct ds **ds;
+	size_t nds;
+	size_t last;      /* index of the dataset of the previous entry */
+	struct layout_finding *findings;
+	size_t nfindings;
+	size_t capfindings;
+	struct layout_dataset *out;  /* after layout_finish() */
+	size_t nout;
+	bool finished;
+};
+
+/* ---- dates ---------------------------------------------------------- */
+
+static int days_in_month(int y, int m)
+{
+	static const int dim[12] = { 31, 28, 31, 30, 31, 30,
+				     31, 31, 30, 31, 30, 31 };
+	bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+
+	return m == 2 && leap ? 29 : dim[m - 1];
+}
+
+/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
+ * days_from_civil). */
+int layout_day_from_ymd(int y, int m, int d)
+{
+	int era, yy;
+	unsigned yoe, doy, doe, mm = (unsigned)m;
+
+	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 ||
+	    d > days_in_month(y, m))
+		return LAYOUT_NO_DAY;
+	yy = y - (m <= 2);
+	era = yy / 400;
+	yoe = (unsigned)(yy - era * 400);
+	doy = (153 * (mm > 2 ? mm - 3 : mm + 9) + 2) / 5 + (unsigned)d - 1;
+	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + (int)doe - 719468;
+}
+
+void layout_day_to_ymd(int day, int *y, int *m, int *d)
+{
+	int z = day + 719468;
+	int era = (z >= 0 ? z : z - 146096) / 146097;
+	unsigned doe = (unsigned)(z - era * 146097);
+	unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	unsigned mp = (5 * doy + 2) / 153;
+	unsigned dd = doy - (153 * mp + 2) / 5 + 1;
+	unsigned mm = mp < 10 ? mp + 3 : mp - 9;
+
+	*y = (int)yoe + era * 400 + (mm <= 2);
+	*m = (int)mm;
+	*d = (int)dd;
+}
+
+void layout_day_format(int day, char out[11])
+{
+	int y, m, d;
+
+	layout_day_to_ymd(day, &y, &m, &d);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)y % 10000u,
+		 (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+static bool all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int num(const char *s, size_t n)
+{
+	int v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+/* YYYY?MM?DD with one separator from "-_." used twice; *sep gets it. */
+static bool split_date10(const char *s, size_t n, char *sep)
+{
+	if (n != 10 || !all_digits(s, 4) || !all_digits(s + 5, 2) ||
+	    !all_digits(s + 8, 2) || s[4] != s[7] || !strchr("-_.", s[4]))
+		return false;
+	*sep = s[4];
+	return true;
+}
+
+enum layout_day_kind layout_parse_day_name(const char *name, int *day)
+{
+	const char *v = name, *eq = strrchr(name, '=');
+	size_t n;
+	char sep = 0;
+	int y, m, d;
+	bool hive = false;
+
+	/* Hive-style partition folders: dt=2024-01-18, date=20240118. */
+	if (eq && eq != name) {
+		v = eq + 1;
+		hive = true;
+	}
+	n = strlen(v);
+	if (split_date10(v, n, &sep)) {
+		y = num(v, 4);
+		m = num(v + 5, 2);
+		d = num(v + 8, 2);
+	} else if (n == 8 && all_digits(v, 8)) {
+		y = num(v, 4);
+		m = num(v + 4, 2);
+		d = num(v + 6, 2);
+	} else {
+		return LAYOUT_DAY_NONE;
+	}
+	*day = layout_day_from_ymd(y, m, d);
+	if (*day == LAYOUT_NO_DAY)
+		return LAYOUT_DAY_INVALID;
+	return sep == '-' && !hive ? LAYOUT_DAY_ISO : LAYOUT_DAY_OTHER;
+}
+
+int layout_parse_iso_day(const char *s, int *day, struct s3p_error *err)
+{
+	int d;
+
+	if (layout_parse_day_name(s, &d) != LAYOUT_DAY_ISO)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid date '%s': expected a valid YYYY-MM-DD", s);
+	*day = d;
+	return 0;
+}
+
+/* ---- parquet -------------------------------------------------------- */
+
+const char *layout_parquet_problem(uint64_t size, const unsigned char head[4],
+				   const unsigned char tail[8])
+{
+	uint64_t footer;
+
+	if (size < 12)
+		return "too small to be parquet";
+	if (memcmp(head, "PAR1", 4))
+		return "does not start with the parquet magic PAR1";
+	if (memcmp(tail + 4, "PAR1", 4))
+		return "does not end with the parquet magic PAR1";
+	footer = (uint64_t)tail[0] | (uint64_t)tail[1] << 8 |
+		 (uint64_t)tail[2] << 16 | (uint64_t)tail[3] << 24;
+	if (footer == 0 || footer > size - 12)
+		return "footer length does not fit the file";
+	return NULL;
+}
+
+static bool parquet_name(const char *key)
+{
+	static const char ext[] = ".parquet";
+	size_t n = strlen(key), e = sizeof(ext) - 1;
+	const char *base = strrchr(key, '/');
+
+	base = base ? base + 1 : key;
+	if (strlen(base) <= e)
+		return false;
+	for (size_t i = 0; i < e; i++) {
+		char c = key[n - e + i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (c != ext[i])
+			return false;
+	}
+	return true;
+}
+
+/* ---- findings ------------------------------------------------------- */
+
+const char *layout_severity_name(enum layout_severity sev)
+{
+	switch (sev) {
+	case LAYOUT_ERROR:
+		return "error";
+	case LAYOUT_WARNING:
+		return "warning";
+	case LAYOUT_INFO:
+	default:
+		return "info";
+	}
+}
+
+static void add_finding(struct layout *l, enum layout_severity sev,
+			const char *code, char *path, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+/* Takes ownership of path. */
+static void add_finding(struct layout *l, enum layout_severity sev,
+			const char *code, char *path, const char *fmt, ...)
+{
+	struct layout_finding *f;
+	va_list ap;
+	char tmp[1024];
+
+	if (l->nfindings == l->capfindings) {
+		l->capfindings = l->capfindings ? l->capfindings * 2 : 16;
+		l->findings = xrealloc(l->findings,
+				       l->capfindings * sizeof(*l->findings));
+	}
+	va_start(ap, fmt);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
+	va_end(ap);
+	f = &l->findings[l->nfindings++];
+	f->severity = sev;
+	f->code = code;
+	f->path = path;
+	f->message = xstrdup(tmp);
+}
+
+static char *path_of(const char *a, const char *b, const char *c)
+{
+	struct buf p = BUF_INIT;
+
+	buf_puts(&p, a);
+	if (b)
+		buf_puts(&p, b);
+	if (c)
+		buf_puts(&p, c);
+	return buf_detach(&p);
+}
+
+/* "dataset/folder/" */
+static char *folder_path(const char *ds, const char *folder)
+{
+	struct buf p = BUF_INIT;
+
+	buf_printf(&p, "%s/%s/", ds, folder);
+	return buf_detach(&p);
+}
+
+/* ---- folder map ----------------------------------------------------- */
+
+static size_t hash_name(const char *s, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (size_t i = 0; i < n; i++) {
+		h ^= (unsigned char)s[i];
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static void map_grow(struct folder_map *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	struct folder **slots = xcalloc(ncap, sizeof(*slots));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		struct folder *f = m->slots[i];
+		size_t j;
+
+		if (!f)
+			continue;
+		j = hash_name(f->name, strlen(f->name)) & (ncap - 1);
+		while (slots[j])
+			j = (j + 1) & (ncap - 1);
+		slots[j] = f;
+	}
+	free(m->slots);
+	m->slots = slots;
+	m->cap = ncap;
+}
+
+/* The folder named by the n bytes at name, created when new. */
+static struct folder *map_get(struct folder_map *m, const char *name,
+			      size_t n, bool *created)
+{
+	size_t j;
+	struct folder *f;
+
+	*created = false;
+	if ((m->len + 1) * 2 > m->cap)
+		map_grow(m);
+	j = hash_name(name, n) & (m->cap - 1);
+	while ((f = m->slots[j])) {
+		if (strlen(f->name) == n && !memcmp(f->name, name, n))
+			return f;
+		j = (j + 1) & (m->cap - 1);
+	}
+	f = xcalloc(1, sizeof(*f));
+	f->name = xstrndup(name, n);
+	f->kind = layout_parse_day_name(f->name, &f->day);
+	m->slots[j] = f;
+	m->len++;
+	*created = true;
+	return f;
+}
+
+static void map_release(struct folder_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++) {
+		if (m->slots[i]) {
+			free(m->slots[i]->name);
+			free(m->slots[i]);
+		}
+	}
+	free(m->slots);
+	m->slots = NULL;
+	m->cap = m->len = 0;
+}
+
+/* ---- the check ------------------------------------------------------ */
+
+struct layout *layout_new(const struct layout_options *opt)
+{
+	struct layout *l = xcalloc(1, sizeof(*l));
+
+	l->opt = *opt;
+	return l;
+}
+
+void layout_free(struct layout *l)
+{
+	if (!l)
+		return;
+	for (size_t i = 0; i < l->nds; i++) {
+		map_release(&l->ds[i]->folders);
+		free(l->ds[i]->name);
+		free(l->ds[i]);
+	}
+	free(l->ds);
+	for (size_t i = 0; i < l->nfindings; i++) {
+		free(l->findings[i].path);
+		free(l->findings[i].message);
+	}
+	free(l->findings);
+	for (size_t i = 0; i < l->nout; i++) {
+		free(l->out[i].name);
+		free(l->out[i].missing);
+	}
+	free(l->out);
+	free(l);
+}
+
+static bool wants_n(const struct layout *l, const char *name, size_t n)
+{
+	if (!l->opt.datasets)
+		return true;
+	for (size_t i = 0; i < l->opt.ndatasets; i++)
+		if (strlen(l->opt.datasets[i]) == n &&
+		    !memcmp(l->opt.datasets[i], name, n))
+			return true;
+	return false;
+}
+
+bool layout_wants_dataset(const struct layout *l, const char *name)
+{
+	return wants_n(l, name, strlen(name));
+}
+
+static struct ds *get_ds(struct layout *l, const char *name, size_t n)
+{
+	struct ds *d;
+
+	if (l->nds && strlen(l->ds[l->last]->name) == n &&
+	    !memcmp(l->ds[l->last]->name, name, n))
+		return l->ds[l->last];
+	for (size_t i = 0; i < l->nds; i++) {
+		if (strlen(l->ds[i]->name) == n &&
+		    !memcmp(l->ds[i]->name, name, n)) {
+			l->last = i;
+			return l->ds[i];
+		}
+	}
+	l->ds = xrealloc(l->ds, (l->nds + 1) * sizeof(*l->ds));
+	d = xcalloc(1, sizeof(*d));
+	d->name = xstrndup(name, n);
+	d->by_day = strcmp(d->name, LAYOUT_SIGNALS) != 0;
+	l->last = l->nds;
+	l->ds[l->nds++] = d;
+	return d;
+}
+
+static bool in_range(const struct layout *l, int day)
+{
+	return (l->opt.since == LAYOUT_NO_DAY || day >= l->opt.since) &&
+	       (l->opt.until == LAYOUT_NO_DAY || day <= l->opt.until);
+}
+
+/* The checks every counted file gets; the file is counted already. */
+static enum layout_add_result check_file(struct layout *l, const char *key,
+					 uint64_t size)
+{
+	if (!parquet_name(key)) {
+		add_finding(l, LAYOUT_ERROR, "not_parquet", xstrdup(key),
+			    "not a parquet file: the name does not end in "
+			    ".parquet");
+		return LAYOUT_DONE;
+	}
+	if (size == 0) {
+		add_finding(l, LAYOUT_ERROR, "zero_bytes", xstrdup(key),
+			    "zero-byte file");
+		return LAYOUT_DONE;
+	}
+	if (size < 12) {
+		add_finding(l, LAYOUT_ERROR, "bad_parquet", xstrdup(key),
+			    "not parquet: %llu bytes is too small to be parquet",
+			    (unsigned long long)size);
+		return LAYOUT_DONE;
+	}
+	return l->opt.content ? LAYOUT_READ_CONTENT : LAYOUT_DONE;
+}
+
+enum layout_add_result layout_add(struct layout *l, const char *key,
+				  uint64_t size)
+{
+	const char *slash = strchr(key, '/'), *rest, *slash2;
+	size_t klen = strlen(key);
+	bool marker = klen && key[klen - 1] == '/';
+	struct ds *d;
+	struct folder *f;
+	bool created;
+
+	if (!slash) {
+		/* A top-level object: outside every dataset folder. */
+		if (!l->opt.datasets && klen)
+			add_finding(l, LAYOUT_WARNING, "top_level_object",
+				    xstrdup(key),
+				    "object outside every dataset folder");
+		return LAYOUT_DONE;
+	}
+	if (slash == key || !wants_n(l, key, (size_t)(slash - key)))
+		return LAYOUT_DONE;
+	d = get_ds(l, key, (size_t)(slash - key));
+	rest = slash + 1;
+	if (!*rest)
+		return LAYOUT_DONE;   /* the dataset folder itself */
+
+	if (!d->by_day) {
+		if (marker)
+			return LAYOUT_DONE;
+		d->files++;
+		d->bytes += size;
+		return check_file(l, key, size);
+	}
+
+	slash2 = strchr(rest, '/');
+	if (!slash2) {
+		add_finding(l, LAYOUT_WARNING, "loose_file", xstrdup(key),
+			    "file directly in the dataset folder, outside "
+			    "every day folder");
+		return LAYOUT_DONE;
+	}
+	f = map_get(&d->folders, rest, (size_t)(slash2 - rest), &created);
+	if (marker)
+		return LAYOUT_DONE;
+	f->files++;
+	f->bytes += size;
+	if (f->kind != LAYOUT_DAY_ISO && f->kind != LAYOUT_DAY_OTHER)
+		return LAYOUT_DONE;   /* reported once, for the folder */
+	if (!in_range(l, f->day) || f->day > l->opt.today)
+		return LAYOUT_DONE;
+	return check_file(l, key, size);
+}
+
+void layout_content(struct layout *l, const char *key, uint64_t size,
+		    const unsigned char head[4], const unsigned char tail[8])
+{
+	const char *why = layout_parquet_problem(size, head, tail);
+
+	if (why)
+		add_finding(l, LAYOUT_ERROR, "bad_parquet", xstrdup(key),
+			    "named .parquet but not parquet: %s", why);
+}
+
+void layout_content_failed(struct layout *l, const char *key,
+			   const char *reason)
+{
+	add_finding(l, LAYOUT_WARNING, "content_unreadable", xstrdup(key),
+		    "content not checked: %s", reason);
+}
+
+/* ---- finish --------------------------------------------------------- */
+
+static int cmp_folder_day(const void *a, const void *b)
+{
+	const struct folder *x = *(struct folder *const *)a;
+	const struct folder *y = *(struct folder *const *)b;
+
+	if (x->day != y->day)
+		return x->day < y->day ? -1 : 1;
+	return strcmp(x->name, y->name);
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct layout_finding *x = a, *y = b;
+	int c = strcmp(x->path, y->path);
+
+	if (c)
+		return c;
+	c = strcmp(x->code, y->code);
+	if (c)
+		return c;
+	return strcmp(x->message, y->message);
+}
+
+static int cmp_ds(const void *a, const void *b)
+{
+	const struct ds *x = *(struct ds *const *)a;
+	const struct ds *y = *(struct ds *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+static void gap_finding(struct layout *l, const char *ds, int from, int to)
+{
+	char a[11], b[11];
+
+	layout_day_format(from, a);
+	layout_day_format(to, b);
+	if (from == to)
+		add_finding(l, LAYOUT_WARNING, "missing_days",
+			    folder_path(ds, a), "day %s is missing", a);
+	else
+		add_finding(l, LAYOUT_WARNING, "missing_days",
+			    folder_path(ds, a),
+			    "%d days are missing: %s to %s", to - from + 1,
+			    a, b);
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Days from..to are missing.  They all go in the figures; the findings
+ * leave out the days an empty_day finding already names. */
+static void add_gap(struct layout *l, struct layout_dataset *out,
+		    int from, int to, const int *empty, size_t nempty)
+{
+	int run = LAYOUT_NO_DAY;
+
+	for (int day = from; day <= to; day++) {
+		bool is_empty = bsearch(&day, empty, nempty, sizeof(*empty),
+					cmp_int) != NULL;
+
+		out->missing[out->nmissing++] = day;
+		if (is_empty && run != LAYOUT_NO_DAY) {
+			gap_finding(l, out->name, run, day - 1);
+			run = LAYOUT_NO_DAY;
+		} else if (!is_empty && run == LAYOUT_NO_DAY) {
+			run = day;
+		}
+	}
+	if (run != LAYOUT_NO_DAY)
+		gap_finding(l, out->name, run, to);
+}
+
+static void finish_by_day(struct layout *l, struct ds *d,
+			  struct layout_dataset *out)
+{
+	struct folder **counted = xmalloc((d->folders.len + 1) *
+					  sizeof(*counted));
+	int *empty = xmalloc((d->folders.len + 1) * sizeof(*empty));
+	size_t n = 0, nempty = 0;
+	char iso[11];
+
+	for (size_t i = 0; i < d->folders.cap; i++) {
+		struct folder *f = d->folders.slots[i];
+		char *p;
+
+		if (!f)
+			continue;
+		p = folder_path(d->name, f->name);
+		if (f->kind == LAYOUT_DAY_INVALID) {
+			add_finding(l, LAYOUT_ERROR, "invalid_day", p,
+				    "day folder '%s' is not a valid date",
+				    f->name);
+			continue;
+		}
+		if (f->kind == LAYOUT_DAY_NONE) {
+			add_finding(l, LAYOUT_ERROR, "invalid_day", p,
+				    "folder '%s' is not a day: expected a "
+				    "date such as YYYY-MM-DD", f->name);
+			continue;
+		}
+		if (!in_range(l, f->day)) {
+			free(p);
+			continue;
+		}
+		layout_day_format(f->day, iso);
+		if (f->day > l->opt.today) {
+			add_finding(l, LAYOUT_WARNING, "future_day", p,
+				    "day %s is in the future", iso);
+			continue;
+		}
+		if (!f->files) {
+			add_finding(l, LAYOUT_WARNING, "empty_day", p,
+				    "day folder holds no file");
+			empty[nempty++] = f->day;
+			continue;
+		}
+		if (f->kind == LAYOUT_DAY_OTHER)
+			add_finding(l, LAYOUT_WARNING, "day_not_iso",
+				    xstrdup(p), "day folder '%s' is read as "
+				    "%s; the recommended name is '%s'",
+				    f->name, iso, iso);
+		free(p);
+		counted[n++] = f;
+	}
+	qsort(counted, n, sizeof(*counted), cmp_folder_day);
+	qsort(empty, nempty, sizeof(*empty), cmp_int);
+
+	out->first_day = out->last_day = LAYOUT_NO_DAY;
+	if (n) {
+		out->first_day = counted[0]->day;
+		out->last_day = counted[n - 1]->day;
+		out->missing = xmalloc(((size_t)(out->last_day -
+						  out->first_day) + 1) *
+				       sizeof(*out->missing));
+	}
+	for (size_t i = 0; i < n; i++) {
+		struct folder *f = counted[i];
+
+		out->files += f->files;
+		out->bytes += f->bytes;
+		if (i && counted[i - 1]->day == f->day) {
+			add_finding(l, LAYOUT_WARNING, "duplicate_day",
+				    folder_path(d->name, f->name),
+				    "folder '%s' names the same day as '%s'",
+				    f->name, counted[i - 1]->name);
+			continue;
+		}
+		out->days++;
+		if (i && f->day > counted[i - 1]->day + 1)
+			add_gap(l, out, counted[i - 1]->day + 1, f->day - 1,
+				empty, nempty);
+	}
+	if (!n)
+		add_finding(l, LAYOUT_WARNING, "no_days",
+			    path_of(d->name, "/", NULL),
+			    l->opt.since != LAYOUT_NO_DAY ||
+			    l->opt.until != LAYOUT_NO_DAY
+			    ? "no day folder with files in the dates asked for"
+			    : "no day folder with files");
+	free(counted);
+	free(empty);
+}
+
+void layout_finish(struct layout *l)
+{
+	if (l->finished)
+		return;
+	l->finished = true;
+	if (l->nds)
+		qsort(l->ds, l->nds, sizeof(*l->ds), cmp_ds);
+	l->last = 0;
+	l->out = xcalloc(l->nds + 1, sizeof(*l->out));
+	for (size_t i = 0; i < l->nds; i++) {
+		struct ds *d = l->ds[i];
+		struct layout_dataset *out = &l->out[l->nout++];
+
+		out->name = xstrdup(d->name);
+		out->by_day = d->by_day;
+		out->first_day = out->last_day = LAYOUT_NO_DAY;
+		if (d->by_day) {
+			finish_by_day(l, d, out);
+		} else {
+			out->files = d->files;
+			out->bytes = d->bytes;
+		}
+	}
+	if (l->opt.datasets) {
+		for (size_t i = 0; i < l->opt.ndatasets; i++) {
+			const char *name = l->opt.datasets[i];
+			bool seen = false;
+
+			for (size_t j = 0; j < l->nds && !seen; j++)
+				seen = !strcmp(l->ds[j]->name, name);
+			for (size_t j = 0; j < i && !seen; j++)
+				seen = !strcmp(l->opt.datasets[j], name);
+			if (!seen)
+				add_finding(l, LAYOUT_WARNING,
+					    "dataset_missing",
+					    path_of(name, "/", NULL),
+					    "no dataset folder '%s'", name);
+		}
+	} else if (!l->nds) {
+		add_finding(l, LAYOUT_WARNING, "no_datasets", xstrdup(""),
+			    "no dataset folder at the top level");
+	}
+	if (l->nfindings)
+		qsort(l->findings, l->nfindings, sizeof(*l->findings),
+		      cmp_finding);
+}
+
+size_t layout_dataset_count(const struct layout *l)
+{
+	return l->nout;
+}
+
+const struct layout_dataset *layout_dataset_at(const struct layout *l,
+					       size_t i)
+{
+	return i < l->nout ? &l->out[i] : NULL;
+}
+
+size_t layout_finding_count(const struct layout *l)
+{
+	return l->nfindings;
+}
+
+const struct layout_finding *layout_finding_at(const struct layout *l,
+					       size_t i)
+{
+	return i < l->nfindings ? &l->findings[i] : NULL;
+}
+
+size_t layout_count_severity(const struct layout *l,
+			     enum layout_severity sev)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < l->nfindings; i++)
+		n += l->findings[i].severity == sev;
+	return n;
+}

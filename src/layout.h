@@ -1,0 +1,148 @@
+/* layout.h - the ingestion layout check, as pure code.
+ *
+ * The vendor ingests a bucket laid out as one top-level folder per dataset
+ * (events/, metrics/, ...), a folder per day inside it (ISO YYYY-MM-DD is
+ * the recommended name) and parquet files inside each day.  signals/ is not
+ * day-partitioned: it holds the vendor's finished_date marker data, so only
+ * its files are checked (parquet by name, not empty, parquet by content).
+ *
+ * A feeder (layout_local.c for a directory, layout_s3.c for a bucket) hands
+ * every entry below the root to layout_add() in any order: a file as its key
+ * relative to the root ("events/2024-01-02/part-0.parquet") and its size, a
+ * folder as its key with a trailing '/' ("events/2024-01-03/", size 0: a
+ * directory, or S3's zero-byte folder marker object).  The core keeps only
+ * per-folder aggregates and the findings, never the keys, so memory grows
+ * with the number of day folders, not the number of objects.
+ *
+ * When layout_add() answers LAYOUT_READ_CONTENT the feeder reads the first 4
+ * and the last 8 bytes of that file (whenever it likes, concurrently if it
+ * likes) and hands them to layout_content(), or reports a failed read with
+ * layout_content_failed().  layout_finish() then computes the per-dataset
+ * figures and sorts the findings (by path, then code), so the same tree
+ * gives the same findings whatever the order of the entries.
+ *
+ * Days are day numbers: days since 1970-01-01 (layout_day_from_ymd()).
+ * Nothing here reads the clock: "today" comes in with the options.
+ */
+#ifndef S3P_LAYOUT_H
+#define S3P_LAYOUT_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+
+#define LAYOUT_NO_DAY INT_MIN
+
+/* The dataset that is not day-partitioned. */
+#define LAYOUT_SIGNALS "signals"
+
+enum layout_severity {
+	LAYOUT_INFO = 0,
+	LAYOUT_WARNING,
+	LAYOUT_ERROR
+};
+
+struct layout_options {
+	const char *const *datasets; /* only these (borrowed); NULL: all */
+	size_t ndatasets;
+	int since;                   /* first day to look at, or LAYOUT_NO_DAY */
+	int until;                   /* last day to look at, or LAYOUT_NO_DAY */
+	int today;                   /* days after it are in the future */
+	bool content;                /* ask the feeder for content reads */
+};
+
+struct layout_finding {
+	enum layout_severity severity;
+	const char *code;            /* stable, static: "missing_days", ... */
+	char *path;                  /* relative to the root */
+	char *message;
+};
+
+struct layout_dataset {
+	char *name;
+	bool by_day;                 /* false for signals/ */
+	int first_day;               /* LAYOUT_NO_DAY when there is no day */
+	int last_day;
+	size_t days;                 /* days with files, in range, not future */
+	uint64_t files;              /* in those days (signals/: all files) */
+	uint64_t bytes;
+	int *missing;                /* days between first and last, sorted */
+	size_t nmissing;
+};
+
+enum layout_add_result {
+	LAYOUT_DONE = 0,             /* nothing more to do for this entry */
+	LAYOUT_READ_CONTENT = 1      /* read head and tail, see above */
+};
+
+struct layout;
+
+/* A new, empty check; the options are copied (the dataset names are
+ * borrowed and must outlive it).  Free with layout_free(). */
+struct layout *layout_new(const struct layout_options *opt);
+void layout_free(struct layout *l);
+
+/* Is this top-level folder name to be looked at (the --dataset filter)? */
+bool layout_wants_dataset(const struct layout *l, const char *name);
+
+/* One entry (see above).  Keys are relative to the root, without a leading
+ * '/'.  Never fails: anything odd is a finding. */
+enum layout_add_result layout_add(struct layout *l, const char *key,
+				  uint64_t size);
+
+/* The first 4 and last 8 bytes of KEY, a file of SIZE bytes (>= 12) for
+ * which layout_add() answered LAYOUT_READ_CONTENT. */
+void layout_content(struct layout *l, const char *key, uint64_t size,
+		    const unsigned char head[4], const unsigned char tail[8]);
+
+/* The content of KEY could not be read; REASON is one short phrase. */
+void layout_content_failed(struct layout *l, const char *key,
+			   const char *reason);
+
+/* Compute the dataset figures, add the dataset-level findings and sort.
+ * Call once, after the last entry. */
+void layout_finish(struct layout *l);
+
+/* After layout_finish(): the datasets (sorted by name) and the findings.
+ * The results are borrowed from l. */
+size_t layout_dataset_count(const struct layout *l);
+const struct layout_dataset *layout_dataset_at(const struct layout *l,
+					       size_t i);
+size_t layout_finding_count(const struct layout *l);
+const struct layout_finding *layout_finding_at(const struct layout *l,
+					       size_t i);
+/* How many findings have this severity. */
+size_t layout_count_severity(const struct layout *l,
+			     enum layout_severity sev);
+
+const char *layout_severity_name(enum layout_severity sev);
+
+/* Is this the content of a parquet file: "PAR1" at both ends and a footer
+ * length (the little-endian 32-bit number before the trailing magic) that
+ * fits in the file?  NULL when it is, else the reason (a static string). */
+const char *layout_parquet_problem(uint64_t size, const unsigned char head[4],
+				   const unsigned char tail[8]);
+
+/* Dates.  layout_day_from_ymd() returns LAYOUT_NO_DAY for an invalid date
+ * (month 13, 30 February, year outside 1..9999). */
+int layout_day_from_ymd(int y, int m, int d);
+void layout_day_to_ymd(int day, int *y, int *m, int *d);
+/* "YYYY-MM-DD" into out (11 bytes). */
+void layout_day_format(int day, char out[11]);
+/* A strict ISO YYYY-MM-DD date, as --since and --until take it. */
+int layout_parse_iso_day(const char *s, int *day, struct s3p_error *err);
+
+enum layout_day_kind {
+	LAYOUT_DAY_ISO,              /* 2024-01-18 */
+	LAYOUT_DAY_OTHER,            /* 20240118, 2024_01_18, dt=2024-01-18 */
+	LAYOUT_DAY_INVALID,          /* looks like a date, is not: 2024-13-01 */
+	LAYOUT_DAY_NONE              /* not a date at all */
+};
+
+/* Classify a day folder's name; *day is set for ISO and OTHER. */
+enum layout_day_kind layout_parse_day_name(const char *name, int *day);
+
+#endif

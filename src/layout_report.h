@@ -1,0 +1,33 @@
+/* layout_report.h - the layout check's report: readable text and JSON.
+ *
+ * Both take a finished check (layout_finish()).  The JSON has the keys in
+ * this order, and nothing else:
+ *   {"bucket"|"directory": ROOT,
+ *    "datasets": [{"name", "first_day", "last_day", "days", "files",
+ *                  "bytes", "missing_days": ["YYYY-MM-DD", ...]}],
+ *    "findings": [{"severity", "code", "path", "message"}]}
+ * first_day and last_day are null for a dataset without days (signals/).
+ */
+#ifndef S3P_LAYOUT_REPORT_H
+#define S3P_LAYOUT_REPORT_H
+
+#include "error.h"
+#include "layout.h"
+
+enum layout_root {
+	LAYOUT_ROOT_BUCKET,
+	LAYOUT_ROOT_DIRECTORY
+};
+
+/* The JSON document, pretty-printed, ending in a newline; free with
+ * free().  NULL (err set) only when Jansson runs out of memory. */
+char *layout_report_json(const struct layout *l, enum layout_root kind,
+			 const char *root, struct s3p_error *err);
+
+/* The readable report: a table of datasets, then the findings as
+ * "PATH: SEVERITY: MESSAGE [CODE]" lines, then a one-line tally.
+ * Free with free(). */
+char *layout_report_text(const struct layout *l, enum layout_root kind,
+			 const char *root);
+
+#endif
