@@ -1,0 +1,290 @@
+/* layout_s3.c - feed a bucket to the layout check, through the S3 layer. */
+#include "layout_s3.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+
+/* A file waiting for its content check. */
+struct pending {
+	char *key;
+	uint64_t size;
+};
+
+struct scan {
+	struct layout *l;
+	struct s3_client *c;
+	const char *bucket;
+	size_t concurrency;
+	struct pending *pending;
+	size_t npending;
+	size_t cappending;
+	/* top level: dataset prefixes found */
+	char **prefixes;
+	size_t nprefixes;
+};
+
+static void queue_check(struct scan *s, const char *key, uint64_t size)
+{
+	if (s->npending == s->cappending) {
+		s->cappending = s->cappending ? s->cappending * 2 : 64;
+		s->pending = xrealloc(s->pending,
+				      s->cappending * sizeof(*s->pending));
+	}
+	s->pending[s->npending].key = xstrdup(key);
+	s->pending[s->npending].size = size;
+	s->npending++;
+}
+
+static int on_entry(void *ctx, const struct s3_list_entry *e)
+{
+	struct scan *s = ctx;
+
+	if (e->is_prefix)
+		return 0;
+	if (layout_add(s->l, e->key, e->size) == LAYOUT_READ_CONTENT)
+		queue_check(s, e->key, e->size);
+	return 0;
+}
+
+static int on_top_entry(void *ctx, const struct s3_list_entry *e)
+{
+	struct scan *s = ctx;
+	size_t n = strlen(e->key);
+
+	if (!e->is_prefix)
+		return on_entry(ctx, e);
+	/* "events/": a dataset, unless filtered out. */
+	if (n < 2 || e->key[n - 1] != '/')
+		return 0;
+	{
+		char *name = xstrndup(e->key, n - 1);
+		bool want = layout_wants_dataset(s->l, name);
+
+		free(name);
+		if (!want)
+			return 0;
+	}
+	s->prefixes = xrealloc(s->prefixes,
+			       (s->nprefixes + 1) * sizeof(*s->prefixes));
+	s->prefixes[s->nprefixes++] = xstrdup(e->key);
+	return 0;
+}
+
+static int list_failed(const char *bucket, const char *prefix,
+		       const struct s3_response *r, struct s3p_error *err)
+{
+	char why[768];
+
+	s3_response_describe(r, why, sizeof(why));
+	return s3p_error_set(err, S3P_E_S3,
+		"cannot list '%s%s%s': %s (%s)", bucket, prefix ? "/" : "",
+		prefix ? prefix : "", why,
+		s3_error_class_explain(r->error_class));
+}
+
+/* Head (bytes=0-3) and tail (last 8 bytes) of the pending files, at most
+ * s->concurrency files at a time. */
+static int run_checks(struct scan *s, struct s3p_error *err)
+{
+	size_t per = s->concurrency;
+	struct s3_request *rq = xcalloc(2 * per, sizeof(*rq));
+	struct s3_response *rs = xcalloc(2 * per, sizeof(*rs));
+	struct s3_param *hdr = xcalloc(2 * per, sizeof(*hdr));
+	char (*ranges)[48] = xcalloc(per, sizeof(*ranges));
+	int rc = 0;
+
+	for (size_t at = 0; at < s->npending && !rc; at += per) {
+		size_t n = s->npending - at < per ? s->npending - at : per;
+
+		for (size_t i = 0; i < n; i++) {
+			const struct pending *p = &s->pending[at + i];
+
+			snprintf(ranges[i], sizeof(ranges[i]),
+				 "bytes=%llu-%llu",
+				 (unsigned long long)(p->size - 8),
+				 (unsigned long long)(p->size - 1));
+			hdr[2 * i] = (struct s3_param){ "Range", "bytes=0-3" };
+			hdr[2 * i + 1] = (struct s3_param){ "Range",
+							    ranges[i] };
+			for (size_t k = 0; k < 2; k++) {
+				struct s3_request *q = &rq[2 * i + k];
+
+				memset(q, 0, sizeof(*q));
+				q->method = "GET";
+				q->bucket = s->bucket;
+				q->key = p->key;
+				q->headers = &hdr[2 * i + k];
+				q->header_count = 1;
+				q->max_body = 4096;
+				rs[2 * i + k] = (struct s3_response)
+					S3_RESPONSE_INIT;
+			}
+		}
+		rc = s3_send_batch(s->c, rq, rs, 2 * n, err);
+		for (size_t i = 0; i < n && !rc; i++) {
+			const struct pending *p = &s->pending[at + i];
+			const struct s3_response *h = &rs[2 * i],
+						 *t = &rs[2 * i + 1];
+			char why[768];
+
+			if (h->error_class != S3_OK ||
+			    t->error_class != S3_OK) {
+				s3_response_describe(h->error_class != S3_OK ?
+						     h : t, why, sizeof(why));
+				layout_content_failed(s->l, p->key, why);
+			} else if (h->body.len < 4 || t->body.len < 8) {
+				layout_content_failed(s->l, p->key,
+					"short answer to a ranged read");
+			} else {
+				/* A server that ignores Range sends it all:
+				 * the tail is then the last 8 bytes. */
+				layout_content(s->l, p->key, p->size,
+					(const unsigned char *)h->body.data,
+					(const unsigned char *)t->body.data +
+					t->body.len - 8);
+			}
+		}
+		for (size_t i = 0; i < 2 * n; i++)
+			s3_response_release(&rs[i]);
+	}
+	for (size_t i = 0; i < s->npending; i++)
+		free(s->pending[i].key);
+	s->npending = 0;
+	free(rq);
+	free(rs);
+	free(hdr);
+	free(ranges);
+	return rc;
+}
+
+static int list_top(struct scan *s, struct s3p_error *err)
+{
+	char *token = NULL;
+	int rc;
+
+	do {
+		char *next = NULL;
+		struct s3_response r = S3_RESPONSE_INIT;
+
+		rc = s3_list_objects_page(s->c, s->bucket, NULL, "/", token,
+					  0, on_top_entry, s, &next, &r, err);
+		if (rc && r.status && r.error_class != S3_OK)
+			list_failed(s->bucket, NULL, &r, err);
+		s3_response_release(&r);
+		free(token);
+		token = next;
+		if (!rc)
+			rc = run_checks(s, err);
+	} while (!rc && token);
+	free(token);
+	return rc;
+}
+
+/* One dataset listing in progress. */
+struct cursor {
+	const char *prefix;
+	char *token;
+	bool done;
+};
+
+static int list_datasets(struct scan *s, struct s3p_error *err)
+{
+	size_t n = s->nprefixes, per = s->concurrency;
+	struct cursor *cur = xcalloc(n + 1, sizeof(*cur));
+	struct s3_request *rq = xcalloc(per, sizeof(*rq));
+	struct s3_response *rs = xcalloc(per, sizeof(*rs));
+	struct s3_param (*q)[3] = xcalloc(per, sizeof(*q));
+	size_t *which = xcalloc(per, sizeof(*which));
+	size_t left = n;
+	int rc = 0;
+
+	for (size_t i = 0; i < n; i++)
+		cur[i].prefix = s->prefixes[i];
+	while (left && !rc) {
+		size_t m = 0;
+
+		/* One page of each unfinished dataset, up to `per`. */
+		for (size_t i = 0; i < n && m < per; i++) {
+			struct s3_request *r = &rq[m];
+
+			if (cur[i].done)
+				continue;
+			q[m][0] = (struct s3_param){ "list-type", "2" };
+			q[m][1] = (struct s3_param){ "prefix", cur[i].prefix };
+			q[m][2] = (struct s3_param){ "continuation-token",
+						    cur[i].token };
+			memset(r, 0, sizeof(*r));
+			r->method = "GET";
+			r->bucket = s->bucket;
+			r->query = q[m];
+			r->query_count = cur[i].token ? 3 : 2;
+			rs[m] = (struct s3_response)S3_RESPONSE_INIT;
+			which[m++] = i;
+		}
+		rc = s3_send_batch(s->c, rq, rs, m, err);
+		for (size_t k = 0; k < m && !rc; k++) {
+			struct cursor *cu = &cur[which[k]];
+			struct s3_list_page page = { 0 };
+
+			if (rs[k].error_class != S3_OK) {
+				rc = list_failed(s->bucket, cu->prefix,
+						 &rs[k], err);
+				break;
+			}
+			rc = s3_parse_list_objects(rs[k].body.data,
+						   rs[k].body.len, on_entry, s,
+						   &page, err);
+			if (rc) {
+				s3_list_page_release(&page);
+				break;
+			}
+			free(cu->token);
+			cu->token = NULL;
+			if (page.is_truncated && page.next_token) {
+				cu->token = page.next_token;
+				page.next_token = NULL;
+			} else {
+				cu->done = true;
+				left--;
+			}
+			s3_list_page_release(&page);
+		}
+		for (size_t k = 0; k < m; k++)
+			s3_response_release(&rs[k]);
+		if (!rc)
+			rc = run_checks(s, err);
+	}
+	for (size_t i = 0; i < n; i++)
+		free(cur[i].token);
+	free(cur);
+	free(rq);
+	free(rs);
+	free(q);
+	free(which);
+	return rc;
+}
+
+int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
+		   size_t concurrency, struct s3p_error *err)
+{
+	struct scan s = { 0 };
+	int rc;
+
+	s.l = l;
+	s.c = c;
+	s.bucket = bucket;
+	s.concurrency = concurrency ? concurrency : LAYOUT_S3_CONCURRENCY;
+	rc = list_top(&s, err);
+	if (!rc)
+		rc = list_datasets(&s, err);
+	for (size_t i = 0; i < s.npending; i++)
+		free(s.pending[i].key);
+	free(s.pending);
+	for (size_t i = 0; i < s.nprefixes; i++)
+		free(s.prefixes[i]);
+	free(s.prefixes);
+	return rc < 0 ? -1 : rc;
+}

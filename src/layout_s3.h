@@ -1,0 +1,27 @@
+/* layout_s3.h - feed a bucket to the layout check, through the S3 layer.
+ *
+ * The top level is listed with the delimiter '/' (its common prefixes are
+ * the datasets, its objects the top-level objects); with a --dataset
+ * filter only the named prefixes are listed.  The datasets are then listed
+ * concurrently, one ListObjectsV2 page per dataset per round
+ * (s3_send_batch), each page streamed into layout_add() and dropped, so
+ * memory stays flat whatever the number of objects.  Content checks (two
+ * ranged GETs per file: bytes=0-3 and the last 8 bytes) run between rounds,
+ * at most `concurrency` files at a time.
+ */
+#ifndef S3P_LAYOUT_S3_H
+#define S3P_LAYOUT_S3_H
+
+#include "error.h"
+#include "layout.h"
+#include "s3.h"
+
+#define LAYOUT_S3_CONCURRENCY 16
+
+/* List the bucket into l (layout_finish() is left to the caller).
+ * concurrency 0: LAYOUT_S3_CONCURRENCY.  Fails (S3P_E_S3) when a listing
+ * is refused or cannot be sent; a content read that fails is a finding. */
+int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
+		   size_t concurrency, struct s3p_error *err);
+
+#endif
