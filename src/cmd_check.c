@@ -1,0 +1,293 @@
+/* cmd_check.c - `s3perm check`: options in, live probes (src/probe.h),
+ * report out (src/report.h). */
+#define _DEFAULT_SOURCE 1
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "creds.h"
+#include "gen.h"
+#include "names.h"
+#include "opts.h"
+#include "probe.h"
+#include "report.h"
+#include "s3.h"
+#include "template.h"
+
+enum {
+	O_BUCKET, O_MODE, O_PREFIX, O_OBJECT, O_REGION, O_ENDPOINT,
+	O_PATH_STYLE, O_PROFILE, O_NO_WRITE, O_JSON, O_VERBOSE, O_TIMEOUT,
+	O_TEMPLATES, O_USER, O_ACCOUNT, O_PRINCIPAL
+};
+
+static const struct opt_spec check_opts[] = {
+	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket to check (required)" },
+	{ O_MODE, "mode", 'm', "MODE", "read (default) or export" },
+	{ O_PREFIX, "prefix", 0, "PREFIX",
+	  "the grants are limited to keys under PREFIX" },
+	{ O_OBJECT, "object", 0, "KEY",
+	  "an existing customer object to prove s3:GetObject on" },
+	{ O_REGION, "region", 0, "REGION",
+	  "starting region (default: environment, profile, discovered)" },
+	{ O_ENDPOINT, "endpoint", 0, "URL",
+	  "S3-compatible endpoint instead of AWS" },
+	{ O_PATH_STYLE, "path-style", 0, NULL,
+	  "path-style addressing (http://host/bucket/key)" },
+	{ O_PROFILE, "profile", 0, "NAME",
+	  "AWS CLI profile of the principal being checked" },
+	{ O_NO_WRITE, "no-write", 0, NULL,
+	  "export mode: prove only what needs no write at all" },
+	{ O_JSON, "json", 0, NULL, "print the result as JSON" },
+	{ O_VERBOSE, "verbose", 'v', NULL,
+	  "show each request on stderr (never a secret)" },
+	{ O_TIMEOUT, "timeout", 0, "SECONDS",
+	  "per-request timeout (default 30)" },
+	{ O_TEMPLATES, "templates", 0, "DIR",
+	  "read the grant templates from DIR" },
+	{ O_USER, "user", 0, "NAME",
+	  "remediation: the principal is IAM user NAME of --account" },
+	{ O_ACCOUNT, "account", 0, "ID",
+	  "remediation: account of --user (default 999689269917)" },
+	{ O_PRINCIPAL, "principal", 0, "ARN",
+	  "remediation: the principal ARN being checked" },
+};
+
+struct check_args {
+	const char *bucket;
+	const char *mode;
+	const char *prefix;
+	const char *object;
+	const char *region;
+	const char *endpoint;
+	const char *profile;
+	const char *templates;
+	const char *user;
+	const char *account;
+	const char *principal;
+	int path_style;
+	int no_write;
+	int json;
+	int verbose;
+	long timeout;
+};
+
+static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
+{
+	struct check_args *a = ctx;
+
+	switch (id) {
+	case O_BUCKET: a->bucket = v; break;
+	case O_MODE: a->mode = v; break;
+	case O_PREFIX:
+		if (a->prefix)
+			return s3p_error_set(err, S3P_E_USAGE,
+				"'--prefix' given twice: check one prefix at "
+				"a time");
+		a->prefix = v;
+		break;
+	case O_OBJECT: a->object = v; break;
+	case O_REGION: a->region = v; break;
+	case O_ENDPOINT: a->endpoint = v; break;
+	case O_PATH_STYLE: a->path_style = 1; break;
+	case O_PROFILE: a->profile = v; break;
+	case O_NO_WRITE: a->no_write = 1; break;
+	case O_JSON: a->json = 1; break;
+	case O_VERBOSE: a->verbose = 1; break;
+	case O_TIMEOUT:
+		return opts_parse_long("--timeout", v, 1, 3600, &a->timeout,
+				       err);
+	case O_TEMPLATES: a->templates = v; break;
+	case O_USER: a->user = v; break;
+	case O_ACCOUNT: a->account = v; break;
+	case O_PRINCIPAL: a->principal = v; break;
+	default:
+		return s3p_error_set(err, S3P_E_USAGE,
+			"unexpected argument '%s'", v);
+	}
+	return 0;
+}
+
+static volatile sig_atomic_t stop_flag;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+static void trap_signals(void)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	/* A second Ctrl-C kills at once (the first one cleans up). */
+	sa.sa_flags = SA_RESETHAND;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+}
+
+static void on_trace(void *ctx, const struct s3_trace_event *ev)
+{
+	(void)ctx;
+	fprintf(stderr, "s3perm: %s %s%s -> ", ev->method, ev->host,
+		ev->path_query);
+	if (ev->status)
+		fprintf(stderr, "%ld%s%s", ev->status, ev->code[0] ? " " : "",
+			ev->code);
+	else
+		fprintf(stderr, "no answer (%s)", ev->transport_error);
+	if (ev->request_id[0])
+		fprintf(stderr, ", request id %s", ev->request_id);
+	fprintf(stderr, ", %ld ms, region %s, attempt %d", ev->elapsed_ms,
+		ev->region, ev->attempt);
+	if (ev->backoff_ms)
+		fprintf(stderr, ", retry in %u ms", ev->backoff_ms);
+	fputc('\n', stderr);
+}
+
+static int use_color(void)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(STDOUT_FILENO) && !(nc && *nc);
+}
+
+static int validate(struct check_args *a, struct s3p_error *err)
+{
+	if (!a->bucket)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"missing '--bucket NAME'");
+	if (names_check_bucket(a->bucket, err) ||
+	    template_check_mode(a->mode, err))
+		return -1;
+	if (a->prefix && gen_check_prefix(a->prefix, err))
+		return -1;
+	if (a->region && names_check_region(a->region, err))
+		return -1;
+	if (a->object && !*a->object)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid object key '': give an existing key");
+	if (a->no_write && strcmp(a->mode, "export"))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--no-write' applies to '--mode export' (read mode "
+			"never writes)");
+	if (a->user || a->principal || a->account) {
+		struct principal pr;
+		const char *part;
+
+		if (gen_resolve_principal(a->user, a->account, a->principal,
+					  NULL, &pr, &part, err))
+			return -1;
+	}
+	return 0;
+}
+
+int cmd_check(int argc, char **argv)
+{
+	struct check_args a;
+	struct s3p_error err = { S3P_OK, "" };
+	struct creds cr;
+	struct s3_config cfg = S3_CONFIG_INIT;
+	struct s3_client *c = NULL;
+	struct probe_params pp;
+	struct probe_report rep;
+	struct report_opts ro;
+	struct buf out = BUF_INIT;
+	char principal_buf[1100];
+	int rc, ok;
+
+	memset(&a, 0, sizeof(a));
+	memset(&cr, 0, sizeof(cr));
+	memset(&rep, 0, sizeof(rep));
+	a.mode = "read";
+	rc = opts_parse(argc, argv, check_opts, OPTS_COUNT(check_opts), on_opt,
+			&a, &err);
+	if (rc == OPTS_HELP) {
+		opts_print_help(stdout, "s3perm check --bucket NAME [--mode "
+				"read|export] [options]",
+				"Prove, with live signed requests made as the "
+				"principal being granted, that\nevery grant "
+				"of the mode works; name each missing one and "
+				"the statements that\nadd it.  Exit 0: all "
+				"granted; 1: a grant missing or unknown; 2: "
+				"usage;\n3: S3 could not be reached or "
+				"authenticated.", check_opts,
+				OPTS_COUNT(check_opts));
+		return EXIT_ALL_GOOD;
+	}
+	if (rc < 0 || validate(&a, &err))
+		return cmd_fail(&err);
+
+	if (creds_load(a.profile, &cr, &err) < 0)
+		return cmd_fail(&err);
+	cfg.endpoint = a.endpoint;
+	cfg.region = a.region;
+	cfg.path_style = a.path_style ? 1 : -1;
+	cfg.timeout_seconds = (int)a.timeout;
+	if (a.verbose)
+		cfg.verbose = on_trace;
+	if (s3_client_new(&cfg, &cr, &c, &err) < 0) {
+		creds_free(&cr);
+		return cmd_fail(&err);
+	}
+	creds_free(&cr);
+
+	memset(&pp, 0, sizeof(pp));
+	pp.bucket = a.bucket;
+	pp.mode = a.mode;
+	pp.prefix = a.prefix;
+	pp.object = a.object;
+	pp.templates_dir = a.templates;
+	pp.endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
+	pp.no_write = a.no_write;
+	pp.stop = &stop_flag;
+	if (a.principal) {
+		pp.principal = a.principal;
+	} else if (a.user) {
+		snprintf(principal_buf, sizeof(principal_buf),
+			 "arn:aws:iam::%s:user/%s",
+			 a.account ? a.account : NAMES_VENDOR_ACCOUNT, a.user);
+		pp.principal = principal_buf;
+	}
+	trap_signals();
+	ok = probe_run(c, &pp, &rep, &err) == 0;
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+
+	memset(&ro, 0, sizeof(ro));
+	ro.user = a.user;
+	ro.account = a.account;
+	ro.principal = a.principal;
+	ro.templates_dir = a.templates;
+	ro.endpoint = pp.endpoint;
+	ro.color = !a.json && use_color();
+	if (!ok) {
+		report_leftovers(&rep, &out);
+		fputs(buf_str(&out), stderr);
+		rc = cmd_fail(&err);
+		goto done;
+	}
+	if ((a.json ? report_json(&rep, &ro, &out, &err) :
+	     report_table(&rep, &ro, &out, &err)) < 0) {
+		rc = cmd_fail(&err);
+		goto done;
+	}
+	fputs(buf_str(&out), stdout);
+	rc = EXIT_ALL_GOOD;
+	for (size_t i = 0; i < rep.nresults; i++)
+		if (rep.results[i].status != PROBE_GRANTED)
+			rc = EXIT_FINDING;
+	if (rep.nleft)
+		rc = EXIT_FINDING;
+done:
+	buf_release(&out);
+	probe_report_release(&rep);
+	s3_client_free(c);
+	return rc;
+}

@@ -1,0 +1,443 @@
+/* report.c - `s3perm check` results as a table or JSON, and the
+ * remediation statements rendered from the templates. */
+#include "report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "names.h"
+#include "template.h"
+
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+#define PLACEHOLDER_USER "STATSIG_IAM_USER"
+
+static const char *partition_of(const struct probe_report *r,
+				const struct report_opts *o)
+{
+	if (o->partition)
+		return o->partition;
+	return probe_partition_of_region(r->region);
+}
+
+/* The principal ARN for the statements, into out. */
+static void principal_arn(const struct probe_report *r,
+			  const struct report_opts *o, char *out, size_t size)
+{
+	if (o->principal)
+		snprintf(out, size, "%s", o->principal);
+	else if (o->user)
+		snprintf(out, size, "arn:%s:iam::%s:user/%s",
+			 partition_of(r, o),
+			 o->account ? o->account : NAMES_VENDOR_ACCOUNT,
+			 o->user);
+	else if (r->principal_hint)
+		snprintf(out, size, "%s", r->principal_hint);
+	else
+		snprintf(out, size, "arn:%s:iam::%s:user/" PLACEHOLDER_USER,
+			 partition_of(r, o), NAMES_VENDOR_ACCOUNT);
+}
+
+static int is_missing(const struct probe_report *r, const char *action)
+{
+	for (size_t i = 0; i < r->nresults; i++)
+		if (r->results[i].status == PROBE_MISSING &&
+		    !strcmp(r->results[i].action, action))
+			return 1;
+	return 0;
+}
+
+static size_t count_status(const struct probe_report *r,
+			   enum probe_status s)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < r->nresults; i++)
+		n += r->results[i].status == s;
+	return n;
+}
+
+/* The template's policy with each statement's Action cut down to the
+ * missing actions; statements left without one are dropped.  New
+ * reference, NULL with *empty set when nothing is missing. */
+static json_t *remediation_doc(const struct probe_report *r,
+			       const struct report_opts *o,
+			       struct s3p_error *err)
+{
+	char arn[1100];
+	struct tpl_params tp;
+	const char *prefixes[1];
+	json_t *doc, *kept, *st;
+	size_t i;
+
+	if (!count_status(r, PROBE_MISSING))
+		return NULL;
+	principal_arn(r, o, arn, sizeof(arn));
+	memset(&tp, 0, sizeof(tp));
+	tp.mode = r->mode;
+	tp.principal = arn;
+	tp.partition = partition_of(r, o);
+	tp.bucket = r->bucket;
+	if (r->prefix) {
+		prefixes[0] = r->prefix;
+		tp.prefixes = prefixes;
+		tp.nprefixes = 1;
+	}
+	tp.templates_dir = o->templates_dir;
+	if (template_render(&tp, &doc, err) < 0)
+		return NULL;
+	kept = json_array();
+	json_array_foreach(json_object_get(doc, "Statement"), i, st) {
+		json_t *action = json_object_get(st, "Action");
+		json_t *acts = json_array();
+		json_t *copy;
+		size_t j;
+		json_t *a;
+
+		if (json_is_string(action)) {
+			if (is_missing(r, json_string_value(action)))
+				json_array_append(acts, action);
+		} else {
+			json_array_foreach(action, j, a)
+				if (json_is_string(a) &&
+				    is_missing(r, json_string_value(a)))
+					json_array_append(acts, a);
+		}
+		if (!json_array_size(acts)) {
+			json_decref(acts);
+			continue;
+		}
+		copy = json_deep_copy(st);
+		json_object_set_new(copy, "Action", acts);
+		json_array_append_new(kept, copy);
+	}
+	json_object_set_new(doc, "Statement", kept);
+	return doc;
+}
+
+int report_remediation(const struct probe_report *r,
+		       const struct report_opts *o, char **text,
+		       struct s3p_error *err)
+{
+	json_t *doc;
+
+	*text = NULL;
+	s3p_error_clear(err);
+	doc = remediation_doc(r, o, err);
+	if (!doc)
+		return err && err->kind != S3P_OK ? -1 : 0;
+	*text = json_dumps(doc, JSON_FLAGS);
+	json_decref(doc);
+	return 0;
+}
+
+static void shell_quote(struct buf *b, const char *s)
+{
+	buf_putc(b, '\'');
+	for (; *s; s++) {
+		if (*s == '\'')
+			buf_puts(b, "'\\''");
+		else
+			buf_putc(b, *s);
+	}
+	buf_putc(b, '\'');
+}
+
+static void word(struct buf *b, const char *s)
+{
+	/* Quote only when needed, so the common case reads plainly. */
+	if (*s && !s[strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOP"
+			    "QRSTUVWXYZ0123456789-_./:=@,+")])
+		buf_puts(b, s);
+	else
+		shell_quote(b, s);
+}
+
+/* The commands that fetch the current policy, merge, and apply it. */
+static void merge_commands(const struct probe_report *r,
+			   const struct report_opts *o, struct buf *b,
+			   const char *indent)
+{
+	buf_printf(b, "%saws s3api get-bucket-policy --bucket ", indent);
+	word(b, r->bucket);
+	if (o->endpoint) {
+		buf_puts(b, " --endpoint-url ");
+		word(b, o->endpoint);
+	}
+	buf_puts(b, " --query Policy --output text > current.json\n");
+	buf_printf(b, "%ss3perm gen --mode %s --bucket ", indent, r->mode);
+	word(b, r->bucket);
+	if (o->principal) {
+		buf_puts(b, " --principal ");
+		word(b, o->principal);
+	} else if (o->user) {
+		buf_puts(b, " --user ");
+		word(b, o->user);
+		if (o->account) {
+			buf_puts(b, " --account ");
+			word(b, o->account);
+		}
+	} else if (r->principal_hint) {
+		buf_puts(b, " --principal ");
+		word(b, r->principal_hint);
+	} else {
+		buf_puts(b, " --user " PLACEHOLDER_USER);
+	}
+	if (strcmp(partition_of(r, o), "aws") && !o->principal &&
+	    !(!o->user && r->principal_hint)) {
+		buf_puts(b, " --partition ");
+		word(b, partition_of(r, o));
+	}
+	if (r->prefix) {
+		buf_puts(b, " --prefix ");
+		word(b, r->prefix);
+	}
+	buf_puts(b, " --merge current.json -o policy.json\n");
+	buf_printf(b, "%saws s3api put-bucket-policy --bucket ", indent);
+	word(b, r->bucket);
+	if (o->endpoint) {
+		buf_puts(b, " --endpoint-url ");
+		word(b, o->endpoint);
+	}
+	buf_puts(b, " --policy file://policy.json\n");
+}
+
+static json_t *str_or_null(const char *s)
+{
+	return s ? json_string(s) : json_null();
+}
+
+static char *evidence_text(const struct probe_result *x)
+{
+	struct buf b = BUF_INIT;
+
+	if (x->basis != PROBE_BASIS_NONE)
+		buf_printf(&b, "%s: ", probe_basis_name(x->basis));
+	buf_puts(&b, x->evidence ? x->evidence : "");
+	return buf_detach(&b);
+}
+
+static char *detail_text(const struct probe_result *x)
+{
+	struct buf b = BUF_INIT;
+
+	if (x->detail)
+		buf_puts(&b, x->detail);
+	if (x->reason && (!x->detail || !strstr(x->detail, x->reason)))
+		buf_printf(&b, "%sS3 says: %s", b.len ? "; " : "", x->reason);
+	if (!b.len) {
+		buf_release(&b);
+		return NULL;
+	}
+	return buf_detach(&b);
+}
+
+/* The key-policy statement a KMS key needs for the principal. */
+static json_t *kms_statement(const struct probe_report *r, const char *arn)
+{
+	json_t *st = json_object();
+	json_t *acts = json_array();
+
+	json_object_set_new(st, "Sid", json_string("StatsigKmsAccess"));
+	json_object_set_new(st, "Effect", json_string("Allow"));
+	json_object_set_new(st, "Principal",
+			    json_pack("{s:s}", "AWS", arn));
+	json_array_append_new(acts, json_string("kms:Decrypt"));
+	if (strcmp(r->mode, "read"))
+		json_array_append_new(acts, json_string("kms:GenerateDataKey"));
+	json_object_set_new(st, "Action", acts);
+	json_object_set_new(st, "Resource", json_string("*"));
+	return st;
+}
+
+int report_json(const struct probe_report *r, const struct report_opts *o,
+		struct buf *out, struct s3p_error *err)
+{
+	json_t *root = json_object();
+	json_t *results = json_array();
+	json_t *missing = json_array();
+	json_t *left = json_array();
+	json_t *rem;
+	char *text;
+
+	json_object_set_new(root, "bucket", json_string(r->bucket));
+	json_object_set_new(root, "region", str_or_null(r->region));
+	json_object_set_new(root, "mode", json_string(r->mode));
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct probe_result *x = &r->results[i];
+		json_t *o1 = json_object();
+		char *ev = evidence_text(x);
+		char *de = detail_text(x);
+
+		json_object_set_new(o1, "action", json_string(x->action));
+		json_object_set_new(o1, "resource", json_string(x->resource));
+		json_object_set_new(o1, "status",
+				    json_string(probe_status_name(x->status)));
+		json_object_set_new(o1, "http_status", x->http_status ?
+				    json_integer(x->http_status) : json_null());
+		json_object_set_new(o1, "code", str_or_null(x->code));
+		json_object_set_new(o1, "request_id",
+				    str_or_null(x->request_id));
+		json_object_set_new(o1, "evidence", json_string(ev));
+		json_object_set_new(o1, "detail", str_or_null(de));
+		free(ev);
+		free(de);
+		json_array_append_new(results, o1);
+		if (x->status == PROBE_MISSING) {
+			size_t j;
+			json_t *m;
+			int dup = 0;
+
+			json_array_foreach(missing, j, m)
+				dup |= !strcmp(json_string_value(m), x->action);
+			if (!dup)
+				json_array_append_new(missing,
+						      json_string(x->action));
+		}
+	}
+	json_object_set_new(root, "results", results);
+	json_object_set_new(root, "missing", missing);
+	for (size_t i = 0; i < r->nleft; i++) {
+		const struct probe_leftover *l = &r->left[i];
+
+		json_array_append_new(left, json_pack("{s:s, s:s, s:o, s:o, s:s}",
+			"what", l->what, "key", l->key,
+			"version_id", str_or_null(l->version_id),
+			"upload_id", str_or_null(l->upload_id),
+			"command", l->command));
+	}
+	json_object_set_new(root, "left_behind", left);
+	s3p_error_clear(err);
+	rem = remediation_doc(r, o, err);
+	if (!rem && err->kind != S3P_OK) {
+		json_decref(root);
+		return -1;
+	}
+	json_object_set_new(root, "remediation", rem ? rem : json_null());
+	text = json_dumps(root, JSON_FLAGS);
+	json_decref(root);
+	if (!text)
+		return s3p_error_set(err, S3P_E_INTERNAL,
+				     "cannot encode the report as JSON");
+	buf_puts(out, text);
+	buf_putc(out, '\n');
+	free(text);
+	return 0;
+}
+
+struct colours {
+	const char *on[4];
+	const char *off;
+	const char *dim;
+	const char *bold;
+};
+
+void report_leftovers(const struct probe_report *r, struct buf *out)
+{
+	for (size_t i = 0; i < r->nleft; i++) {
+		const struct probe_leftover *l = &r->left[i];
+
+		buf_printf(out, "left behind: %s '%s'", l->what, l->key);
+		if (l->version_id)
+			buf_printf(out, " version %s", l->version_id);
+		if (l->upload_id)
+			buf_printf(out, " upload %s", l->upload_id);
+		buf_printf(out, "; remove it with:\n  %s\n", l->command);
+	}
+}
+
+int report_table(const struct probe_report *r, const struct report_opts *o,
+		 struct buf *out, struct s3p_error *err)
+{
+	static const struct colours plain = { { "", "", "", "" }, "", "", "" };
+	static const struct colours ansi = {
+		{ "\033[32m", "\033[31m", "\033[33m", "\033[2m" },
+		"\033[0m", "\033[2m", "\033[1m"
+	};
+	const struct colours *c = o->color ? &ansi : &plain;
+	char *rem = NULL;
+	char arn[1100];
+
+	buf_printf(out, "%sbucket%s %s  region %s  mode %s", c->bold, c->off,
+		   r->bucket, r->region ? r->region : "?", r->mode);
+	if (r->prefix)
+		buf_printf(out, "  prefix '%s'", r->prefix);
+	buf_putc(out, '\n');
+	buf_printf(out, "\n%-8s %-30s %-4s %-14s %s\n", "STATUS", "ACTION",
+		   "HTTP", "CODE", "EVIDENCE");
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct probe_result *x = &r->results[i];
+		char http[16] = "-";
+		char *de = detail_text(x);
+
+		if (x->http_status)
+			snprintf(http, sizeof(http), "%ld", x->http_status);
+		buf_printf(out, "%s%-8s%s %-30s %-4s %-14s %s\n",
+			   c->on[x->status], probe_status_name(x->status),
+			   c->off, x->action, http, x->code ? x->code : "-",
+			   probe_basis_name(x->basis));
+		buf_printf(out, "%s         on %s\n", c->dim, x->resource);
+		if (x->evidence)
+			buf_printf(out, "         %s\n", x->evidence);
+		if (de)
+			buf_printf(out, "         %s\n", de);
+		if (x->request_id)
+			buf_printf(out, "         request id %s\n",
+				   x->request_id);
+		buf_puts(out, c->off);
+		free(de);
+	}
+	buf_printf(out, "\n%zu granted, %zu missing, %zu unknown, %zu skipped "
+		   "(%d request%s in %d round%s after the region lookup",
+		   count_status(r, PROBE_GRANTED), count_status(r, PROBE_MISSING),
+		   count_status(r, PROBE_UNKNOWN), count_status(r, PROBE_SKIPPED),
+		   r->requests, r->requests == 1 ? "" : "s", r->rounds,
+		   r->rounds == 1 ? "" : "s");
+	buf_printf(out, "; %s)\n", r->wrote ?
+		   "one probe object written and removed" : "nothing written");
+	if (r->versioned == 1)
+		buf_puts(out, "the bucket is versioned: every version and "
+			 "delete marker the probes created was removed by "
+			 "version id\n");
+	if (r->nleft) {
+		buf_puts(out, "\n");
+		report_leftovers(r, out);
+	}
+	principal_arn(r, o, arn, sizeof(arn));
+	if (r->nkms) {
+		json_t *st = kms_statement(r, arn);
+		char *sttext = json_dumps(st, JSON_FLAGS);
+
+		buf_puts(out, "\nSSE-KMS:\n");
+		for (size_t i = 0; i < r->nkms; i++)
+			buf_printf(out, "  key %s (%s)%s\n",
+				   r->kms[i].key_id[0] ? r->kms[i].key_id :
+				   "(not named by S3)", r->kms[i].where,
+				   r->kms[i].denied ? ": KMS refused the "
+				   "request" : "");
+		buf_printf(out, "its key policy must allow %s %s; add this "
+			   "statement to the key policy:\n%s\n", arn,
+			   strcmp(r->mode, "read") ?
+			   "kms:GenerateDataKey and kms:Decrypt" :
+			   "kms:Decrypt", sttext ? sttext : "");
+		free(sttext);
+		json_decref(st);
+	}
+	if (report_remediation(r, o, &rem, err) < 0)
+		return -1;
+	if (rem) {
+		buf_printf(out, "\nThe bucket policy lacks the missing grants. "
+			   "These statements add exactly them (the same Sids "
+			   "as 's3perm gen'):\n%s\n", rem);
+		if (!o->principal && !o->user && !r->principal_hint)
+			buf_puts(out, "(replace " PLACEHOLDER_USER
+				 " with the vendor's IAM user, or run the check "
+				 "with --user/--principal)\n");
+		buf_puts(out, "\nTo produce the whole policy to paste, keeping "
+			 "every other statement of the bucket (run by the "
+			 "bucket owner):\n");
+		merge_commands(r, o, out, "  ");
+		free(rem);
+	}
+	return 0;
+}
