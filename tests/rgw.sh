@@ -75,7 +75,8 @@ spawn() {
 # Record how long each start step took (DIR/log/steps; shown with
 # S3PERM_RGW_VERBOSE=1).
 step() {
-	local line="$(elapsed "$t0")s $*"
+	local line
+	line="$(elapsed "$t0")s $*"
 	echo "$line" >>"$DIR/log/steps"
 	[ -z "${S3PERM_RGW_VERBOSE:-}" ] || echo "rgw.sh: $line" >&2
 }
@@ -160,7 +161,8 @@ do_start() {
 	mkdir -p "$DIR/run" "$DIR/log" "$DIR/mon.a" || die "cannot create '$DIR'"
 	DIR=$(cd "$DIR" && pwd) || die "cannot enter '$DIR'"
 	: >"$DIR/$MARKER"
-	MON_PORT=$(free_port) && RGW_PORT=$(free_port) || die "cannot pick free ports"
+	MON_PORT=$(free_port) || die "cannot pick a free port"
+	RGW_PORT=$(free_port) || die "cannot pick a free port"
 	write_conf
 
 	ceph-mon --conf "$DIR/ceph.conf" --id a --mkfs --keyring /dev/null \

@@ -50,7 +50,7 @@ fi
 VALGRIND=()
 if [ -z "${S3PERM_SANITIZED:-}" ] && [ -z "${S3PERM_NO_VALGRIND:-}" ] &&
 	command -v valgrind >/dev/null; then
-	VALGRIND=(valgrind --leak-check=full --errors-for-leak-kinds=definite,indirect
+	VALGRIND=(valgrind --leak-check=full '--errors-for-leak-kinds=definite,indirect'
 		--error-exitcode=99 -q)
 fi
 
@@ -60,6 +60,7 @@ SUMMARY=()
 FILES_PASS=0 FILES_FAIL=0 FILES_SKIP=0 CASES_PASS=0 CASES_FAIL=0
 
 CUR_PID=
+# shellcheck disable=SC2317  # (called through trap)
 cleanup() {
 	if [ -n "$CUR_PID" ]; then
 		kill -TERM "$CUR_PID" 2>/dev/null
@@ -109,9 +110,13 @@ run_one() {
 	CUR_PID=
 	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	read -r p f < <(count_cases "$log")
+	cases="$p passed, $f failed"
+	# A file that reports no cases counts as one; a failed file as at least
+	# one failure.
+	if [ "$rc" = 0 ] && [ "$f" = 0 ] && [ "$p" = 0 ]; then p=1; fi
+	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
 	CASES_PASS=$((CASES_PASS + p))
 	CASES_FAIL=$((CASES_FAIL + f))
-	cases="$p passed, $f failed"
 	if [ "$rc" = 0 ] && [ "$f" = 0 ]; then
 		FILES_PASS=$((FILES_PASS + 1))
 		[ -z "${S3PERM_TEST_VERBOSE:-}" ] || cat "$log"
@@ -133,6 +138,7 @@ run_one() {
 record_fail() {
 	local phase=$1 name=$2 why=$3
 	FILES_FAIL=$((FILES_FAIL + 1))
+	CASES_FAIL=$((CASES_FAIL + 1))
 	printf '%sFAIL%s %-5s %s (%s)\n' "$RED" "$OFF" "$phase" "$name" "$why"
 	SUMMARY+=("$(printf '%sFAIL%s %-5s %-40s %s' "$RED" "$OFF" "$phase" "$name" "$why")")
 }
@@ -245,7 +251,8 @@ echo "${BOLD}== test summary ($BUILD, binary ${S3PERM#"$ROOT"/}) ==${OFF}"
 for line in "${SUMMARY[@]}"; do
 	echo "$line"
 done
-echo "files: $FILES_PASS passed, $FILES_FAIL failed, $FILES_SKIP skipped;" \
-	"test cases: $CASES_PASS passed, $CASES_FAIL failed; $(($(date +%s) - T0))s"
+echo "test files: $FILES_PASS passed, $FILES_FAIL failed, $FILES_SKIP skipped" \
+	"($(($(date +%s) - T0))s)"
+echo "tests: $CASES_PASS passed, $CASES_FAIL failed, $FILES_SKIP skipped"
 [ "$FILES_FAIL" = 0 ] || exit 1
 exit 0
