@@ -40,8 +40,8 @@ int gen_check_prefix(const char *p, struct s3p_error *err)
 	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
 		if (*c < 0x20 || *c == 0x7f)
 			return s3p_error_set(err, S3P_E_USAGE,
-				"invalid prefix '%s': control characters are "
-				"not allowed", p);
+				"invalid prefix: control characters are not "
+				"allowed");
 	return 0;
 }
 
@@ -108,7 +108,7 @@ static void warn_deny(struct gen_result *res, const struct grant *g,
 
 		if (!s->deny)
 			continue;
-		buf_printf(&msg, "statement %zu%s%s%s of the current policy %s "
+		buf_printf(&msg, "statement %zu%s%s%s of the merged policy %s "
 			   "%s on '%s'", s->index + 1, s->sid ? " (Sid '" : "",
 			   s->sid ? s->sid : "", s->sid ? "')" : "",
 			   s->conditional ? "may deny" : "denies",
