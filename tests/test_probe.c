@@ -1,0 +1,797 @@
+/* Unit tests: probe.c (the probe plan and its verdicts) and report.c (table,
+ * JSON, remediation), offline: every S3 answer is a recorded response given
+ * through the S3 layer's transport seam (struct s3_transport).  Each test
+ * says which AWS behaviour its recorded answers stand for. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "buf.h"
+#include "creds.h"
+#include "http.h"
+#include "probe.h"
+#include "report.h"
+#include "s3.h"
+
+#define EP "http://127.0.0.1:9"
+#define B "bkt"
+#define TOKEN "t0k"
+
+/* One recorded answer: the first rule whose method matches and whose
+ * `has` is in the URL (and `lacks` is not) answers. */
+struct rule {
+	const char *method;
+	const char *has;
+	const char *lacks;
+	long status;              /* 0: a network failure */
+	const char *headers;      /* "Name: value\n" lines */
+	const char *body;
+};
+
+#define ERR(code, msg) "<?xml version=\"1.0\"?><Error><Code>" code \
+	"</Code><Message>" msg "</Message><RequestId>rid-" code \
+	"</RequestId></Error>"
+
+static const char list_body[] =
+	"<?xml version=\"1.0\"?><ListBucketResult>"
+	"<Name>bkt</Name><KeyCount>3</KeyCount><IsTruncated>false</IsTruncated>"
+	"<Contents><Key>.s3perm-probe/old-object</Key><Size>40</Size></Contents>"
+	"<Contents><Key>events/</Key><Size>0</Size></Contents>"
+	"<Contents><Key>events/a.parquet</Key><Size>10</Size></Contents>"
+	"</ListBucketResult>";
+
+static const char empty_list_body[] =
+	"<?xml version=\"1.0\"?><ListBucketResult><Name>bkt</Name>"
+	"<KeyCount>0</KeyCount><IsTruncated>false</IsTruncated>"
+	"</ListBucketResult>";
+
+static const char uploads_body[] =
+	"<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>bkt</Bucket>"
+	"<IsTruncated>false</IsTruncated>"
+	"<Upload><Key>events/b.parquet</Key><UploadId>UP1</UploadId>"
+	"<Initiator><ID>arn:aws:iam::111122223333:user/loader</ID></Initiator>"
+	"</Upload></ListMultipartUploadsResult>";
+
+static const char empty_uploads_body[] =
+	"<?xml version=\"1.0\"?><ListMultipartUploadsResult><Bucket>bkt</Bucket>"
+	"<IsTruncated>false</IsTruncated></ListMultipartUploadsResult>";
+
+/* An export-policy bucket on AWS where everything is granted and
+ * versioning is off. */
+static const struct rule base_rules[] = {
+	{ "HEAD", "/bkt", NULL, 200, "x-amz-bucket-region: us-east-1\n", "" },
+	{ "GET", "location", NULL, 200, "",
+	  "<?xml version=\"1.0\"?><LocationConstraint/>" },
+	{ "GET", "list-type=2", NULL, 200, "", list_body },
+	{ "GET", "uploads", NULL, 200, "", uploads_body },
+	{ "PUT", "-digest", NULL, 400, "", ERR("BadDigest", "bad") },
+	{ "DELETE", "-version?versionId=null", NULL, 204, "", "" },
+	{ "DELETE", "uploadId=s3perm-made-up", NULL, 404, "",
+	  ERR("NoSuchUpload", "") },
+	{ "GET", "/bkt/events/a.parquet", NULL, 206,
+	  "Content-Range: bytes 0-0/10\n", "P" },
+	{ "GET", "uploadId=UP1", NULL, 200, "",
+	  "<?xml version=\"1.0\"?><ListPartsResult><Bucket>bkt</Bucket>"
+	  "<IsTruncated>false</IsTruncated></ListPartsResult>" },
+	{ "DELETE", "-delete", "versionId", 204, "", "" },
+	{ "PUT", "-object", NULL, 200, "ETag: \"x\"\n", "" },
+	{ "DELETE", "-object?versionId=null", NULL, 204, "", "" },
+};
+
+struct fake {
+	const struct rule *over;     /* checked first */
+	size_t nover;
+	struct buf log;              /* "METHOD url\n" per exchange */
+	int unmatched;
+};
+
+static const struct rule *find_rule(const struct rule *r, size_t n,
+				    const char *method, const char *url)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(r[i].method, method) && strstr(url, r[i].has) &&
+		    !(r[i].lacks && strstr(url, r[i].lacks)))
+			return &r[i];
+	return NULL;
+}
+
+static int fake_perform(void *ctx, struct http_exchange *ex, size_t n,
+			struct s3p_error *err)
+{
+	struct fake *f = ctx;
+
+	(void)err;
+	for (size_t i = 0; i < n; i++) {
+		const struct rule *r = find_rule(f->over, f->nover,
+						 ex[i].method, ex[i].url);
+		char line[512];
+
+		if (!r)
+			r = find_rule(base_rules, sizeof(base_rules) /
+				      sizeof(*base_rules), ex[i].method,
+				      ex[i].url);
+		buf_printf(&f->log, "%s %s\n", ex[i].method,
+			   ex[i].url + strlen(EP));
+		http_exchange_release(&ex[i]);
+		if (!r) {
+			f->unmatched++;
+			ex[i].status = 501;
+			ex[i].result = HTTP_OK;
+			continue;
+		}
+		if (!r->status) {
+			ex[i].result = HTTP_E_CONNECT;
+			snprintf(ex[i].error, sizeof(ex[i].error),
+				 "connection refused");
+			continue;
+		}
+		ex[i].result = HTTP_OK;
+		ex[i].status = r->status;
+		http_exchange_add_header(&ex[i], "x-amz-request-id", "req-1");
+		for (const char *h = r->headers; h && *h;) {
+			const char *nl = strchr(h, '\n');
+			size_t len = nl ? (size_t)(nl - h) : strlen(h);
+			const char *colon;
+
+			snprintf(line, sizeof(line), "%.*s", (int)len, h);
+			colon = strchr(line, ':');
+			if (colon) {
+				line[colon - line] = 0;
+				http_exchange_add_header(&ex[i], line,
+							 colon + 2);
+			}
+			h += len + (nl ? 1 : 0);
+		}
+		buf_append(&ex[i].resp_body, r->body, strlen(r->body));
+	}
+	return 0;
+}
+
+static void no_sleep(void *ctx, unsigned ms)
+{
+	(void)ctx;
+	(void)ms;
+}
+
+struct env {
+	struct fake fake;
+	struct s3_transport tr;
+	struct s3_client *c;
+	struct probe_params pp;
+	struct probe_report rep;
+	struct s3p_error err;
+	int rc;
+};
+
+static volatile sig_atomic_t stop_now;
+
+/* Run a check with the base answers, overridden by `over`. */
+static void run(struct env *e, const char *mode, const struct rule *over,
+		size_t nover)
+{
+	struct creds cr;
+	struct s3_config cfg = S3_CONFIG_INIT;
+
+	memset(&cr, 0, sizeof(cr));
+	cr.access_key_id = "AKIDEXAMPLE";
+	cr.secret_access_key = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY";
+	e->fake.over = over;
+	e->fake.nover = nover;
+	e->tr.ctx = &e->fake;
+	e->tr.perform = fake_perform;
+	cfg.endpoint = EP;
+	cfg.region = "us-east-1";
+	cfg.transport = &e->tr;
+	cfg.sleep_ms = no_sleep;
+	cfg.max_attempts = 2;
+	assert_int_equal(s3_client_new(&cfg, &cr, &e->c, &e->err), 0);
+	if (!e->pp.bucket)
+		e->pp.bucket = B;
+	e->pp.mode = mode;
+	e->pp.token = TOKEN;
+	e->pp.stop = &stop_now;
+	e->pp.endpoint = EP;
+	e->rc = probe_run(e->c, &e->pp, &e->rep, &e->err);
+	assert_int_equal(e->fake.unmatched, 0);
+}
+
+static void done(struct env *e)
+{
+	probe_report_release(&e->rep);
+	s3_client_free(e->c);
+	buf_release(&e->fake.log);
+}
+
+static const struct probe_result *res(const struct env *e, const char *a)
+{
+	for (size_t i = 0; i < e->rep.nresults; i++)
+		if (!strcmp(e->rep.results[i].action, a))
+			return &e->rep.results[i];
+	fail_msg("no result for %s", a);
+	return NULL;
+}
+
+static int sent(const struct env *e, const char *line_part)
+{
+	return strstr(buf_str(&e->fake.log), line_part) != NULL;
+}
+
+static int count_method(const struct env *e, const char *method)
+{
+	int n = 0;
+	size_t len = strlen(method);
+
+	for (const char *p = buf_str(&e->fake.log); *p;) {
+		if (!strncmp(p, method, len) && p[len] == ' ')
+			n++;
+		p = strchr(p, '\n');
+		p = p ? p + 1 : "";
+	}
+	return n;
+}
+
+#define STATUS(e, a) (res(e, a)->status)
+
+/* AWS, export policy fully granted, unversioned bucket: every grant
+ * granted; PutObject rests on the real write, removed by versionId=null;
+ * three rounds after the region. */
+static void test_export_all_granted(void **state)
+{
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", NULL, 0);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.nresults, 9);
+	for (size_t i = 0; i < e.rep.nresults; i++)
+		assert_int_equal(e.rep.results[i].status, PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:PutObject")->basis,
+			 PROBE_BASIS_REAL_WRITE);
+	assert_int_equal(res(&e, "s3:DeleteObjectVersion")->basis,
+			 PROBE_BASIS_NO_WRITE);
+	assert_int_equal(res(&e, "s3:GetObject")->basis, PROBE_BASIS_READ);
+	/* The probe's own old object is never read: the customer's is. */
+	assert_true(sent(&e, "GET /bkt/events/a.parquet"));
+	assert_false(sent(&e, "GET /bkt/.s3perm-probe/old-object"));
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-object?versionId=null"));
+	assert_int_equal(e.rep.nleft, 0);
+	assert_int_equal(e.rep.rounds, 3);
+	assert_int_equal(e.rep.wrote, 1);
+	assert_string_equal(e.rep.region, "us-east-1");
+	done(&e);
+}
+
+/* AWS, versioned bucket: a DELETE of a missing key answers
+ * x-amz-delete-marker: true with the marker's version id, and a PUT
+ * answers x-amz-version-id.  Both are removed by version id. */
+static void test_versioned_bucket_cleanup(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 204,
+		  "x-amz-delete-marker: true\nx-amz-version-id: DM1\n", "" },
+		{ "PUT", "-object", NULL, 200, "x-amz-version-id: V1\n", "" },
+		{ "DELETE", "-delete?versionId=DM1", NULL, 204,
+		  "x-amz-delete-marker: true\n", "" },
+		{ "DELETE", "-object?versionId=V1", NULL, 204, "", "" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 4);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.versioned, 1);
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-delete?versionId=DM1"));
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-object?versionId=V1"));
+	assert_int_equal(e.rep.nleft, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	done(&e);
+}
+
+/* AWS, s3:DeleteObjectVersion missing: the DELETE that could leave a
+ * delete marker is not sent, nor the real write (neither could be
+ * removed): DeleteObject is unknown, PutObject granted on the no-write
+ * probe alone. */
+static void test_no_version_delete_no_marker(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-version?versionId=null", NULL, 403, "",
+		  ERR("AccessDenied", "Access Denied") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObjectVersion"), PROBE_MISSING);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_UNKNOWN);
+	assert_non_null(strstr(res(&e, "s3:DeleteObject")->detail,
+			       "s3:DeleteObjectVersion"));
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:PutObject")->basis, PROBE_BASIS_NO_WRITE);
+	assert_false(sent(&e, "-delete"));
+	assert_false(sent(&e, "PUT /bkt/.s3perm-probe/t0k-object"));
+	assert_int_equal(e.rep.wrote, 0);
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
+/* --no-write: nothing that could store anything is sent (only the
+ * wrong-digest PUT and the version DELETE / abort of things that do not
+ * exist); DeleteObject stays unknown with the reason. */
+static void test_no_write(void **state)
+{
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.no_write = 1;
+	run(&e, "export", NULL, 0);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(count_method(&e, "PUT"), 1);
+	assert_true(sent(&e, "PUT /bkt/.s3perm-probe/t0k-digest"));
+	assert_int_equal(count_method(&e, "POST"), 0);
+	assert_false(sent(&e, "-delete"));
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_UNKNOWN);
+	assert_non_null(strstr(res(&e, "s3:DeleteObject")->detail,
+			       "--no-write"));
+	assert_int_equal(e.rep.wrote, 0);
+	assert_int_equal(e.rep.rounds, 2);
+	done(&e);
+}
+
+/* Read mode sends only reads (GET/HEAD). */
+static void test_read_mode_reads_only(void **state)
+{
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "read", NULL, 0);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.nresults, 3);
+	assert_int_equal(count_method(&e, "PUT"), 0);
+	assert_int_equal(count_method(&e, "DELETE"), 0);
+	assert_int_equal(count_method(&e, "POST"), 0);
+	for (size_t i = 0; i < e.rep.nresults; i++)
+		assert_int_equal(e.rep.results[i].status, PROBE_GRANTED);
+	done(&e);
+}
+
+/* AWS's 403-vs-404 rule: without s3:ListBucket a GET of any key answers
+ * 403, so a 403 on the --object key is not proof that s3:GetObject is
+ * missing (unknown); with s3:ListBucket the same 403 is. */
+static void test_403_vs_404(void **state)
+{
+	static const struct rule no_list[] = {
+		{ "GET", "list-type=2", NULL, 403, "",
+		  ERR("AccessDenied", "Access Denied") },
+		{ "GET", "/bkt/events/x.parquet", NULL, 403, "",
+		  ERR("AccessDenied", "Access Denied") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.object = "events/x.parquet";
+	run(&e, "read", no_list, 2);
+	assert_int_equal(STATUS(&e, "s3:ListBucket"), PROBE_MISSING);
+	assert_int_equal(STATUS(&e, "s3:GetObject"), PROBE_UNKNOWN);
+	assert_non_null(strstr(res(&e, "s3:GetObject")->detail, "403"));
+	done(&e);
+
+	memset(&e, 0, sizeof(e));
+	e.pp.object = "events/x.parquet";
+	run(&e, "read", no_list + 1, 1);
+	assert_int_equal(STATUS(&e, "s3:ListBucket"), PROBE_GRANTED);
+	assert_int_equal(STATUS(&e, "s3:GetObject"), PROBE_MISSING);
+	/* Named object: read in round 1, two rounds in all. */
+	assert_int_equal(e.rep.rounds, 1);
+	done(&e);
+}
+
+/* An empty bucket: no customer object nor upload to prove GetObject and
+ * ListMultipartUploadParts on: unknown, never granted on the probe's own. */
+static void test_empty_bucket(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "list-type=2", NULL, 200, "", empty_list_body },
+		{ "GET", "uploads", NULL, 200, "", empty_uploads_body },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:GetObject"), PROBE_UNKNOWN);
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_UNKNOWN);
+	assert_non_null(strstr(res(&e, "s3:GetObject")->detail, "--object"));
+	assert_non_null(strstr(res(&e, "s3:ListMultipartUploadParts")->detail,
+			       "initiator"));
+	done(&e);
+}
+
+/* AWS SSE-KMS: a GET on an object encrypted with a key whose policy lacks
+ * kms:Decrypt for the caller answers 403 AccessDenied naming the key
+ * (same-account message); the grant is reported unknown with the key, and
+ * the key is listed with the key-policy statement. */
+static void test_kms_denied(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "/bkt/events/a.parquet", NULL, 403, "",
+		  ERR("AccessDenied", "User: arn:aws:iam::999689269917:user/"
+		      "statsig-abc is not authorized to perform: kms:Decrypt on "
+		      "resource: arn:aws:kms:us-east-1:111122223333:key/k-1 "
+		      "because no resource-based policy allows the kms:Decrypt "
+		      "action") },
+	};
+	struct env e;
+	struct report_opts ro;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "read", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:GetObject"), PROBE_UNKNOWN);
+	assert_int_equal(e.rep.nkms, 1);
+	assert_string_equal(e.rep.kms[0].key_id,
+			    "arn:aws:kms:us-east-1:111122223333:key/k-1");
+	assert_true(e.rep.kms[0].denied);
+	assert_non_null(strstr(res(&e, "s3:GetObject")->detail, "kms:Decrypt"));
+	memset(&ro, 0, sizeof(ro));
+	ro.user = "statsig-abc";
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_non_null(strstr(buf_str(&out), "\"kms:Decrypt\""));
+	assert_non_null(strstr(buf_str(&out), "StatsigKmsAccess"));
+	buf_release(&out);
+	done(&e);
+}
+
+/* AWS SSE-KMS bucket default encryption: the real write answers
+ * x-amz-server-side-encryption: aws:kms with the key id; the export
+ * report names the key and kms:GenerateDataKey. */
+static void test_kms_seen_on_write(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 200,
+		  "x-amz-server-side-encryption: aws:kms\n"
+		  "x-amz-server-side-encryption-aws-kms-key-id: "
+		  "arn:aws:kms:us-east-1:111122223333:key/k-2\n", "" },
+	};
+	struct env e;
+	struct report_opts ro;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.nkms, 1);
+	assert_false(e.rep.kms[0].denied);
+	memset(&ro, 0, sizeof(ro));
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_non_null(strstr(buf_str(&out), "kms:GenerateDataKey"));
+	assert_non_null(strstr(buf_str(&out), "key/k-2"));
+	buf_release(&out);
+	done(&e);
+}
+
+/* Cleanup denied (e.g. a Deny on s3:DeleteObjectVersion added by a
+ * condition the no-write probe did not meet): the report names exactly
+ * what was left, with the command that removes it. */
+static void test_cleanup_denied(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 200, "x-amz-version-id: V9\n", "" },
+		{ "DELETE", "-object?versionId=V9", NULL, 403, "",
+		  ERR("AccessDenied", "Access Denied") },
+	};
+	struct env e;
+	struct buf out = BUF_INIT;
+	struct report_opts ro;
+	json_t *doc, *left;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.nleft, 1);
+	assert_string_equal(e.rep.left[0].key, ".s3perm-probe/t0k-object");
+	assert_string_equal(e.rep.left[0].version_id, "V9");
+	assert_string_equal(e.rep.left[0].command,
+		"aws s3api delete-object --bucket 'bkt' --key "
+		"'.s3perm-probe/t0k-object' --version-id 'V9' "
+		"--endpoint-url '" EP "'");
+	memset(&ro, 0, sizeof(ro));
+	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
+	doc = json_loads(buf_str(&out), 0, NULL);
+	assert_non_null(doc);
+	left = json_object_get(doc, "left_behind");
+	assert_int_equal(json_array_size(left), 1);
+	assert_string_equal(json_string_value(json_object_get(
+		json_array_get(left, 0), "version_id")), "V9");
+	json_decref(doc);
+	buf_release(&out);
+	done(&e);
+}
+
+/* Classes that are not permission gaps stop the check (exit 3), never
+ * "missing": authentication, no such bucket, throttling and server errors
+ * that outlast the retries, network failures. */
+static void test_exit3_classes(void **state)
+{
+	static const struct rule cases[][1] = {
+		{ { "GET", "list-type=2", NULL, 403, "",
+		    ERR("SignatureDoesNotMatch", "") } },
+		{ { "GET", "list-type=2", NULL, 403, "",
+		    ERR("InvalidAccessKeyId", "") } },
+		{ { "GET", "list-type=2", NULL, 404, "",
+		    ERR("NoSuchBucket", "") } },
+		{ { "GET", "list-type=2", NULL, 503, "",
+		    ERR("SlowDown", "") } },
+		{ { "GET", "list-type=2", NULL, 500, "",
+		    ERR("InternalError", "") } },
+		{ { "GET", "list-type=2", NULL, 0, "", "" } },
+		{ { "GET", "list-type=2", NULL, 403, "",
+		    ERR("RequestTimeTooSkewed", "") } },
+		{ { "GET", "list-type=2", NULL, 200, "", "<ListBucketResult>" } },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct env e;
+
+		memset(&e, 0, sizeof(e));
+		run(&e, "export", cases[i], 1);
+		assert_int_equal(e.rc, -1);
+		assert_int_equal(e.err.kind, S3P_E_S3);
+		assert_non_null(strstr(e.err.msg, "cannot check bucket"));
+		assert_int_equal(e.rep.nleft, 0);
+		done(&e);
+	}
+}
+
+/* A failure after the real write (GET answers 500 every time): the check
+ * stops with exit 3, and the probe object is still removed. */
+static void test_cleanup_after_failure(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "/bkt/events/a.parquet", NULL, 500, "",
+		  ERR("InternalError", "") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, -1);
+	assert_int_equal(e.err.kind, S3P_E_S3);
+	assert_true(sent(&e, "PUT /bkt/.s3perm-probe/t0k-object"));
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-object?versionId=null"));
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
+/* The real write's answer is lost (connection reset after sending): the
+ * key is looked up with HEAD and removed by the version it has. */
+static void test_lost_answer_lookup(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 0, "", "" },
+		{ "HEAD", "-object", NULL, 200, "x-amz-version-id: V5\n", "" },
+		{ "DELETE", "-object?versionId=V5", NULL, 204, "", "" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 3);
+	assert_int_equal(e.rc, -1);
+	assert_true(sent(&e, "HEAD /bkt/.s3perm-probe/t0k-object"));
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-object?versionId=V5"));
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
+/* Interrupted (SIGINT before probing): nothing sent after the region,
+ * nothing left, an error saying so. */
+static void test_interrupted(void **state)
+{
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	stop_now = 1;
+	run(&e, "export", NULL, 0);
+	stop_now = 0;
+	assert_int_equal(e.rc, -1);
+	assert_true(e.rep.interrupted);
+	assert_non_null(strstr(e.err.msg, "interrupted"));
+	assert_int_equal(count_method(&e, "PUT"), 0);
+	done(&e);
+}
+
+/* The vendor doc's export policy on AWS: ListMultipartUploads on the object ARN
+ * grants nothing, so it answers 403 (same-account message with the
+ * reason); the remediation holds exactly that action, under the
+ * template's Sid, and ListParts stays unknown (no upload could be
+ * listed). JSON has exactly the documented keys. */
+static void test_one_missing_json_and_remediation(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 403, "",
+		  ERR("AccessDenied", "User: arn:aws:iam::999689269917:user/"
+		      "statsig-abc is not authorized to perform: "
+		      "s3:ListBucketMultipartUploads on resource: "
+		      "\"arn:aws:s3:::bkt\" because no resource-based policy "
+		      "allows the s3:ListBucketMultipartUploads action") },
+	};
+	static const char *const keys[] = { "bucket", "region", "mode",
+		"results", "missing", "left_behind", "remediation" };
+	static const char *const rkeys[] = { "action", "resource", "status",
+		"http_status", "code", "request_id", "evidence", "detail" };
+	struct env e;
+	struct buf out = BUF_INIT;
+	struct report_opts ro;
+	json_t *doc, *st, *r0;
+	const char *k;
+	json_t *v;
+	size_t i = 0;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:ListBucketMultipartUploads"),
+			 PROBE_MISSING);
+	assert_non_null(res(&e, "s3:ListBucketMultipartUploads")->reason);
+	assert_string_equal(e.rep.principal_hint,
+			    "arn:aws:iam::999689269917:user/statsig-abc");
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_UNKNOWN);
+	memset(&ro, 0, sizeof(ro));
+	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
+	doc = json_loads(buf_str(&out), JSON_PRESERVE_ORDER, NULL);
+	assert_non_null(doc);
+	assert_int_equal(json_object_size(doc), 7);
+	json_object_foreach(doc, k, v)
+		assert_string_equal(k, keys[i++]);
+	r0 = json_array_get(json_object_get(doc, "results"), 0);
+	i = 0;
+	json_object_foreach(r0, k, v)
+		assert_string_equal(k, rkeys[i++]);
+	assert_int_equal(json_array_size(json_object_get(doc, "missing")), 1);
+	assert_string_equal(json_string_value(json_array_get(
+		json_object_get(doc, "missing"), 0)),
+		"s3:ListBucketMultipartUploads");
+	st = json_object_get(json_object_get(doc, "remediation"), "Statement");
+	assert_int_equal(json_array_size(st), 1);
+	st = json_array_get(st, 0);
+	assert_string_equal(json_string_value(json_object_get(st, "Sid")),
+			    "StatsigExportBucket");
+	assert_int_equal(json_array_size(json_object_get(st, "Action")), 1);
+	assert_string_equal(json_string_value(json_object_get(st, "Resource")),
+			    "arn:aws:s3:::bkt");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		st, "Principal"), "AWS")),
+		"arn:aws:iam::999689269917:user/statsig-abc");
+	json_decref(doc);
+	buf_reset(&out);
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_non_null(strstr(buf_str(&out), "--merge current.json"));
+	assert_null(strstr(buf_str(&out), "\033["));
+	buf_release(&out);
+	done(&e);
+}
+
+/* Nothing missing: remediation null, no merge command. */
+static void test_no_remediation_when_all_granted(void **state)
+{
+	struct env e;
+	struct buf out = BUF_INIT;
+	struct report_opts ro;
+	json_t *doc;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "read", NULL, 0);
+	memset(&ro, 0, sizeof(ro));
+	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
+	doc = json_loads(buf_str(&out), 0, NULL);
+	assert_true(json_is_null(json_object_get(doc, "remediation")));
+	assert_int_equal(json_array_size(json_object_get(doc, "missing")), 0);
+	json_decref(doc);
+	buf_release(&out);
+	done(&e);
+}
+
+/* An explicit deny (same-account message): missing, with the reason. */
+static void test_explicit_deny_reason(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-digest", NULL, 403, "",
+		  ERR("AccessDenied", "User: arn:aws:iam::1:user/x is not "
+		      "authorized to perform: s3:PutObject on resource: "
+		      "\"arn:aws:s3:::bkt/k\" with an explicit deny in a "
+		      "resource-based policy") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_MISSING);
+	assert_string_equal(res(&e, "s3:PutObject")->reason,
+			    "an explicit deny in a resource-based policy");
+	assert_false(sent(&e, "t0k-object"));
+	done(&e);
+}
+
+/* A prefix scopes every probe key and listing, and the resources. */
+static void test_prefix_scoping(void **state)
+{
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.prefix = "events/";
+	run(&e, "export", NULL, 0);
+	assert_true(sent(&e, "prefix=events%2F"));
+	assert_true(sent(&e, "PUT /bkt/events/.s3perm-probe/t0k-digest"));
+	assert_string_equal(res(&e, "s3:GetObject")->resource,
+			    "arn:aws:s3:::bkt/events/*");
+	done(&e);
+}
+
+/* The plan: every template action has a rule; rounds 1-2 only. */
+static void test_plan_table(void **state)
+{
+	(void)state;
+	assert_non_null(probe_rule_find("s3:ListBucketMultipartUploads"));
+	assert_null(probe_rule_find("s3:PutBucketPolicy"));
+	for (const struct probe_rule *r = probe_rules; r->action; r++)
+		assert_true(r->round == 1 || r->round == 2);
+	assert_string_equal(probe_partition_of_region("cn-north-1"), "aws-cn");
+	assert_string_equal(probe_partition_of_region("us-gov-west-1"),
+			    "aws-us-gov");
+	assert_string_equal(probe_partition_of_region("eu-west-1"), "aws");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plan_table),
+		cmocka_unit_test(test_export_all_granted),
+		cmocka_unit_test(test_versioned_bucket_cleanup),
+		cmocka_unit_test(test_no_version_delete_no_marker),
+		cmocka_unit_test(test_no_write),
+		cmocka_unit_test(test_read_mode_reads_only),
+		cmocka_unit_test(test_403_vs_404),
+		cmocka_unit_test(test_empty_bucket),
+		cmocka_unit_test(test_kms_denied),
+		cmocka_unit_test(test_kms_seen_on_write),
+		cmocka_unit_test(test_cleanup_denied),
+		cmocka_unit_test(test_exit3_classes),
+		cmocka_unit_test(test_cleanup_after_failure),
+		cmocka_unit_test(test_lost_answer_lookup),
+		cmocka_unit_test(test_interrupted),
+		cmocka_unit_test(test_one_missing_json_and_remediation),
+		cmocka_unit_test(test_no_remediation_when_all_granted),
+		cmocka_unit_test(test_explicit_deny_reason),
+		cmocka_unit_test(test_prefix_scoping),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
