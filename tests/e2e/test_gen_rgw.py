@@ -178,7 +178,10 @@ def read_policy_with_prefix_limits_vendor_to_prefix():
     apply_unchanged(b, gen("read", b, "--prefix", "events/"))
     expect_ops("vendor", b, [
         ("ListObjectsV2", None, {"Prefix": "events/"}, 200),
+        ("ListObjectsV2", None, {"Prefix": "events/2024-01-01/"}, 200),
         ("GetObject", DATA_KEY, 200),
+        ("GetBucketLocation", 200),                  # still allowed
+        ("ListObjectsV2", None, {"Prefix": "eventsx/"}, 403),
         ("ListObjectsV2", 403),                      # whole bucket: no
         ("ListObjectsV2", None, {"Prefix": "private/"}, 403),
         ("GetObject", "private/payroll.csv", 403),
