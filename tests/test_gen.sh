@@ -388,6 +388,12 @@ bad "-o into a missing directory" "cannot create '$T/nodir/policy.json" \
 	"${V[@]}" -o "$T/nodir/policy.json"
 : >"$T/afile"
 bad "-o below a regular file" "'$T/afile/policy.json" "${V[@]}" -o "$T/afile/policy.json"
+if [ "$(id -u)" != 0 ]; then # root writes anywhere
+	mkdir -p "$T/ro"
+	chmod 555 "$T/ro"
+	bad "-o into a read-only directory" "'$T/ro/policy.json~Permission denied" \
+		"${V[@]}" -o "$T/ro/policy.json"
+fi
 bad "--templates missing directory" "'$T/notemplates/read.json'" \
 	"${V[@]}" --templates "$T/notemplates"
 mkdir -p "$T/brokentpl"
