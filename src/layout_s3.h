@@ -16,7 +16,7 @@
 #include "layout.h"
 #include "s3.h"
 
-#define LAYOUT_S3_CONCURRENCY 16
+#define LAYOUT_S3_CONCURRENCY 64
 
 /* List the bucket into l (layout_finish() is left to the caller).
  * concurrency 0: LAYOUT_S3_CONCURRENCY.  Fails (S3P_E_S3) when a listing
