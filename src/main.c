@@ -2,7 +2,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <stdarg.h>
 
 #include "cmd.h"
 
@@ -30,31 +29,6 @@ static void usage(FILE *out)
 	      "'man s3perm' for the whole manual.\n"
 	      "  -h, --help      show this help and exit\n"
 	      "      --version   print the version and exit\n", out);
-}
-
-int cmd_fail(const struct s3p_error *err)
-{
-	fprintf(stderr, "s3perm: error: %s\n", err->msg);
-	switch (err->kind) {
-	case S3P_E_S3:
-		return EXIT_S3;
-	case S3P_E_USAGE:
-	case S3P_E_INPUT:
-	case S3P_E_IO:
-	default:
-		return EXIT_USAGE;
-	}
-}
-
-void cmd_warn(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("s3perm: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int main(int argc, char **argv)
