@@ -1243,6 +1243,7 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	if (round2(&r, b, err) < 0)
 		goto clean_fail;
 	batch_release(b);
+	(void)stopped(&r);  /* a signal during round 2 still counts */
 clean:
 	if (cleanup(&r, err) < 0)
 		goto out;
