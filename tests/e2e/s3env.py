@@ -97,24 +97,28 @@ def keys(user):
 _clients = {}
 
 
-def client(user="customer"):
+def client(user="customer", endpoint_url=None, read_timeout=30):
     """A botocore S3 client acting as USER: path style, us-east-1, the test
-    endpoint, no retries (every status the server gives is seen)."""
-    if user in _clients:
-        return _clients[user]
+    endpoint (or ENDPOINT_URL, e.g. a fault proxy's), no retries (every
+    status the server gives is seen)."""
+    ident = (user, endpoint_url, read_timeout)
+    if ident in _clients:
+        return _clients[ident]
     ak, sk = keys(user)
-    cfg = dict(s3={"addressing_style": "path"}, retries={"max_attempts": 1},
-               connect_timeout=10, read_timeout=30, signature_version="s3v4")
+    cfg = dict(s3={"addressing_style": "path"}, retries={"total_max_attempts": 1},
+               connect_timeout=10, read_timeout=read_timeout,
+               signature_version="s3v4")
     try:  # newer botocore adds CRC checksums RGW 16 does not know
         config = Config(request_checksum_calculation="when_required",
                         response_checksum_validation="when_required", **cfg)
     except TypeError:
         config = Config(**cfg)
     sess = botocore.session.Session()
-    c = sess.create_client("s3", region_name=REGION, endpoint_url=endpoint(),
+    c = sess.create_client("s3", region_name=REGION,
+                           endpoint_url=endpoint_url or endpoint(),
                            aws_access_key_id=ak, aws_secret_access_key=sk,
                            config=config)
-    _clients[user] = c
+    _clients[ident] = c
     return c
 
 
@@ -274,28 +278,31 @@ def _op_call(c, op, bucket, key, kw):
     raise ValueError("try_op: unknown operation %r" % op)
 
 
-def try_op(user, op, bucket, key=None, **kw):
+def try_op(user, op, bucket, key=None, endpoint_url=None, **kw):
     """Make one signed request as USER and return (HTTP status, S3 error code
     or None): e.g. try_op("vendor", "GetObject", b, "k") -> (403,
     "AccessDenied").  OP is ListObjectsV2, GetObject, HeadObject, PutObject,
     DeleteObject, ListMultipartUploads, CreateMultipartUpload,
     AbortMultipartUpload, ListParts, GetBucketLocation, HeadBucket or
     GetBucketPolicy; KW are botocore parameters (VersionId=, UploadId=, ...).
-    For HEAD requests the code is the status as a string (no body)."""
+    For HEAD requests the code is the status as a string (no body).
+    ENDPOINT_URL sends it elsewhere (a fault proxy)."""
     try:
-        r = _op_call(client(user), op, bucket, key, dict(kw))
+        r = _op_call(client(user, endpoint_url), op, bucket, key, dict(kw))
         return r["ResponseMetadata"]["HTTPStatusCode"], None
     except ClientError as e:
         return (e.response["ResponseMetadata"]["HTTPStatusCode"],
                 e.response.get("Error", {}).get("Code"))
 
 
-def signed_request(user, method, path, query=None, headers=None, body=b""):
+def signed_request(user, method, path, query=None, headers=None, body=b"",
+                   endpoint_url=None, timeout=30):
     """A raw SigV4-signed request as USER (for what botocore's client will
     not send): PATH like "/bucket/key" (unencoded), QUERY a dict.  Returns
-    (status, headers dict with lowercase names, body bytes)."""
+    (status, headers dict with lowercase names, body bytes).  Transport
+    errors (reset, timeout, truncated body) raise, as http.client does."""
     ak, sk = keys(user)
-    u = urllib.parse.urlsplit(endpoint())
+    u = urllib.parse.urlsplit(endpoint_url or endpoint())
     qs = urllib.parse.urlencode(sorted((query or {}).items()),
                                 quote_via=urllib.parse.quote)
     url = "%s://%s%s%s" % (u.scheme, u.netloc, urllib.parse.quote(path),
@@ -304,7 +311,7 @@ def signed_request(user, method, path, query=None, headers=None, body=b""):
                      headers=dict(headers or {}))
     S3SigV4Auth(Credentials(ak, sk), "s3", REGION).add_auth(req)
     p = req.prepare()
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=30)
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=timeout)
     try:
         target = urllib.parse.urlsplit(p.url)
         conn.request(method, target.path + ("?" + target.query
@@ -314,6 +321,17 @@ def signed_request(user, method, path, query=None, headers=None, body=b""):
         return r.status, {k.lower(): v for k, v in r.getheaders()}, r.read()
     finally:
         conn.close()
+
+
+def fault_proxy(faults=(), delay=0.0, upstream=None):
+    """A tests/faultproxy.py FaultProxy in this process, between a client
+    and the test server (or UPSTREAM); use as a context manager:
+        with s3env.fault_proxy(["503"]) as p: client("vendor", p.url)..."""
+    tests_dir = os.path.join(ROOT, "tests")
+    if tests_dir not in sys.path:
+        sys.path.insert(0, tests_dir)
+    from faultproxy import FaultProxy
+    return FaultProxy(upstream or endpoint(), faults, delay)
 
 
 def error_code(body):
