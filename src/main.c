@@ -62,9 +62,11 @@ int main(int argc, char **argv)
 out:
 	/* A full disk or a closed pipe must not pass for success. */
 	if (fflush(stdout) || ferror(stdout) || fclose(stdout)) {
-		fprintf(stderr, "s3perm: error: cannot write output\n");
-		if (rc == EXIT_ALL_GOOD || rc == EXIT_FINDING)
+		/* a command that failed has said why already */
+		if (rc == EXIT_ALL_GOOD || rc == EXIT_FINDING) {
+			fprintf(stderr, "s3perm: error: cannot write output\n");
 			rc = EXIT_USAGE;
+		}
 	}
 	return rc;
 }

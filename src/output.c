@@ -42,8 +42,8 @@ int output_write(const char *path, const char *data, size_t len,
 	buf_printf(&tmp, "%s.tmpXXXXXX", path);
 	fd = mkstemp(tmp.data);
 	if (fd < 0) {
-		s3p_error_set(err, S3P_E_IO, "cannot create '%s': %s",
-			      buf_str(&tmp), strerror(errno));
+		s3p_error_set(err, S3P_E_IO, "cannot write '%s': %s", path,
+			      strerror(errno));
 		buf_release(&tmp);
 		return -1;
 	}

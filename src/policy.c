@@ -80,6 +80,19 @@ int policy_parse(const char *text, size_t len, const char *name,
 			"cannot read policy '%s': not a JSON object", name);
 	}
 	st = json_object_get(doc, "Statement");
+	if (!st && json_is_string(json_object_get(doc, "Policy"))) {
+		/* the whole answer of `aws s3api get-bucket-policy`: the
+		 * policy is the string in "Policy" */
+		json_t *inner = json_incref(json_object_get(doc, "Policy"));
+		int r;
+
+		json_decref(doc);
+		r = policy_parse(json_string_value(inner),
+				 strlen(json_string_value(inner)), name, out,
+				 err);
+		json_decref(inner);
+		return r;
+	}
 	if (!json_is_array(st) && !json_is_object(st)) {
 		json_decref(doc);
 		return s3p_error_set(err, S3P_E_INPUT,

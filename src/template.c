@@ -28,7 +28,10 @@ static json_t *load_file(const char *path, struct s3p_error *err)
 	json_error_t jerr;
 	json_t *doc = json_load_file(path, 0, &jerr);
 
-	if (!doc)
+	if (!doc && jerr.line < 1)
+		s3p_error_set(err, S3P_E_INPUT, "cannot read template '%s': %s",
+			      path, jerr.text);
+	else if (!doc)
 		s3p_error_set(err, S3P_E_INPUT,
 			"cannot read template '%s': %s (line %d, column %d)",
 			path, jerr.text, jerr.line, jerr.column);

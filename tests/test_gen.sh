@@ -384,7 +384,7 @@ end_case
 
 # ---- bad inputs: output and templates -----------------------------------
 
-bad "-o into a missing directory" "cannot create '$T/nodir/policy.json" \
+bad "-o into a missing directory" "cannot write '$T/nodir/policy.json" \
 	"${V[@]}" -o "$T/nodir/policy.json"
 : >"$T/afile"
 bad "-o below a regular file" "'$T/afile/policy.json" "${V[@]}" -o "$T/afile/policy.json"
