@@ -42,6 +42,7 @@
 #include "crypto.h"
 #include "http.h"
 #include "s3.h"
+#include "sigv4.h"
 
 static const char *endpoint;
 static struct creds customer, vendor, other;
@@ -772,6 +773,17 @@ static void test_conditional_and_multipart(void **state)
 	assert_int_equal(simple(c, "PUT", bucket, "k", NULL, 0, inm, 1, "one", &r), 200);
 	assert_int_equal(simple(c, "PUT", bucket, "k", NULL, 0, inm, 1, "two", &r), 412);
 	assert_int_equal(r.error_class, S3_ERR_PRECONDITION);
+	/* an answer larger than the request's cap: malformed, not truncated
+	 * data passed on */
+	{
+		struct s3_request rq = { .method = "GET", .bucket = bucket,
+					 .key = "k", .max_body = 2 };
+		assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+		assert_int_equal(r.status, 0);
+		assert_int_equal(r.error_class, S3_ERR_MALFORMED);
+		assert_non_null(strstr(r.transport_error, "larger than 2 bytes"));
+		assert_int_equal(r.body.len, 0);
+	}
 	assert_int_equal(simple(c, "PUT", bucket, "k2", NULL, 0, md5, 1, "body", &r), 400);
 	assert_string_equal(r.code, "BadDigest");
 	assert_int_equal(r.error_class, S3_ERR_BAD_DIGEST);
@@ -888,6 +900,24 @@ static void test_timeout_no_hang(void **state)
 	assert_non_null(strstr(r.transport_error, "imed out"));
 	assert_true(dt >= 1.9 && dt < 6.0);
 	printf("timeout: 2 attempts of 1 s gave up after %.1f s\n", dt);
+	/* What the client sent (still queued on the listening socket): the
+	 * User-Agent, the signed payload hash, no Expect round trip. */
+	{
+		char req[4096];
+		ssize_t n;
+		int cfd = accept(fd, NULL, NULL);
+
+		assert_true(cfd >= 0);
+		n = read(cfd, req, sizeof(req) - 1);
+		assert_true(n > 0);
+		req[n] = '\0';
+		assert_non_null(strstr(req, "GET /b/k HTTP/1.1\r\n"));
+		assert_non_null(strstr(req, "User-Agent: s3perm/" S3PERM_VERSION "\r\n"));
+		assert_non_null(strstr(req, "x-amz-content-sha256: " SIGV4_EMPTY_SHA256));
+		assert_non_null(strstr(req, "Authorization: AWS4-HMAC-SHA256 Credential="));
+		assert_null(strstr(req, "Expect:"));
+		close(cfd);
+	}
 	s3_response_release(&r);
 	s3_client_free(c);
 	close(fd);
