@@ -455,15 +455,16 @@ enum layout_add_result layout_add(struct layout *l, const char *key,
 	struct folder *f;
 	bool created;
 
-	if (!slash) {
-		/* A top-level object: outside every dataset folder. */
+	if (!slash || slash == key) {
+		/* A top-level object (or a key starting with '/', which S3
+		 * allows): outside every dataset folder. */
 		if (!l->opt.datasets && klen)
 			add_finding(l, LAYOUT_WARNING, "top_level_object",
 				    xstrdup(key),
 				    "object outside every dataset folder");
 		return LAYOUT_DONE;
 	}
-	if (slash == key || !wants_n(l, key, (size_t)(slash - key)))
+	if (!wants_n(l, key, (size_t)(slash - key)))
 		return LAYOUT_DONE;
 	d = get_ds(l, key, (size_t)(slash - key));
 	rest = slash + 1;

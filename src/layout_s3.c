@@ -85,6 +85,15 @@ static int list_failed(const char *bucket, const char *prefix,
 		s3_error_class_explain(r->error_class));
 }
 
+/* A failed content read that says the whole bucket cannot be read (the
+ * server is gone, the credentials are refused): stop, as for a listing.
+ * Anything else (403 on one object, a KMS key) is a finding. */
+static bool fatal(enum s3_error_class c)
+{
+	return c == S3_ERR_NETWORK || c == S3_ERR_AUTH || c == S3_ERR_TLS ||
+	       c == S3_ERR_CLOCK_SKEW || c == S3_ERR_WRONG_REGION;
+}
+
 /* Head (bytes=0-3) and tail (last 8 bytes) of the pending files, at most
  * s->concurrency files at a time. */
 static int run_checks(struct scan *s, struct s3p_error *err)
@@ -132,8 +141,18 @@ static int run_checks(struct scan *s, struct s3p_error *err)
 
 			if (h->error_class != S3_OK ||
 			    t->error_class != S3_OK) {
-				s3_response_describe(h->error_class != S3_OK ?
-						     h : t, why, sizeof(why));
+				const struct s3_response *bad =
+					h->error_class != S3_OK ? h : t;
+
+				s3_response_describe(bad, why, sizeof(why));
+				if (fatal(bad->error_class)) {
+					rc = s3p_error_set(err, S3P_E_S3,
+						"cannot read '%s': %s (%s)",
+						p->key, why,
+						s3_error_class_explain(
+							bad->error_class));
+					break;
+				}
 				layout_content_failed(s->l, p->key, why);
 			} else if (h->body.len < 4 || t->body.len < 8) {
 				layout_content_failed(s->l, p->key,

@@ -479,9 +479,12 @@ static void test_stray_objects(void **state)
 	assert_int_equal(layout_add(l, "events/notes.txt", 10), LAYOUT_DONE);
 	assert_int_equal(layout_add(l, "events/x.parquet", 100), LAYOUT_DONE);
 	assert_int_equal(layout_add(l, "README.md", 10), LAYOUT_DONE);
+	assert_int_equal(layout_add(l, "/events/2024-01-01/a.parquet", 10),
+			 LAYOUT_DONE);
 	layout_add(l, "empty/", 0);
 	layout_finish(l);
 	assert_findings(l,
+		"warning top_level_object /events/2024-01-01/a.parquet\n"
 		"warning top_level_object README.md\n"
 		"warning no_days empty/\n"
 		"warning loose_file events/notes.txt\n"

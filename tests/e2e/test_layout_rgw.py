@@ -329,6 +329,29 @@ def readable_report_of_a_broken_layout():
 
 
 @test
+def vendor_without_getobject():
+    # The vendor may list (s3:ListBucket) but not read: every content read
+    # is a 403, reported per file; names and sizes are still checked.
+    b = s3env.create_bucket()
+    upload(b, day_keys("events", ["2024-01-01", "2024-01-02"]) +
+           [("events/2024-01-02/x.csv", b"a\n")])
+    s3env.put_policy(b, {"Version": "2012-10-17", "Statement": [{
+        "Sid": "List", "Effect": "Allow",
+        "Principal": {"AWS": [s3env.principal_arn("vendor")]},
+        "Action": ["s3:ListBucket"], "Resource": ["arn:aws:s3:::" + b]}]})
+    rc, doc, err = layout("--bucket", b, user="vendor")
+    eq(rc, 1, "exit code (stderr %r)" % err)
+    eq(codes(doc), [
+        ("warning", "content_unreadable", "events/2024-01-01/part-00000.parquet"),
+        ("warning", "content_unreadable", "events/2024-01-02/part-00000.parquet"),
+        ("error", "not_parquet", "events/2024-01-02/x.csv")])
+    ok("403 AccessDenied" in doc["findings"][0]["message"],
+       doc["findings"][0]["message"])
+    rc, doc, err = layout("--bucket", b, "--no-content", user="vendor")
+    eq(codes(doc), [("error", "not_parquet", "events/2024-01-02/x.csv")])
+
+
+@test
 def errors_and_exit_codes():
     b = s3env.create_bucket()
     # usage: exit 2, nothing on stdout
