@@ -40,6 +40,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-abort_on_error=0:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 PYTHON=/usr/bin/python3
 TEST_TIMEOUT=${S3PERM_TEST_TIMEOUT:-300}
+JOBS=${S3PERM_TEST_JOBS:-$(nproc 2>/dev/null || echo 2)}
 
 if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then
 	RED=$'\e[31m' GREEN=$'\e[32m' YELLOW=$'\e[33m' BOLD=$'\e[1m' OFF=$'\e[0m'
@@ -59,13 +60,13 @@ RGW_DIR=
 SUMMARY=()
 FILES_PASS=0 FILES_FAIL=0 FILES_SKIP=0 CASES_PASS=0 CASES_FAIL=0
 
-CUR_PID=
 # shellcheck disable=SC2317  # (called through trap)
 cleanup() {
-	if [ -n "$CUR_PID" ]; then
-		kill -TERM "$CUR_PID" 2>/dev/null
-		wait "$CUR_PID" 2>/dev/null
-	fi
+	local j
+	for j in $(jobs -p); do
+		kill -TERM "$j" 2>/dev/null
+	done
+	wait 2>/dev/null
 	if [ -n "$RGW_DIR" ]; then
 		"$ROOT/tests/rgw.sh" stop "$RGW_DIR/rgw" >/dev/null 2>&1 ||
 			echo "run.sh: warning: could not stop the radosgw in $RGW_DIR" >&2
@@ -95,44 +96,89 @@ count_cases() {
 	echo "${p:-0} ${f:-0}"
 }
 
-# run_one PHASE NAME CMD...: run a test file, keep its output, record result.
-run_one() {
-	local phase=$1 name=$2 log rc t0 secs p f cases
-	shift 2
-	log=$LOGDIR/$(echo "$name" | tr '/' '_').log
+# Test files run as background jobs, at most $JOBS at a time (each test has
+# its own bucket, so e2e files do not share state).  Job N keeps its output in
+# $LOGDIR/N.log and its exit status, seconds in $LOGDIR/N.res; a one-line
+# status is printed as each ends; results are tallied in order at the end.
+NJOBS=0
+JOB_PHASE=() JOB_NAME=()
+
+# job_main N CMD...: the body of one background job.
+job_main() {
+	local n=$1 t0 tp rc secs
+	shift
+	trap '[ -n "${tp:-}" ] && kill -TERM "$tp" 2>/dev/null; exit 143' TERM INT
 	t0=$(date +%s.%N)
-	# In the background + wait, so that INT/TERM reach our trap at once;
-	# cleanup() passes them on to the test through timeout(1).
-	timeout -k 5 "$TEST_TIMEOUT" "$@" </dev/null >"$log" 2>&1 &
-	CUR_PID=$!
-	wait "$CUR_PID"
+	timeout -k 5 "$TEST_TIMEOUT" "$@" </dev/null >"$LOGDIR/$n.log" 2>&1 &
+	tp=$!
+	wait "$tp"
 	rc=$?
-	CUR_PID=
+	tp=
 	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
-	read -r p f < <(count_cases "$log")
-	cases="$p passed, $f failed"
-	# A file that reports no cases counts as one; a failed file as at least
-	# one failure.
-	if [ "$rc" = 0 ] && [ "$f" = 0 ] && [ "$p" = 0 ]; then p=1; fi
-	if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
-	CASES_PASS=$((CASES_PASS + p))
-	CASES_FAIL=$((CASES_FAIL + f))
+	echo "$rc $secs" >"$LOGDIR/$n.res"
+	read -r p f < <(count_cases "$LOGDIR/$n.log")
 	if [ "$rc" = 0 ] && [ "$f" = 0 ]; then
-		FILES_PASS=$((FILES_PASS + 1))
-		[ -z "${S3PERM_TEST_VERBOSE:-}" ] || cat "$log"
-		printf '%sPASS%s %-5s %s (%s; %ss)\n' "$GREEN" "$OFF" "$phase" "$name" "$cases" "$secs"
-		SUMMARY+=("$(printf '%sPASS%s %-5s %-40s %s' "$GREEN" "$OFF" "$phase" "$name" "$cases")")
+		printf '%sPASS%s %-5s %s (%s passed; %ss)\n' "$GREEN" "$OFF" \
+			"${JOB_PHASE[$n]}" "${JOB_NAME[$n]}" "$p" "$secs"
 	else
-		FILES_FAIL=$((FILES_FAIL + 1))
-		local why="exit $rc"
-		[ "$rc" = 124 ] && why="timed out after ${TEST_TIMEOUT}s"
-		[ "$rc" = 99 ] && [ ${#VALGRIND[@]} -gt 0 ] && why="valgrind found errors (exit 99)"
-		echo "----- output of $name"
-		cat "$log"
-		echo "-----"
-		printf '%sFAIL%s %-5s %s (%s; %s; %ss)\n' "$RED" "$OFF" "$phase" "$name" "$why" "$cases" "$secs"
-		SUMMARY+=("$(printf '%sFAIL%s %-5s %-40s %s; %s' "$RED" "$OFF" "$phase" "$name" "$cases" "$why")")
+		printf '%sFAIL%s %-5s %s (exit %s; %s passed, %s failed; %ss; output below)\n' \
+			"$RED" "$OFF" "${JOB_PHASE[$n]}" "${JOB_NAME[$n]}" "$rc" "$p" "$f" "$secs"
 	fi
+}
+
+# run_one PHASE NAME CMD...: queue a test file (starts when a slot is free).
+run_one() {
+	local phase=$1 name=$2
+	shift 2
+	JOB_PHASE[NJOBS]=$phase
+	JOB_NAME[NJOBS]=$name
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
+		wait -n
+	done
+	job_main "$NJOBS" "$@" &
+	NJOBS=$((NJOBS + 1))
+}
+
+# Wait for every job; tally and list them in the order they were queued.
+collect() {
+	local n rc secs p f cases why log
+	wait
+	for ((n = 0; n < NJOBS; n++)); do
+		log=$LOGDIR/$n.log
+		if [ -f "$LOGDIR/$n.res" ]; then
+			read -r rc secs <"$LOGDIR/$n.res"
+		else
+			rc=143 secs="?"
+		fi
+		read -r p f < <(count_cases "$log")
+		cases="$p passed, $f failed"
+		# A file that reports no cases counts as one; a failed file as at
+		# least one failure.
+		if [ "$rc" = 0 ] && [ "$f" = 0 ] && [ "$p" = 0 ]; then p=1; fi
+		if [ "$rc" != 0 ] && [ "$f" = 0 ]; then f=1; fi
+		CASES_PASS=$((CASES_PASS + p))
+		CASES_FAIL=$((CASES_FAIL + f))
+		if [ "$rc" = 0 ] && [ "$f" = 0 ]; then
+			FILES_PASS=$((FILES_PASS + 1))
+			if [ -n "${S3PERM_TEST_VERBOSE:-}" ]; then
+				echo "----- output of ${JOB_NAME[$n]}"
+				cat "$log"
+			fi
+			SUMMARY+=("$(printf '%sPASS%s %-5s %-40s %s; %ss' "$GREEN" "$OFF" \
+				"${JOB_PHASE[$n]}" "${JOB_NAME[$n]}" "$cases" "$secs")")
+		else
+			FILES_FAIL=$((FILES_FAIL + 1))
+			why="exit $rc"
+			[ "$rc" = 124 ] && why="timed out after ${TEST_TIMEOUT}s"
+			[ "$rc" = 99 ] && [ ${#VALGRIND[@]} -gt 0 ] &&
+				why="valgrind found errors (exit 99)"
+			echo "----- output of ${JOB_NAME[$n]} ($why)"
+			cat "$log"
+			echo "----- end of ${JOB_NAME[$n]}"
+			SUMMARY+=("$(printf '%sFAIL%s %-5s %-40s %s; %s; %ss' "$RED" "$OFF" \
+				"${JOB_PHASE[$n]}" "${JOB_NAME[$n]}" "$cases" "$why" "$secs")")
+		fi
+	done
 }
 
 record_fail() {
@@ -237,14 +283,17 @@ e2e_phase() {
 }
 
 T0=$(date +%s)
+echo "run.sh: $PHASE tests of $BUILD, binary ${S3PERM#"$ROOT"/}, $JOBS at a time" \
+	"${VALGRIND:+(unit tests under valgrind)}"
 case $PHASE in
 unit) unit_phase ;;
 e2e) e2e_phase ;;
 all)
-	unit_phase
+	unit_phase   # the unit jobs run on while the server starts
 	e2e_phase
 	;;
 esac
+collect
 
 echo
 echo "${BOLD}== test summary ($BUILD, binary ${S3PERM#"$ROOT"/}) ==${OFF}"
