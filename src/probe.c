@@ -872,7 +872,6 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		slot_header(s, "If-None-Match", "*");
 		s->rq.body = PROBE_BODY;
 		s->rq.body_len = sizeof(PROBE_BODY) - 1;
-		s->rq.flags = S3_REQ_NO_RETRY;
 	}
 	if (need_kind(r, PROBE_DELETE_VERSION)) {
 		s = slot_add(b, SLOT_PROBE, PROBE_DELETE_VERSION, "DELETE",
@@ -1211,8 +1210,18 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	} else if (crypto_random_hex(r.token, 8, err) < 0) {
 		return -1;
 	}
-	if (s3_resolve_region(c, p->bucket, &region, err) < 0)
-		return -1;
+	/* AWS names the bucket's region on HeadBucket whatever the
+	 * permissions: one round trip before the probes.  An S3-compatible
+	 * endpoint takes the configured region (radosgw accepts any; a
+	 * server that names another one gets its requests re-signed by the
+	 * S3 layer), which saves the round trips of a lookup that would only
+	 * say "default". */
+	if (s3_client_is_aws(c)) {
+		if (s3_resolve_region(c, p->bucket, &region, err) < 0)
+			return -1;
+	} else {
+		region = s3_client_region(c, p->bucket);
+	}
 	out->region = xstrdup(region ? region : "");
 	if (!p->partition) {
 		/* The ARNs follow the region's partition. */

@@ -89,6 +89,7 @@ struct fake {
 	const struct rule *over;     /* checked first */
 	size_t nover;
 	struct buf log;              /* "METHOD url\n" per exchange */
+	struct buf hosts;            /* full URLs */
 	int unmatched;
 };
 
@@ -117,8 +118,15 @@ static int fake_perform(void *ctx, struct http_exchange *ex, size_t n,
 			r = find_rule(base_rules, sizeof(base_rules) /
 				      sizeof(*base_rules), ex[i].method,
 				      ex[i].url);
-		buf_printf(&f->log, "%s %s\n", ex[i].method,
-			   ex[i].url + strlen(EP));
+		{
+			/* "METHOD /path?query" (the host left out). */
+			const char *path = strstr(ex[i].url, "://");
+
+			path = path ? strchr(path + 3, '/') : NULL;
+			buf_printf(&f->log, "%s %s\n", ex[i].method,
+				   path ? path : ex[i].url);
+			buf_printf(&f->hosts, "%s\n", ex[i].url);
+		}
 		http_exchange_release(&ex[i]);
 		if (!r) {
 			f->unmatched++;
@@ -168,6 +176,7 @@ struct env {
 	struct probe_report rep;
 	struct s3p_error err;
 	int rc;
+	int aws;                     /* AWS endpoints instead of EP */
 };
 
 static volatile sig_atomic_t stop_now;
@@ -186,7 +195,7 @@ static void run(struct env *e, const char *mode, const struct rule *over,
 	e->fake.nover = nover;
 	e->tr.ctx = &e->fake;
 	e->tr.perform = fake_perform;
-	cfg.endpoint = EP;
+	cfg.endpoint = e->aws ? NULL : EP;
 	cfg.region = "us-east-1";
 	cfg.transport = &e->tr;
 	cfg.sleep_ms = no_sleep;
@@ -207,6 +216,7 @@ static void done(struct env *e)
 	probe_report_release(&e->rep);
 	s3_client_free(e->c);
 	buf_release(&e->fake.log);
+	buf_release(&e->fake.hosts);
 }
 
 static const struct probe_result *res(const struct env *e, const char *a)
@@ -755,6 +765,42 @@ static void test_prefix_scoping(void **state)
 	done(&e);
 }
 
+/* AWS: HeadBucket names the bucket's region (x-amz-bucket-region,
+ * whatever the permissions): one round trip, then every probe is signed for
+ * and sent to that region's endpoint (GetBucketLocation is only authorized
+ * cross-account in the home region).  Virtual-hosted addressing. */
+static void test_aws_region_lookup(void **state)
+{
+	static const struct rule over[] = {
+		{ "HEAD", "/", NULL, 403, "x-amz-bucket-region: eu-west-1\n", "" },
+		{ "GET", "/events/a.parquet", NULL, 206, "", "P" },
+		{ "GET", "uploadId=UP1", NULL, 200, "",
+		  "<?xml version=\"1.0\"?><ListPartsResult><Bucket>bkt</Bucket>"
+		  "<IsTruncated>false</IsTruncated></ListPartsResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	run(&e, "read", over, 3);
+	assert_int_equal(e.rc, 0);
+	assert_string_equal(e.rep.region, "eu-west-1");
+	assert_non_null(strstr(buf_str(&e.fake.hosts),
+		"https://bkt.s3.eu-west-1.amazonaws.com/?location"));
+	/* Only the HeadBucket went to the configured region. */
+	{
+		const char *first = strstr(buf_str(&e.fake.hosts), "us-east-1");
+
+		assert_non_null(first);
+		assert_null(strstr(first + 1, "us-east-1"));
+		assert_true(count_method(&e, "HEAD") == 1);
+	}
+	assert_string_equal(res(&e, "s3:ListBucket")->resource,
+			    "arn:aws:s3:::bkt");
+	done(&e);
+}
+
 /* The plan: every template action has a rule; rounds 1-2 only. */
 static void test_plan_table(void **state)
 {
@@ -791,6 +837,7 @@ int main(void)
 		cmocka_unit_test(test_no_remediation_when_all_granted),
 		cmocka_unit_test(test_explicit_deny_reason),
 		cmocka_unit_test(test_prefix_scoping),
+		cmocka_unit_test(test_aws_region_lookup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
