@@ -236,6 +236,23 @@ static int answer_is_fatal(const struct s3_response *resp)
 	}
 }
 
+/* The S3 operation a slot sends, for messages. */
+static const char *slot_op(const struct slot *s)
+{
+	static const char *const names[] = {
+		"ListObjectsV2", "GetBucketLocation", "ListMultipartUploads",
+		"PutObject (wrong Content-MD5)", "DeleteObject ?versionId",
+		"AbortMultipartUpload", "GetObject", "ListParts", "DeleteObject"
+	};
+
+	switch (s->type) {
+	case SLOT_REAL_PUT: return "PutObject (probe object)";
+	case SLOT_REMOVE: return "DeleteObject ?versionId (cleanup)";
+	case SLOT_LOOKUP: return "HeadObject (cleanup)";
+	default: return names[s->kind];
+	}
+}
+
 static void set_fatal(struct run *r, const struct slot *s)
 {
 	char ev[768];
@@ -244,10 +261,15 @@ static void set_fatal(struct run *r, const struct slot *s)
 		return;
 	r->fatal = 1;
 	s3_response_describe(&s->resp, ev, sizeof(ev));
-	s3p_error_set(&r->ferr, S3P_E_S3,
-		"cannot check bucket '%s': %s (%s %s: %s)", r->p->bucket,
-		s3_error_class_explain(s->resp.error_class), s->rq.method,
-		s->rq.key ? s->rq.key : "(bucket)", ev);
+	if (!strcmp(s->resp.code, "NoSuchBucket"))
+		s3p_error_set(&r->ferr, S3P_E_S3,
+			"cannot check bucket '%s': no such bucket (%s: %s)",
+			r->p->bucket, slot_op(s), ev);
+	else
+		s3p_error_set(&r->ferr, S3P_E_S3,
+			"cannot check bucket '%s': %s (%s: %s)", r->p->bucket,
+			s3_error_class_explain(s->resp.error_class),
+			slot_op(s), ev);
 }
 
 /* The part of an AccessDenied message that says why, or NULL. */
@@ -473,7 +495,11 @@ static void judge_list_objects(struct run *r, struct slot *s,
 {
 	char what[1200];
 
-	snprintf(what, sizeof(what), "ListObjectsV2 prefix '%s'", r->prefix);
+	if (r->prefix[0])
+		snprintf(what, sizeof(what), "ListObjectsV2 prefix '%s'",
+			 r->prefix);
+	else
+		snprintf(what, sizeof(what), "ListObjectsV2 (whole bucket)");
 	if (s->resp.error_class == S3_OK) {
 		struct s3p_error e;
 
@@ -528,8 +554,12 @@ static void judge_list_uploads(struct run *r, struct slot *s,
 {
 	char what[1200];
 
-	snprintf(what, sizeof(what), "ListMultipartUploads prefix '%s'",
-		 r->prefix);
+	if (r->prefix[0])
+		snprintf(what, sizeof(what), "ListMultipartUploads prefix '%s'",
+			 r->prefix);
+	else
+		snprintf(what, sizeof(what),
+			 "ListMultipartUploads (whole bucket)");
 	if (s->resp.error_class == S3_OK) {
 		struct s3p_error e;
 		struct s3_list_page page = { 0, NULL, NULL, NULL, 0 };
@@ -757,7 +787,7 @@ static void judge_real_put(struct run *r, struct slot *s,
 	char ans[160];
 
 	snprintf(what, sizeof(what),
-		 "real write: PUT '%s' (%zu bytes, If-None-Match: *)", s->key,
+		 "PUT '%s' (%zu bytes, If-None-Match: *)", s->key,
 		 sizeof(PROBE_BODY) - 1);
 	answer_text(&s->resp, ans, sizeof(ans));
 	if (s->resp.error_class == S3_OK) {

@@ -364,7 +364,7 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 		buf_printf(out, "  prefix '%s'", r->prefix);
 	buf_putc(out, '\n');
 	buf_printf(out, "\n%-8s %-30s %-4s %-14s %s\n", "STATUS", "ACTION",
-		   "HTTP", "CODE", "EVIDENCE");
+		   "HTTP", "CODE", "BASIS");
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct probe_result *x = &r->results[i];
 		char http[16] = "-";
@@ -388,7 +388,7 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 		free(de);
 	}
 	buf_printf(out, "\n%zu granted, %zu missing, %zu unknown, %zu skipped "
-		   "(%d request%s in %d round%s after the region lookup",
+		   "(%d request%s in %d round%s",
 		   count_status(r, PROBE_GRANTED), count_status(r, PROBE_MISSING),
 		   count_status(r, PROBE_UNKNOWN), count_status(r, PROBE_SKIPPED),
 		   r->requests, r->requests == 1 ? "" : "s", r->rounds,
