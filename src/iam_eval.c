@@ -147,6 +147,10 @@ static void glob_push(struct glob *g, int sym)
 static void glob_push_text(struct glob *g, const char *t, size_t len,
 			   int wild, int ci)
 {
+	if (g->n + len > g->cap) {
+		g->cap = g->n + len + 8;
+		g->s = xrealloc(g->s, g->cap * sizeof(*g->s));
+	}
 	for (size_t i = 0; i < len; i++) {
 		int c = (unsigned char)t[i];
 
@@ -432,6 +436,40 @@ static int glob_covers_union(const struct glob *const *a, size_t na,
 		free(s);
 		return k < na;
 	}
+	/* Some a[k] must be able to follow b past its fixed prefix and
+	 * suffix (a wildcard of b can produce a character no literal of a[k]
+	 * accepts); when none can, b is not covered. */
+	{
+		size_t pb = 0, sb = 0, cand = 0;
+
+		while (pb < b->n && b->s[pb] >= 0)
+			pb++;
+		while (sb < b->n && b->s[b->n - 1 - sb] >= 0)
+			sb++;
+		for (k = 0; k < na && !cand; k++) {
+			const struct glob *g = a[k];
+			size_t pa = 0, sa = 0;
+
+			while (pa < g->n && g->s[pa] >= 0)
+				pa++;
+			while (sa < g->n && g->s[g->n - 1 - sa] >= 0)
+				sa++;
+			if (pa == g->n || pa > pb || sa > sb)
+				continue;
+			for (i = 0; i < pa; i++)
+				if (!sym_eq(g->s[i], b->s[i], ci))
+					break;
+			if (i < pa)
+				continue;
+			for (i = 0; i < sa; i++)
+				if (!sym_eq(g->s[g->n - 1 - i],
+					    b->s[b->n - 1 - i], ci))
+					break;
+			cand = i == sa;
+		}
+		if (!cand)
+			return 0;
+	}
 	memset(&c, 0, sizeof(c));
 	c.a = a;
 	c.na = na;
@@ -506,11 +544,105 @@ static int glob_covers_union(const struct glob *const *a, size_t na,
 	return res;
 }
 
+/* Sound but incomplete fast test of "a covers b": a maps onto b symbol by
+ * symbol (a's '*' takes any run of b's symbols, a's '?' one literal or '?'
+ * of b, a's literal the same literal).  When it says yes, a covers b. */
+static int glob_covers_syntactic(const struct glob *a, const struct glob *b,
+				 int ci)
+{
+	size_t n = a->n, m = b->n, i, j;
+	unsigned char *r;
+	int res;
+
+	r = xcalloc((n + 1) * (m + 1), 1);
+#define R(x, y) r[(x) * (m + 1) + (y)]
+	R(0, 0) = 1;
+	for (i = 0; i <= n; i++) {
+		for (j = 0; j <= m; j++) {
+			int sa, sb;
+
+			if (!R(i, j) || i == n)
+				continue;
+			sa = a->s[i];
+			if (sa == G_STAR) {
+				R(i + 1, j) = 1;        /* takes nothing */
+				if (j < m)
+					R(i, j + 1) = 1; /* takes b[j] */
+				continue;
+			}
+			if (j == m)
+				continue;
+			sb = b->s[j];
+			if ((sa == G_ANY && sb != G_STAR) ||
+			    (sa >= 0 && sb >= 0 && sym_eq(sa, sb, ci)))
+				R(i + 1, j + 1) = 1;
+		}
+	}
+	res = R(n, m);
+#undef R
+	free(r);
+	return res;
+}
+
+static size_t lit_prefix(const struct glob *g)
+{
+	size_t i = 0;
+
+	while (i < g->n && g->s[i] >= 0)
+		i++;
+	return i;
+}
+
+static size_t lit_suffix(const struct glob *g)
+{
+	size_t i = 0;
+
+	while (i < g->n && g->s[g->n - 1 - i] >= 0)
+		i++;
+	return i;
+}
+
 static int glob_covers_g(const struct glob *a, const struct glob *b, int ci)
 {
-	const struct glob *v[1] = { a };
+	struct glob va, vb;
+	const struct glob *v[1] = { &va };
+	size_t pa, pb, sa, sb, i;
 
-	return glob_covers_union(v, 1, b, ci) == 1;
+	if (!glob_has_wild(a))
+		/* one string covers only itself */
+		return !glob_has_wild(b) && a->n == b->n &&
+		       glob_covers_syntactic(a, b, ci);
+	if (!glob_has_wild(b)) {
+		/* one string: does a match it? */
+		const struct glob *one[1] = { a };
+
+		return glob_covers_union(one, 1, b, ci) == 1;
+	}
+	/* Both have wildcards.  Where b's fixed prefix is shorter than a's,
+	 * b's first wildcard can produce a character a's literal refuses;
+	 * likewise at the end.  Otherwise the fixed parts must agree and can
+	 * be cut off both. */
+	pa = lit_prefix(a);
+	pb = lit_prefix(b);
+	sa = lit_suffix(a);
+	sb = lit_suffix(b);
+	if (pb < pa || sb < sa)
+		return 0;
+	for (i = 0; i < pa; i++)
+		if (!sym_eq(a->s[i], b->s[i], ci))
+			return 0;
+	for (i = 0; i < sa; i++)
+		if (!sym_eq(a->s[a->n - 1 - i], b->s[b->n - 1 - i], ci))
+			return 0;
+	va.s = a->s + pa;
+	va.n = a->n - pa - sa;
+	va.cap = 0;
+	vb.s = b->s + pa;
+	vb.n = b->n - pa - sa;
+	vb.cap = 0;
+	if (glob_covers_syntactic(&va, &vb, ci))
+		return 1;
+	return glob_covers_union(v, 1, &vb, ci) == 1;
 }
 
 int iam_glob_match(const char *pattern, const char *s, int ci)
@@ -1967,10 +2099,16 @@ struct st_eval {
 	enum tri full;          /* the resources cover all of R */
 	enum tri any;           /* they overlap R */
 	struct strset keys;     /* unknown keys met */
-	struct strset covered;  /* patterns overlapping R (or NotResource text) */
-	/* for union coverage by several Allow statements */
-	struct glob *pool;      /* overlapping patterns, substituted */
+	/* the statement's patterns overlapping R (borrowed from the policy);
+	 * for NotResource, its patterns (what it does NOT cover) */
+	const char **cov;
+	size_t ncov;
+	/* for union coverage by several Allow statements: the overlapping
+	 * patterns, substituted (compiled ones borrowed, others owned) */
+	const struct glob **pool;
 	size_t npool;
+	struct glob *owned;
+	size_t nowned;
 	int pool_definite;      /* no pattern depended on unknown keys */
 	char *cond_false;       /* first condition found false (for notes) */
 };
@@ -1978,22 +2116,12 @@ struct st_eval {
 static void st_eval_release(struct st_eval *e)
 {
 	strset_release(&e->keys);
-	strset_release(&e->covered);
-	for (size_t i = 0; i < e->npool; i++)
-		glob_release(&e->pool[i]);
+	free(e->cov);
 	free(e->pool);
+	for (size_t i = 0; i < e->nowned; i++)
+		glob_release(&e->owned[i]);
+	free(e->owned);
 	free(e->cond_false);
-}
-
-static void pool_add(struct st_eval *e, const struct glob *g)
-{
-	struct glob *d;
-
-	e->pool = xrealloc(e->pool, (e->npool + 1) * sizeof(*e->pool));
-	d = &e->pool[e->npool++];
-	memset(d, 0, sizeof(*d));
-	for (size_t i = 0; i < g->n; i++)
-		glob_push(d, g->s[i]);
 }
 
 /* Resource / NotResource of s against the resource pattern R. */
@@ -2001,25 +2129,43 @@ static void eval_resource(struct st_eval *e, const struct glob *R,
 			  const struct eval_context *ctx)
 {
 	const struct stmt *s = e->s;
-	const struct glob **defin = xcalloc(s->nres + 1, sizeof(*defin));
-	const struct glob **maybe = xcalloc(s->nres + 1, sizeof(*maybe));
-	struct glob *tmps = xcalloc(s->nres + 1, sizeof(*tmps));
+	const struct glob *defin_s[16], *maybe_s[16];
+	int heap = s->nres >= 16;
+	const struct glob **defin = heap ? xcalloc(s->nres + 1, sizeof(*defin))
+					 : defin_s;
+	const struct glob **maybe = heap ? xcalloc(s->nres + 1, sizeof(*maybe))
+					 : maybe_s;
 	size_t nd = 0, nm = 0, i;
 	int cover_def = 0, cover_maybe = 0, ov_def = 0, ov_maybe = 0;
 
 	e->pool_definite = 1;
 	for (i = 0; i < s->nres; i++) {
 		const struct glob *g;
-		enum subst sr = pstr_glob(&s->res[i], ctx, 1, 0, &tmps[i], &g,
-					  &e->keys);
+		struct glob tmp;
+		enum subst sr;
 		int ov;
 
+		if (s->res[i].dyn) {
+			if (!e->owned)
+				e->owned = xcalloc(s->nres, sizeof(*e->owned));
+			sr = pstr_glob(&s->res[i], ctx, 1, 0,
+				       &e->owned[e->nowned], &g, &e->keys);
+			e->nowned++;
+		} else {
+			sr = pstr_glob(&s->res[i], ctx, 1, 0, &tmp, &g,
+				       &e->keys);
+		}
 		if (sr == SUB_FAIL)
 			continue;
 		ov = glob_overlaps_g(g, R, 0);
 		if (!ov)
 			continue;
-		strset_add(&e->covered, s->res[i].raw, 0);
+		if (!e->cov) {
+			e->cov = xmalloc(s->nres * sizeof(*e->cov));
+			e->pool = xmalloc(s->nres * sizeof(*e->pool));
+		}
+		e->cov[e->ncov++] = s->res[i].raw;
+		e->pool[e->npool++] = g;
 		if (sr == SUB_OK) {
 			defin[nd++] = g;
 			ov_def = 1;
@@ -2032,7 +2178,6 @@ static void eval_resource(struct st_eval *e, const struct glob *R,
 			if (!cover_maybe && glob_covers_g(g, R, 0))
 				cover_maybe = 1;
 		}
-		pool_add(e, g);
 	}
 	if (!s->not_resource) {
 		e->any = ov_def ? T_TRUE : ov_maybe ? T_UNKNOWN : T_FALSE;
@@ -2051,8 +2196,6 @@ static void eval_resource(struct st_eval *e, const struct glob *R,
 		}
 	} else {
 		/* applies to r iff r matches no NotResource pattern */
-		struct buf b = BUF_INIT;
-
 		e->full = ov_def ? T_FALSE : ov_maybe ? T_UNKNOWN : T_TRUE;
 		if (nd && glob_covers_union(defin, nd, R, 0) == 1) {
 			e->any = T_FALSE;
@@ -2064,25 +2207,13 @@ static void eval_resource(struct st_eval *e, const struct glob *R,
 							   0) == 1
 				 ? T_UNKNOWN : T_TRUE;
 		}
-		/* what it covers: everything but the NotResource patterns */
-		buf_puts(&b, "every resource except");
-		for (i = 0; i < s->nres; i++)
-			buf_printf(&b, "%s %s", i ? "," : "", s->res[i].raw);
-		strset_release(&e->covered);
-		strset_add(&e->covered, buf_str(&b), 0);
-		buf_release(&b);
 		/* a NotResource statement is never pooled */
-		for (i = 0; i < e->npool; i++)
-			glob_release(&e->pool[i]);
-		free(e->pool);
-		e->pool = NULL;
 		e->npool = 0;
 	}
-	for (i = 0; i < s->nres; i++)
-		glob_release(&tmps[i]);
-	free(tmps);
-	free(defin);
-	free(maybe);
+	if (heap) {
+		free(defin);
+		free(maybe);
+	}
 }
 
 static void result_add_stmt(struct eval_result *r, const struct st_eval *e,
@@ -2102,10 +2233,20 @@ static void result_add_stmt(struct eval_result *r, const struct st_eval *e,
 	ref->deny = e->s->deny;
 	ref->conditional = conditional;
 	ref->partial = partial;
-	if (with_covered)
-		for (size_t i = 0; i < e->covered.n; i++)
-			strv_push(&ref->covered, &ref->ncovered,
-				  e->covered.v[i]);
+	if (with_covered && e->s->not_resource) {
+		/* what it covers: everything but the NotResource patterns */
+		struct buf b = BUF_INIT;
+
+		buf_puts(&b, "every resource except");
+		for (size_t i = 0; i < e->s->nres; i++)
+			buf_printf(&b, "%s %s", i ? "," : "",
+				   e->s->res[i].raw);
+		strv_push(&ref->covered, &ref->ncovered, buf_str(&b));
+		buf_release(&b);
+	} else if (with_covered) {
+		for (size_t i = 0; i < e->ncov; i++)
+			strv_push(&ref->covered, &ref->ncovered, e->cov[i]);
+	}
 }
 
 static void sort_refs(struct eval_result *r)
@@ -2236,12 +2377,12 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 				continue;
 			for (k = 0; k < ev[i].npool; k++) {
 				pm = xrealloc(pm, (nm + 1) * sizeof(*pm));
-				pm[nm++] = &ev[i].pool[k];
+				pm[nm++] = ev[i].pool[k];
 				if (ev[i].base == T_TRUE &&
 				    ev[i].pool_definite) {
 					pt = xrealloc(pt, (nt + 1) *
 						      sizeof(*pt));
-					pt[nt++] = &ev[i].pool[k];
+					pt[nt++] = ev[i].pool[k];
 				}
 			}
 		}
@@ -2281,9 +2422,9 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 			} else if (e->full == T_FALSE && e->any != T_FALSE) {
 				struct buf b = BUF_INIT;
 
-				for (k = 0; k < e->covered.n; k++)
+				for (k = 0; k < e->ncov; k++)
 					buf_printf(&b, "%s%s", k ? ", " : "",
-						   e->covered.v[k]);
+						   e->cov[k]);
 				snprintf(line, sizeof(line),
 					 "%s allows %s only on part of %s: %s",
 					 label, action, resource, buf_str(&b));
@@ -2453,14 +2594,37 @@ int iam_eval_grant(const struct iam_policy *pol,
 	for (size_t i = 0; i < n; i++) {
 		struct eval_context ctx;
 		struct eval_result one;
+		struct eval_key *pk = NULL;
+		char *pv;
+		size_t k;
 
-		if (eval_context_for_grant(base, g, i, &ctx, err) < 0)
-			goto fail;
+		/* a shallow view of base with the grant's s3:prefix: the same
+		 * context eval_context_for_grant() builds, without copying */
+		ctx = *base;
+		ctx.keys = xmalloc((base->nkeys + 1) * sizeof(*ctx.keys));
+		memcpy(ctx.keys, base->keys, base->nkeys * sizeof(*ctx.keys));
+		ctx.cap = base->nkeys + 1;
+		for (k = 0; k < ctx.nkeys; k++)
+			if (!strcasecmp(ctx.keys[k].name, "s3:prefix"))
+				pk = &ctx.keys[k];
+		if (!pk || !pk->explicit_) {
+			if (!pk)
+				pk = &ctx.keys[ctx.nkeys++];
+			memset(pk, 0, sizeof(*pk));
+			pk->name = "s3:prefix";
+			if (g->bucket_level && g->nprefixes) {
+				pv = g->prefixes[i];
+				pk->values = &pv;
+				pk->nvalues = 1;
+			} else {
+				pk->absent = 1;
+			}
+		}
 		if (iam_eval(pol, &ctx, g->action, res, &one, err) < 0) {
-			eval_context_release(&ctx);
+			free(ctx.keys);
 			goto fail;
 		}
-		eval_context_release(&ctx);
+		free(ctx.keys);
 		if (i == 0) {
 			*out = one;
 		} else {
