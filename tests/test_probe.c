@@ -702,6 +702,12 @@ static void test_one_missing_json_and_remediation(void **state)
 	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
 	assert_non_null(strstr(buf_str(&out), "--merge current.json"));
 	assert_null(strstr(buf_str(&out), "\033["));
+	/* On a terminal (the command decides, honouring NO_COLOR): the
+	 * missing row in red. */
+	buf_reset(&out);
+	ro.color = 1;
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_non_null(strstr(buf_str(&out), "\033[31mmissing"));
 	buf_release(&out);
 	done(&e);
 }

@@ -396,15 +396,16 @@ def wait_for(pred, timeout=30):
 
 @test
 def cleanup_after_sigint():
-    """SIGINT mid-check: once while the real write is in flight (the proxy
-    holds that PUT for 1 s; the signal is sent when the proxy has received
-    it), once before any probe.  The check stops, removes what it created
+    """SIGINT mid-check, while the real write is in flight (the proxy holds
+    that PUT for 1 s; the signal is sent when the proxy has received it),
+    and SIGTERM before any probe.  The check stops, removes what it created
     (the probe object, the delete marker on this versioned bucket), and
     exits 3 saying so."""
     b = ingestion_bucket(versioned=True)
     s3env.put_policy(b, gen("export", b))
     before = state(b)
-    for when in ("during the real write", "at once"):
+    for when, sig in (("during the real write", signal.SIGINT),
+                      ("at once", signal.SIGTERM)):
         p = proxy(faults=["delay=1.0*inf@PUT:-object"])
         try:
             env = dict(os.environ)
@@ -420,12 +421,12 @@ def cleanup_after_sigint():
             else:
                 ok(wait_for(lambda: p.stats()["by_method"].get("PUT", 0) >= 2),
                    "the real write reached the proxy")
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(sig)
             out, err = proc.communicate(timeout=60)
             st = p.stats()
         finally:
             p.stop()
-        eq(proc.returncode, 3, "SIGINT %s: exit code (%s)" % (when, err))
+        eq(proc.returncode, 3, "%s %s: exit code (%s)" % (sig.name, when, err))
         ok("interrupted" in err, "says interrupted: %r" % err)
         eq(out, "", "nothing on stdout")
         if when != "at once":
