@@ -541,7 +541,7 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 	const json_t *nav = json_object_get(st, "NotAction");
 	const char **list;
 	size_t n, applying = 0, named_not = 0;
-	char rtypes[256], atypes[256];
+	char rtypes[256], atypes[256], where[1200];
 
 	if (!av && !nav) {
 		lint_add(l->out, LINT_ERROR, "missing-element", idx,
@@ -585,14 +585,22 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 					      : star_resource))
 				continue;
 			s3_rtype_names(sa->types, atypes, sizeof(atypes));
+			where[0] = '\0';
+			if (l->p && l->p->bucket &&
+			    (sa->types & (S3_RT_BUCKET | S3_RT_OBJECT)))
+				snprintf(where, sizeof(where),
+					 "; put it in a statement on "
+					 "arn:%s:s3:::%s%s", l->partition,
+					 l->p->bucket,
+					 sa->types & S3_RT_BUCKET ? "" : "/*");
 			if (applying)
 				lint_add(l->out, LINT_WARNING,
 					 "action-resource-mismatch", idx,
 					 "%s applies to %s, not to this "
 					 "statement's resources (%s): AWS "
 					 "accepts it but it grants nothing "
-					 "here", list[i], atypes,
-					 types ? rtypes : "none");
+					 "here%s", list[i], atypes,
+					 types ? rtypes : "none", where);
 			else
 				lint_add(l->out, LINT_ERROR,
 					 "action-no-resource", idx,

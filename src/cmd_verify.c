@@ -1,0 +1,288 @@
+/* cmd_verify.c - `s3perm verify`: options in, policy from a file or from
+ * the bucket (GetBucketPolicy), evaluation and lint (verify.c), report out. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "cmd.h"
+#include "creds.h"
+#include "names.h"
+#include "opts.h"
+#include "policy.h"
+#include "s3.h"
+#include "verify.h"
+
+enum {
+	O_BUCKET, O_POLICY, O_FETCH, O_MODE, O_USER, O_ACCOUNT, O_PRINCIPAL,
+	O_PARTITION, O_PREFIX, O_CONTEXT, O_TEMPLATES, O_JSON, O_ENDPOINT,
+	O_REGION, O_PROFILE, O_PATH_STYLE,
+};
+
+static const struct opt_spec verify_opts[] = {
+	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket (required)" },
+	{ O_POLICY, "policy", 'p', "FILE|-",
+	  "the bucket policy to verify (- reads standard input)" },
+	{ O_FETCH, "fetch", 0, NULL,
+	  "read the bucket's current policy with your credentials" },
+	{ O_MODE, "mode", 0, "read|export",
+	  "the grants to verify: read (default) or export" },
+	{ O_USER, "user", 'u', "NAME",
+	  "the vendor's IAM user name (in --account)" },
+	{ O_ACCOUNT, "account", 0, "ID",
+	  "the vendor's AWS account id (default " NAMES_VENDOR_ACCOUNT ")" },
+	{ O_PRINCIPAL, "principal", 0, "ARN",
+	  "any IAM principal ARN instead of --user" },
+	{ O_PARTITION, "partition", 0, "P",
+	  "aws (default), aws-cn or aws-us-gov" },
+	{ O_PREFIX, "prefix", 0, "P",
+	  "the grants are limited to keys under P (repeatable)" },
+	{ O_CONTEXT, "context", 0, "KEY=VALUE",
+	  "a condition key's value, e.g. aws:SourceIp=203.0.113.7 "
+	  "(repeatable)" },
+	{ O_TEMPLATES, "templates", 0, "DIR",
+	  "read the templates from DIR instead of the installed ones" },
+	{ O_JSON, "json", 0, NULL, "print the report as JSON" },
+	{ O_ENDPOINT, "endpoint", 0, "URL",
+	  "with --fetch: an S3-compatible endpoint" },
+	{ O_REGION, "region", 0, "REGION",
+	  "with --fetch: the region to start from" },
+	{ O_PROFILE, "profile", 0, "NAME",
+	  "with --fetch: the AWS CLI profile with your credentials" },
+	{ O_PATH_STYLE, "path-style", 0, NULL,
+	  "with --fetch: path-style addressing (endpoint/bucket)" },
+};
+
+struct verify_args {
+	const char *bucket, *policy, *mode, *user, *account, *principal;
+	const char *partition, *templates, *endpoint, *region, *profile;
+	const char **prefixes, **contexts;
+	size_t nprefixes, ncontexts;
+	int fetch, json, path_style;
+};
+
+static int once(const char **slot, const char *name, const char *value,
+		struct s3p_error *err)
+{
+	if (*slot)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"option '--%s' given twice", name);
+	*slot = value;
+	return 0;
+}
+
+static void push(const char ***list, size_t *n, const char *v)
+{
+	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
+	(*list)[(*n)++] = v;
+}
+
+static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
+{
+	struct verify_args *a = ctx;
+
+	switch (id) {
+	case O_BUCKET: return once(&a->bucket, "bucket", v, err);
+	case O_POLICY: return once(&a->policy, "policy", v, err);
+	case O_MODE: return once(&a->mode, "mode", v, err);
+	case O_USER: return once(&a->user, "user", v, err);
+	case O_ACCOUNT: return once(&a->account, "account", v, err);
+	case O_PRINCIPAL: return once(&a->principal, "principal", v, err);
+	case O_PARTITION: return once(&a->partition, "partition", v, err);
+	case O_TEMPLATES: return once(&a->templates, "templates", v, err);
+	case O_ENDPOINT: return once(&a->endpoint, "endpoint", v, err);
+	case O_REGION: return once(&a->region, "region", v, err);
+	case O_PROFILE: return once(&a->profile, "profile", v, err);
+	case O_PREFIX:
+		push(&a->prefixes, &a->nprefixes, v);
+		return 0;
+	case O_CONTEXT:
+		if (!strchr(v, '=') || v[0] == '=')
+			return s3p_error_set(err, S3P_E_USAGE,
+				"invalid --context '%s': expected KEY=VALUE",
+				v);
+		push(&a->contexts, &a->ncontexts, v);
+		return 0;
+	case O_FETCH:
+		a->fetch = 1;
+		return 0;
+	case O_JSON:
+		a->json = 1;
+		return 0;
+	case O_PATH_STYLE:
+		a->path_style = 1;
+		return 0;
+	default:
+		return s3p_error_set(err, S3P_E_USAGE,
+			"unexpected argument '%s'", v);
+	}
+}
+
+static const char usage_line[] =
+	"s3perm verify --bucket NAME (--policy FILE|- | --fetch)\n"
+	"                     (--user NAME [--account ID] | --principal ARN)\n"
+	"                     [--mode read|export] [--partition P] "
+	"[--prefix P ...]\n"
+	"                     [--context KEY=VALUE ...] [--json] "
+	"[--templates DIR]\n"
+	"                     [--endpoint URL] [--region R] [--profile NAME] "
+	"[--path-style]";
+
+/* Options that go together, and the principal they name. */
+static int check_args(const struct verify_args *a, struct principal *pr,
+		      struct s3p_error *err)
+{
+	const char *partition = a->partition ? a->partition : "aws";
+
+	if (!a->bucket)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"missing --bucket (see 's3perm verify --help')");
+	if (names_check_bucket(a->bucket, err))
+		return -1;
+	if (!a->policy == !a->fetch)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"give exactly one of --policy FILE and --fetch");
+	if (!a->fetch && (a->endpoint || a->region || a->profile ||
+			  a->path_style))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"--endpoint, --region, --profile and --path-style "
+			"go with --fetch");
+	if (!a->user == !a->principal)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"give exactly one of --user NAME and --principal ARN");
+	if (a->account && !a->user)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"--account goes with --user");
+	if (names_check_partition(partition, err))
+		return -1;
+	if (a->region && names_check_region(a->region, err))
+		return -1;
+	for (size_t i = 0; i < a->nprefixes; i++)
+		if (!a->prefixes[i][0])
+			return s3p_error_set(err, S3P_E_USAGE,
+				"invalid --prefix '': must not be empty");
+	if (a->user)
+		return names_user_principal(partition,
+			a->account ? a->account : NAMES_VENDOR_ACCOUNT,
+			a->user, pr, err);
+	return names_parse_principal(a->principal, pr, err);
+}
+
+/* GetBucketPolicy with the caller's own credentials.  Returns 0 with
+ * *text, 1 when the bucket has no policy, -1 (err) otherwise. */
+static int fetch_policy(const struct verify_args *a, char **text,
+			struct s3p_error *err)
+{
+	struct creds cr;
+	struct s3_config cfg = S3_CONFIG_INIT;
+	struct s3_client *c = NULL;
+	struct s3_response resp = S3_RESPONSE_INIT;
+	int rc;
+
+	memset(&cr, 0, sizeof(cr));
+	if (creds_load(a->profile, &cr, err))
+		return -1;
+	cfg.endpoint = a->endpoint;
+	cfg.region = a->region;
+	cfg.path_style = a->path_style ? 1 : -1;
+	rc = s3_client_new(&cfg, &cr, &c, err);
+	if (!rc) {
+		rc = s3_get_bucket_policy(c, a->bucket, text, &resp, err);
+		if (rc < 0)
+			s3p_error_prefix(err, "cannot fetch the policy of "
+					 "bucket '%s'", a->bucket);
+	}
+	s3_response_release(&resp);
+	s3_client_free(c);
+	creds_free(&cr);
+	return rc;
+}
+
+int cmd_verify(int argc, char **argv)
+{
+	struct verify_args a;
+	struct verify_request rq;
+	struct verify_result res;
+	struct principal pr;
+	struct s3p_error err = { 0 };
+	struct buf out = BUF_INIT;
+	char *text = NULL, *json = NULL;
+	size_t len = 0;
+	int rc = EXIT_USAGE, r, have_res = 0;
+
+	memset(&a, 0, sizeof(a));
+	memset(&rq, 0, sizeof(rq));
+	r = opts_parse(argc, argv, verify_opts, OPTS_COUNT(verify_opts),
+		       on_opt, &a, &err);
+	if (r == OPTS_HELP) {
+		opts_print_help(stdout, usage_line,
+			"Evaluate a bucket policy as IAM would for each grant "
+			"the vendor needs\n(allowed, explicit-deny, "
+			"implicit-deny, conditional), and lint it.",
+			verify_opts, OPTS_COUNT(verify_opts));
+		rc = EXIT_ALL_GOOD;
+		goto out;
+	}
+	if (r || check_args(&a, &pr, &err)) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	rq.bucket = a.bucket;
+	rq.mode = a.mode;
+	rq.principal = &pr;
+	rq.partition = a.partition;
+	rq.prefixes = a.prefixes;
+	rq.nprefixes = a.nprefixes;
+	rq.contexts = a.contexts;
+	rq.ncontexts = a.ncontexts;
+	rq.templates_dir = a.templates;
+	if (a.fetch) {
+		r = fetch_policy(&a, &text, &err);
+		if (r < 0) {
+			rc = cmd_fail(&err);
+			goto out;
+		}
+		if (r == 1)
+			r = verify_no_policy(&rq, &res, &err);
+		else
+			r = verify_policy_text(&rq, text, strlen(text),
+					       a.bucket, &res, &err);
+	} else {
+		if (policy_read_file(a.policy, &text, &len, &err)) {
+			rc = cmd_fail(&err);
+			goto out;
+		}
+		r = verify_policy_text(&rq, text, len,
+				       strcmp(a.policy, "-") ? a.policy
+						: "standard input",
+				       &res, &err);
+	}
+	if (r) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	have_res = 1;
+	if (a.json) {
+		json = verify_result_json(&res);
+		if (!json) {
+			s3p_error_set(&err, S3P_E_INTERNAL,
+				      "cannot print the report");
+			rc = cmd_fail(&err);
+			goto out;
+		}
+		fputs(json, stdout);
+	} else {
+		verify_result_table(&res, &out);
+		fputs(buf_str(&out), stdout);
+	}
+	rc = verify_result_failed(&res) ? EXIT_FINDING : EXIT_ALL_GOOD;
+out:
+	if (have_res)
+		verify_result_release(&res);
+	buf_release(&out);
+	free(json);
+	free(text);
+	free(a.prefixes);
+	free(a.contexts);
+	return rc;
+}
