@@ -30,7 +30,7 @@ static void test_bucket_rejected(void **state)
 {
 	static const struct { const char *name, *why; } bad[] = {
 		{ "ab", "3 to 63" },
-		{ "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz0", "3 to 63" },
+		{ "abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz01", "3 to 63" },
 		{ "My-Data", "lowercase" },
 		{ "my_data", "lowercase" },
 		{ "my data", "lowercase" },
