@@ -14,7 +14,7 @@ static void test_bucket_accepted(void **state)
 	static const char *const ok[] = {
 		"abc", "my-data", "my.data.bucket", "a1b2c3", "123bucket",
 		"bucket-123", "a.b-c", "xn-a", "s3alias-bucket", "data--x",
-		"ab-cdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwx",
+		"ab-cdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz",
 		"10.0.0", "1.2.3.4.5",
 	};
 	struct s3p_error err;
