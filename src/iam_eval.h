@@ -42,11 +42,12 @@
  *                           2008-10-17 (or without Version).
  *   NotPrincipal            with Deny, the principal is exempt only when
  *                           every identity of it is listed: a user's ARN
- *                           AND its account; an assumed-role session's ARN,
- *                           its role's ARN AND the account.  Listing only
- *                           the user denies the user too (a note says so).
- *                           With Allow, the statement applies to any
- *                           principal that no entry matches.
+ *                           AND its account; a role's ARN AND its account;
+ *                           an assumed-role session's ARN, its role's ARN
+ *                           AND the account; an account (root) its account.
+ *                           Listing only the user denies the user too (a
+ *                           note says so).  With Allow, the statement
+ *                           applies to any principal that no entry matches.
  *
  * Resources are patterns.  The resource given to iam_eval() may hold * and
  * ? and then stands for every resource it matches (a grant on "bucket/" + "*" is a
@@ -84,6 +85,20 @@
  * r.condition_keys: the unknown keys the CONDITIONAL decision depends on
  * (sorted, unique, lower case as written in the policy is kept); empty for
  * the other decisions.
+ *
+ * Known limits (all on the cautious side, never a false "allowed"):
+ *   - A NotResource Allow counts only when it excludes none of the
+ *     resource; one that excludes part is not combined with other Allows.
+ *   - Inclusion searches are bounded (20,000 states); beyond that a
+ *     pattern is taken as not covering (an Allow does not count, a
+ *     NotResource Deny applies).  Real policies stay far below.
+ *   - A Condition with an operator IAM does not know is "unknown" (AWS
+ *     rejects such a policy; lint reports it).
+ *   - Principal ARNs compare exactly (a user ARN with a path differs from
+ *     one without); a role matches its assumed-role sessions by name.
+ *   - Substituted policy-variable values are literal text (a '*' in a
+ *     value is not a wildcard); a multi-valued key is no variable.
+ *   - "bucket/" + "*" includes the empty key.
  *
  * Ownership: iam_policy_compile() -> iam_policy_free(); every
  * eval_context is released with eval_context_release(); every eval_result
