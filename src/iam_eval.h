@@ -86,7 +86,7 @@
  * (sorted, unique, lower case as written in the policy is kept); empty for
  * the other decisions.
  *
- * Known limits (all on the cautious side, never a false "allowed"):
+ * Known limits (where a choice exists, the cautious one):
  *   - A NotResource Allow counts only when it excludes none of the
  *     resource; one that excludes part is not combined with other Allows.
  *   - Inclusion searches are bounded (20,000 states); beyond that a
