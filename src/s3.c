@@ -220,10 +220,9 @@ enum s3_error_class s3_classify(long status, const char *code,
 		"InvalidAccessKeyId", "SignatureDoesNotMatch", "ExpiredToken",
 		"InvalidToken", "TokenRefreshRequired",
 		"AuthorizationHeaderMalformed", "InvalidSecurity",
-		"MissingSecurityHeader", "XAmzContentSHA256Mismatch", NULL };
+		"MissingSecurityHeader", NULL };
 	static const char *const perm[] = {
-		"AccessDenied", "AllAccessDisabled", "AccountProblem",
-		"InvalidObjectState", NULL };
+		"AccessDenied", "AllAccessDisabled", "AccountProblem", NULL };
 	static const char *const region[] = {
 		"PermanentRedirect", "TemporaryRedirect",
 		"IllegalLocationConstraintException",

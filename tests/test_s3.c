@@ -954,6 +954,9 @@ static void test_classify(void **state)
 		{ 400, "BadDigest", "", S3_ERR_BAD_DIGEST },
 		{ 400, "InvalidDigest", "", S3_ERR_BAD_DIGEST },
 		{ 400, "InvalidArgument", "", S3_ERR_OTHER },
+		/* an archived object is not a missing grant */
+		{ 403, "InvalidObjectState", "", S3_ERR_OTHER },
+		{ 400, "XAmzContentSHA256Mismatch", "", S3_ERR_OTHER },
 		{ 409, "BucketAlreadyExists", "", S3_ERR_OTHER },
 	};
 
