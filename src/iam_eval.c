@@ -276,7 +276,10 @@ static int glob_overlaps_g(const struct glob *a, const struct glob *b, int ci)
  * is exact over an unbounded alphabet.  Returns 1 covered, 0 not covered,
  * -1 when the search exceeds its budget (callers treat it as not covered). */
 
+/* At most this many states, and about COVER_WORK bit operations in all
+ * (states x alphabet x bits), so that no policy makes evaluation slow. */
 #define COVER_BUDGET 20000
+#define COVER_WORK 20000000.0
 
 struct cover {
 	const struct glob *const *a;
@@ -285,7 +288,7 @@ struct cover {
 	size_t nbits, words;
 	int ci;
 	/* visited states: j and the bit set, in one array */
-	size_t nstates, capstates;
+	size_t nstates, capstates, budget;
 	size_t *sj;
 	uint64_t *sbits;
 	size_t *hash;       /* open addressing, index + 1, 0 = empty */
@@ -393,7 +396,7 @@ static int cover_push(struct cover *c, size_t j, const uint64_t *bits)
 			    c->words * sizeof(*bits)))
 			return 0;
 	}
-	if (c->nstates >= COVER_BUDGET)
+	if (c->nstates >= c->budget)
 		return -1;
 	if (c->nstates == c->capstates) {
 		c->capstates = c->capstates ? 2 * c->capstates : 64;
@@ -493,6 +496,13 @@ static int glob_covers_union(const struct glob *const *a, size_t na,
 	}
 	alpha[nalpha++] = G_BOT;
 	c.words = (c.nbits + 63) / 64;
+	{
+		double states = COVER_WORK / ((double)nalpha * (double)c.nbits);
+
+		c.budget = states < COVER_BUDGET ? (size_t)states : COVER_BUDGET;
+		if (c.budget < 64)
+			c.budget = 64;
+	}
 	cur = xcalloc(c.words, sizeof(*cur));
 	nxt = xcalloc(c.words, sizeof(*nxt));
 	for (k = 0; k < na; k++)

@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "iam_eval.h"
 #include "template.h"
@@ -508,6 +509,50 @@ static void test_compile_errors(void **state)
 	json_decref(empty);
 }
 
+/* Patterns whose inclusion test is exponential (a '*' then many '?', the
+ * "n-th last character" language) in a union of many Allows: evaluation
+ * must stay bounded, and must not claim the grant allowed. */
+static void test_pathological_bounded(void **state)
+{
+	json_t *doc = json_object(), *st = json_array();
+	struct iam_policy *pol;
+	struct eval_context ctx;
+	struct eval_result r;
+	struct principal p;
+	struct s3p_error err;
+	struct timespec t0, t1;
+	double ms;
+
+	(void)state;
+	json_object_set_new(doc, "Version", json_string("2012-10-17"));
+	json_object_set_new(doc, "Statement", st);
+	for (int i = 0; i < 100; i++) {
+		char res[128];
+
+		snprintf(res, sizeof(res), "arn:aws:s3:::b/*%c????????????",
+			 'a' + i % 26);
+		json_array_append_new(st, json_pack(
+			"{s:s,s:{s:s},s:s,s:s}", "Effect", "Allow",
+			"Principal", "AWS", VENDOR, "Action", "s3:GetObject",
+			"Resource", res));
+	}
+	assert_int_equal(iam_policy_compile(doc, &pol, &err), 0);
+	assert_int_equal(names_parse_principal(VENDOR, &p, &err), 0);
+	assert_int_equal(eval_context_init(&ctx, &p, &err), 0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t0);
+	assert_int_equal(iam_eval(pol, &ctx, "s3:GetObject", "arn:aws:s3:::b/*",
+				  &r, &err), 0);
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t1);
+	ms = (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+	     (double)(t1.tv_nsec - t0.tv_nsec) / 1e6;
+	print_message("pathological union of 100 patterns: %.1f ms CPU\n", ms);
+	assert_int_equal(r.decision, IAM_IMPLICIT_DENY);
+	eval_result_release(&r);
+	eval_context_release(&ctx);
+	iam_policy_free(pol);
+	json_decref(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -518,6 +563,7 @@ int main(void)
 		cmocka_unit_test(test_glob_random),
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_compile_errors),
+		cmocka_unit_test(test_pathological_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
