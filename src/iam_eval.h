@@ -89,8 +89,8 @@
  * Known limits (where a choice exists, the cautious one):
  *   - A NotResource Allow counts only when it excludes none of the
  *     resource; one that excludes part is not combined with other Allows.
- *   - Inclusion searches are bounded (20,000 states); beyond that a
- *     pattern is taken as not covering (an Allow does not count, a
+ *   - Inclusion searches are bounded (20,000 states, ~2e7 bit steps); past
+ *     that a pattern is taken as not covering (an Allow does not count, a
  *     NotResource Deny applies).  Real policies stay far below.
  *   - A Condition with an operator IAM does not know is "unknown" (AWS
  *     rejects such a policy; lint reports it).
