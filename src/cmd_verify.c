@@ -186,12 +186,8 @@ static int fetch_policy(const struct verify_args *a, char **text,
 	cfg.region = a->region;
 	cfg.path_style = a->path_style ? 1 : -1;
 	rc = s3_client_new(&cfg, &cr, &c, err);
-	if (!rc) {
+	if (!rc)
 		rc = s3_get_bucket_policy(c, a->bucket, text, &resp, err);
-		if (rc < 0)
-			s3p_error_prefix(err, "cannot fetch the policy of "
-					 "bucket '%s'", a->bucket);
-	}
 	s3_response_release(&resp);
 	s3_client_free(c);
 	creds_free(&cr);
