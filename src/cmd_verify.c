@@ -38,8 +38,7 @@ static const struct opt_spec verify_opts[] = {
 	{ O_PREFIX, "prefix", 0, "P",
 	  "the grants are limited to keys under P (repeatable)" },
 	{ O_CONTEXT, "context", 0, "KEY=VALUE",
-	  "a condition key's value, e.g. aws:SourceIp=203.0.113.7 "
-	  "(repeatable)" },
+	  "a condition key's value in the vendor's requests (repeatable)" },
 	{ O_TEMPLATES, "templates", 0, "DIR",
 	  "read the templates from DIR instead of the installed ones" },
 	{ O_JSON, "json", 0, NULL, "print the report as JSON" },
