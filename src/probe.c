@@ -141,7 +141,7 @@ struct run {
 	/* What round 1 found. */
 	int listed;                  /* ListObjectsV2 answered 200 */
 	char *obj_key;
-	uint64_t obj_size;
+	int obj_rank;
 	int uploads_listed;
 	char *up_key;
 	char *up_id;
@@ -453,6 +453,14 @@ static void verdict_denied(struct run *r, struct probe_result *res,
 
 /* ---- Round 1: discovery and the independent probes --------------------- */
 
+static int object_rank(const struct s3_list_entry *e)
+{
+	const char *sc = e->storage_class ? e->storage_class : "";
+	int archived = !strcmp(sc, "GLACIER") || !strcmp(sc, "DEEP_ARCHIVE");
+
+	return (archived ? 0 : 2) + (e->size > 0);
+}
+
 static int on_object(void *ctx, const struct s3_list_entry *e)
 {
 	struct run *r = ctx;
@@ -463,9 +471,11 @@ static int on_object(void *ctx, const struct s3_list_entry *e)
 	if (!strncmp(e->key + (strncmp(e->key, r->prefix, plen) ? 0 : plen),
 		     PROBE_DIR, strlen(PROBE_DIR)))
 		return 0;     /* a probe's own object never proves a read */
-	if (!r->obj_key || (r->obj_size == 0 && e->size > 0)) {
+	/* Prefer an object with bytes to read, in a storage class that can
+	 * be read at once (an archived one answers 403 InvalidObjectState). */
+	if (!r->obj_key || object_rank(e) > r->obj_rank) {
 		replace(&r->obj_key, xstrdup(e->key));
-		r->obj_size = e->size;
+		r->obj_rank = object_rank(e);
 	}
 	return 0;
 }
@@ -1004,6 +1014,10 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 		} else if (granted(r, PROBE_DELETE_VERSION)) {
 			s = slot_add(b, SLOT_PROBE, PROBE_DELETE_MISSING,
 				     "DELETE", bucket, probe_key(r, "delete"));
+			/* A retry after a lost answer would add a second
+			 * delete marker: a lost answer is looked up instead
+			 * (cleanup). */
+			s->rq.flags = S3_REQ_NO_RETRY;
 		} else {
 			set_unknown(res, fmt("not probed: on a versioned bucket "
 				"a DELETE creates a delete marker, which only "

@@ -615,6 +615,59 @@ static void test_lost_answer_lookup(void **state)
 	done(&e);
 }
 
+/* The DELETE of a missing key on a versioned bucket loses its answer
+ * (connection reset): it is not retried (a retry would add a second delete
+ * marker); HEAD finds the marker (404, x-amz-delete-marker, its version
+ * id) and it is removed by that version id. */
+static void test_lost_delete_marker_lookup(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 0, "", "" },
+		{ "HEAD", "-delete", NULL, 404,
+		  "x-amz-delete-marker: true\nx-amz-version-id: DM7\n", "" },
+		{ "DELETE", "-delete?versionId=DM7", NULL, 204, "", "" },
+	};
+	struct env e;
+	int deletes = 0;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 3);
+	assert_int_equal(e.rc, -1);
+	for (const char *p = buf_str(&e.fake.log); (p = strstr(p,
+	     "DELETE /bkt/.s3perm-probe/t0k-delete\n")); p++)
+		deletes++;
+	assert_int_equal(deletes, 1);
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-delete?versionId=DM7"));
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
+/* AWS archived objects (GLACIER) answer GetObject with 403
+ * InvalidObjectState: a readable object is preferred when listing. */
+static void test_prefers_readable_object(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "list-type=2", NULL, 200, "",
+		  "<?xml version=\"1.0\"?><ListBucketResult><Name>bkt</Name>"
+		  "<IsTruncated>false</IsTruncated>"
+		  "<Contents><Key>events/old.parquet</Key><Size>99</Size>"
+		  "<StorageClass>GLACIER</StorageClass></Contents>"
+		  "<Contents><Key>events/a.parquet</Key><Size>10</Size>"
+		  "<StorageClass>STANDARD</StorageClass></Contents>"
+		  "</ListBucketResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "read", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_false(sent(&e, "GET /bkt/events/old.parquet"));
+	assert_int_equal(STATUS(&e, "s3:GetObject"), PROBE_GRANTED);
+	done(&e);
+}
+
 /* Interrupted (SIGINT before probing): nothing sent after the region,
  * nothing left, an error saying so. */
 static void test_interrupted(void **state)
@@ -838,6 +891,8 @@ int main(void)
 		cmocka_unit_test(test_exit3_classes),
 		cmocka_unit_test(test_cleanup_after_failure),
 		cmocka_unit_test(test_lost_answer_lookup),
+		cmocka_unit_test(test_lost_delete_marker_lookup),
+		cmocka_unit_test(test_prefers_readable_object),
 		cmocka_unit_test(test_interrupted),
 		cmocka_unit_test(test_one_missing_json_and_remediation),
 		cmocka_unit_test(test_no_remediation_when_all_granted),
