@@ -256,8 +256,8 @@ e2e_phase() {
 		else
 			echo "${YELLOW}${BOLD}"
 			echo "************************************************************"
-			echo "* e2e tests SKIPPED: the local S3 server did not come up.  *"
-			echo "* Install it with 'make deps'; see tests/README.md.        *"
+			echo "* e2e tests SKIPPED: no S3 server to test against (above). *"
+			echo "* Install radosgw with 'make deps'; see tests/README.md.   *"
 			echo "************************************************************${OFF}"
 			FILES_SKIP=$((FILES_SKIP + ${#tests[@]}))
 			SUMMARY+=("${YELLOW}SKIP${OFF} e2e   ${#tests[@]} test file(s): no S3 server")
