@@ -509,6 +509,76 @@ static void test_compile_errors(void **state)
 	json_decref(empty);
 }
 
+/* The one-shot convenience, and the multi-prefix merge of iam_eval_grant:
+ * the worst decision wins and explains itself. */
+static void test_eval_json_and_merge(void **state)
+{
+	json_error_t jerr;
+	json_t *doc = json_loads(
+		"{\"Version\":\"2012-10-17\",\"Statement\":["
+		"{\"Sid\":\"A\",\"Effect\":\"Allow\",\"Principal\":"
+		"{\"AWS\":\"999689269917\"},\"Action\":\"s3:ListBucket\","
+		"\"Resource\":\"arn:aws:s3:::b\"},"
+		"{\"Sid\":\"D\",\"Effect\":\"Deny\",\"Principal\":\"*\","
+		"\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\","
+		"\"Condition\":{\"StringLike\":{\"s3:prefix\":\"secret/*\"}}},"
+		"{\"Sid\":\"M\",\"Effect\":\"Deny\",\"Principal\":\"*\","
+		"\"Action\":\"s3:ListBucket\",\"Resource\":\"arn:aws:s3:::b\","
+		"\"Condition\":{\"StringLike\":{\"s3:prefix\":\"maybe/*\"},"
+		"\"Bool\":{\"aws:ViaAWSService\":\"false\"}}}]}",
+		0, &jerr);
+	struct iam_policy *pol;
+	struct eval_context ctx;
+	struct eval_result r;
+	struct principal p;
+	struct s3p_error err;
+	struct grant g;
+	char *pref[] = { "data/", "maybe/x/", "secret/x/" };
+
+	(void)state;
+	assert_non_null(doc);
+	assert_int_equal(names_parse_principal(VENDOR, &p, &err), 0);
+	assert_int_equal(eval_context_init(&ctx, &p, &err), 0);
+	assert_int_equal(iam_eval_json(doc, &ctx, "s3:ListBucket",
+				       "arn:aws:s3:::b", &r, &err), 0);
+	/* s3:prefix is unknown in a bare context: both Denies may apply */
+	assert_int_equal(r.decision, IAM_CONDITIONAL);
+	assert_int_equal(r.ncondition_keys, 2);
+	assert_string_equal(r.condition_keys[0], "aws:ViaAWSService");
+	assert_string_equal(r.condition_keys[1], "s3:prefix");
+	eval_result_release(&r);
+
+	assert_int_equal(iam_policy_compile(doc, &pol, &err), 0);
+	assert_int_equal(iam_policy_count(pol), 3);
+	memset(&g, 0, sizeof(g));
+	g.action = "s3:ListBucket";
+	g.resource = "arn:aws:s3:::b";
+	g.bucket_level = 1;
+	g.prefixes = pref;
+	g.nprefixes = 2;        /* data/ allowed, maybe/x/ conditional */
+	assert_int_equal(iam_eval_grant(pol, &ctx, &g, &r, &err), 0);
+	assert_int_equal(r.decision, IAM_CONDITIONAL);
+	assert_int_equal(r.nstatements, 2);
+	assert_int_equal(r.statements[0].index, 0);
+	assert_int_equal(r.statements[1].index, 2);
+	assert_true(r.statements[1].conditional);
+	assert_int_equal(r.ncondition_keys, 1);
+	assert_string_equal(r.condition_keys[0], "aws:ViaAWSService");
+	eval_result_release(&r);
+	g.nprefixes = 3;        /* and secret/x/ denied: explicit-deny wins */
+	assert_int_equal(iam_eval_grant(pol, &ctx, &g, &r, &err), 0);
+	assert_int_equal(r.decision, IAM_EXPLICIT_DENY);
+	assert_int_equal(r.nstatements, 1);
+	assert_string_equal(r.statements[0].sid, "D");
+	assert_int_equal(r.ncondition_keys, 0);
+	eval_result_release(&r);
+	eval_result_release(&r);        /* releasing twice is harmless */
+
+	iam_policy_free(pol);
+	eval_context_release(&ctx);
+	json_decref(doc);
+}
+
 /* Patterns whose inclusion test is exponential (a '*' then many '?', the
  * "n-th last character" language) in a union of many Allows: evaluation
  * must stay bounded, and must not claim the grant allowed. */
@@ -564,6 +634,7 @@ int main(void)
 		cmocka_unit_test(test_context),
 		cmocka_unit_test(test_compile_errors),
 		cmocka_unit_test(test_pathological_bounded),
+		cmocka_unit_test(test_eval_json_and_merge),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
