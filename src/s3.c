@@ -35,7 +35,7 @@ struct s3_client {
 	char endpoint[512];        /* for s3_client_endpoint */
 	int path_style;            /* -1 auto, 0, 1 */
 	char region[REGION_MAX];   /* default signing region */
-	struct region_entry *regions;
+	struct region_entry **regions;  /* entries never move: stable pointers */
 	size_t nregions;
 
 	struct s3_transport transport;
@@ -1044,8 +1044,10 @@ void s3_client_free(struct s3_client *c)
 	free(c->scheme);
 	free(c->host);
 	free(c->base_path);
-	for (size_t i = 0; i < c->nregions; i++)
-		free(c->regions[i].bucket);
+	for (size_t i = 0; i < c->nregions; i++) {
+		free(c->regions[i]->bucket);
+		free(c->regions[i]);
+	}
 	free(c->regions);
 	http_client_free(c->http);
 	free(c);
@@ -1055,8 +1057,8 @@ const char *s3_client_region(const struct s3_client *c, const char *bucket)
 {
 	if (bucket)
 		for (size_t i = 0; i < c->nregions; i++)
-			if (strcmp(c->regions[i].bucket, bucket) == 0)
-				return c->regions[i].region;
+			if (strcmp(c->regions[i]->bucket, bucket) == 0)
+				return c->regions[i]->region;
 	return c->region;
 }
 
@@ -1066,17 +1068,18 @@ static void set_bucket_region(struct s3_client *c, const char *bucket,
 	if (!bucket)
 		return;
 	for (size_t i = 0; i < c->nregions; i++) {
-		if (strcmp(c->regions[i].bucket, bucket) == 0) {
-			copy_str(c->regions[i].region,
-				 sizeof(c->regions[i].region), region);
+		if (strcmp(c->regions[i]->bucket, bucket) == 0) {
+			copy_str(c->regions[i]->region,
+				 sizeof(c->regions[i]->region), region);
 			return;
 		}
 	}
 	c->regions = xrealloc(c->regions,
 			      (c->nregions + 1) * sizeof(*c->regions));
-	c->regions[c->nregions].bucket = xstrdup(bucket);
-	copy_str(c->regions[c->nregions].region,
-		 sizeof(c->regions[c->nregions].region), region);
+	c->regions[c->nregions] = xcalloc(1, sizeof(**c->regions));
+	c->regions[c->nregions]->bucket = xstrdup(bucket);
+	copy_str(c->regions[c->nregions]->region,
+		 sizeof(c->regions[c->nregions]->region), region);
 	c->nregions++;
 }
 
@@ -1786,9 +1789,9 @@ int s3_resolve_region(struct s3_client *c, const char *bucket,
 	if (region_out)
 		*region_out = NULL;
 	for (size_t i = 0; i < c->nregions; i++) {
-		if (strcmp(c->regions[i].bucket, bucket) == 0) {
+		if (strcmp(c->regions[i]->bucket, bucket) == 0) {
 			if (region_out)
-				*region_out = c->regions[i].region;
+				*region_out = c->regions[i]->region;
 			return 0;
 		}
 	}

@@ -694,6 +694,34 @@ static void test_resolve_region_head_403(void **state)
 	s3_client_free(c);
 }
 
+/* The region handed out stays valid while more buckets are resolved. */
+static void test_resolved_region_pointer_stable(void **state)
+{
+	struct answer a[12];
+	struct s3_client *c;
+	struct s3p_error err;
+	const char *first, *r;
+	char name[32];
+
+	(void)state;
+	memset(a, 0, sizeof(a));
+	for (int i = 0; i < 12; i++) {
+		a[i].status = 200;
+		a[i].headers[0] = i == 0 ? "x-amz-bucket-region: me-south-1"
+					 : "x-amz-bucket-region: us-west-1";
+	}
+	fake_reset(a, 12);
+	c = client(NULL, "us-east-1", -1, NULL);
+	assert_int_equal(s3_resolve_region(c, "bucket-0", &first, &err), 0);
+	for (int i = 1; i < 12; i++) {
+		snprintf(name, sizeof(name), "bucket-%d", i);
+		assert_int_equal(s3_resolve_region(c, name, &r, &err), 0);
+		assert_string_equal(r, "us-west-1");
+	}
+	assert_string_equal(first, "me-south-1");
+	s3_client_free(c);
+}
+
 /* AWS HeadBucket in the wrong region: 301 with the header (no body). */
 static void test_resolve_region_head_301(void **state)
 {
@@ -1322,6 +1350,7 @@ int main(void)
 		T(test_region_redirect_301),
 		T(test_region_redirect_400_once),
 		T(test_resolve_region_head_403),
+		T(test_resolved_region_pointer_stable),
 		T(test_resolve_region_head_301),
 		T(test_resolve_region_rgw_default),
 		T(test_resolve_region_404_and_network),
