@@ -452,6 +452,40 @@ static void test_region_from_env(void **state)
 	s3_client_free(c);
 }
 
+/* The AWS CLI's order for region and endpoint: --region / --endpoint, then
+ * AWS_REGION / AWS_ENDPOINT_URL_S3, then the profile's region and
+ * endpoint_url. */
+static void test_profile_region_and_endpoint(void **state)
+{
+	struct s3_config cfg = S3_CONFIG_INIT;
+	struct creds cr = example_creds(NULL);
+	struct s3_client *c;
+	struct s3p_error err;
+
+	(void)state;
+	cr.region = (char *)"ap-east-1";
+	cr.endpoint_url = (char *)"http://127.0.0.1:7480";
+	cfg.transport = &fake_transport;
+	assert_int_equal(s3_client_new(&cfg, &cr, &c, &err), 0);
+	assert_string_equal(s3_client_region(c, NULL), "ap-east-1");
+	assert_string_equal(s3_client_endpoint(c), "http://127.0.0.1:7480");
+	s3_client_free(c);
+	setenv("AWS_REGION", "eu-south-1", 1);
+	setenv("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9001", 1);
+	assert_int_equal(s3_client_new(&cfg, &cr, &c, &err), 0);
+	assert_string_equal(s3_client_region(c, NULL), "eu-south-1");
+	assert_string_equal(s3_client_endpoint(c), "http://127.0.0.1:9001");
+	s3_client_free(c);
+	cfg.region = "us-west-2";
+	cfg.endpoint = "https://minio.example:9000";
+	assert_int_equal(s3_client_new(&cfg, &cr, &c, &err), 0);
+	assert_string_equal(s3_client_region(c, NULL), "us-west-2");
+	assert_string_equal(s3_client_endpoint(c), "https://minio.example:9000");
+	s3_client_free(c);
+	unsetenv("AWS_REGION");
+	unsetenv("AWS_ENDPOINT_URL_S3");
+}
+
 /* ---- retries ---------------------------------------------------------- */
 
 #define SLOWDOWN_BODY \
@@ -1342,6 +1376,7 @@ int main(void)
 		T(test_unsigned_payload),
 		T(test_bad_config),
 		T(test_region_from_env),
+		T(test_profile_region_and_endpoint),
 		T(test_retry_503_then_ok),
 		T(test_retry_gives_up),
 		T(test_retry_network),
