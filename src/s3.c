@@ -409,6 +409,8 @@ struct rec_parser {
 	struct field t[REC_FIELDS];
 	size_t count;
 	int text_root;                  /* root element's own text wanted */
+	int url;                        /* keys are url-encoded */
+	struct buf key;                 /* decoded key of the current record */
 	struct buf root_text;
 };
 
@@ -427,6 +429,7 @@ static void rec_release(struct rec_parser *p)
 		buf_release(&p->t[i].val);
 	}
 	buf_release(&p->root_text);
+	buf_release(&p->key);
 }
 
 static const char *rec_get(const struct rec_parser *p, const char *name)
@@ -516,6 +519,8 @@ static int rec_on_end(void *ctx, const char *path, const char *text,
 	return 0;
 }
 
+static int says_url_encoded(const char *body, size_t len);
+
 static int rec_run(struct rec_parser *p, const char *body, size_t len)
 {
 	struct xml_handler h = { p, rec_on_start, rec_on_end };
@@ -525,6 +530,8 @@ static int rec_run(struct rec_parser *p, const char *body, size_t len)
 		p->f[i].val = (struct buf)BUF_INIT;
 		p->t[i].val = (struct buf)BUF_INIT;
 	}
+	p->key = (struct buf)BUF_INIT;
+	p->url = says_url_encoded(body, len);
 	rc = xml_parse(body, len, &h, p->err);
 	if (rc == 0 && !p->saw_root)
 		rc = s3p_error_set(p->err, S3P_E_S3,
@@ -569,6 +576,52 @@ void s3_list_page_release(struct s3_list_page *p)
 	free(p->next_key_marker);
 	free(p->next_version_marker);
 	memset(p, 0, sizeof(*p));
+}
+
+/* S3's encoding-type=url answers: keys percent-encoded ('+' is a space, as
+ * botocore's unquote_plus reads them). */
+static void url_decode(struct buf *out, const char *s)
+{
+	buf_reset(out);
+	for (; *s; s++) {
+		if (*s == '+') {
+			buf_putc(out, ' ');
+		} else if (*s == '%' && isxdigit((unsigned char)s[1]) &&
+			   isxdigit((unsigned char)s[2])) {
+			char hex[3] = { s[1], s[2], '\0' };
+			buf_putc(out, (char)strtol(hex, NULL, 16));
+			s += 2;
+		} else {
+			buf_putc(out, *s);
+		}
+	}
+	if (!out->data)
+		buf_puts(out, "");
+}
+
+/* Does the (fully buffered) answer say its keys are url-encoded?  A key
+ * cannot contain this markup: its '<' would be escaped. */
+static int says_url_encoded(const char *body, size_t len)
+{
+	static const char tag[] = "<EncodingType>url</EncodingType>";
+	size_t n = sizeof(tag) - 1;
+
+	for (size_t i = 0; body && i + n <= len; i++)
+		if (body[i] == '<' && memcmp(body + i, tag, n) == 0)
+			return 1;
+	return 0;
+}
+
+static char *dup_decoded(const char *s, int url)
+{
+	struct buf b = BUF_INIT;
+
+	if (!s || !*s)
+		return NULL;
+	if (!url)
+		return xstrdup(s);
+	url_decode(&b, s);
+	return buf_detach(&b);
 }
 
 /* -- error documents -- */
@@ -645,11 +698,19 @@ static int list_emit(struct rec_parser *p, int type)
 		e.key = rec_get(p, "Prefix");
 		if (!e.key)
 			return 0;
+		if (p->url) {
+			url_decode(&p->key, e.key);
+			e.key = buf_str(&p->key);
+		}
 	} else {
 		e.key = rec_get(p, "Key");
 		if (!e.key)
 			return s3p_error_set(p->err, S3P_E_S3,
 					     "malformed answer: an entry without Key");
+		if (p->url) {
+			url_decode(&p->key, e.key);
+			e.key = buf_str(&p->key);
+		}
 		size = rec_get(p, "Size");
 		if (parse_u64(size, &e.size) < 0)
 			return s3p_error_set(p->err, S3P_E_S3,
@@ -698,7 +759,7 @@ static int parse_listing(const char *root, const char *body, size_t len,
 			page->next_token =
 				dup_or_null(top_get(&p, "NextContinuationToken"));
 			page->next_key_marker =
-				dup_or_null(top_get(&p, "NextKeyMarker"));
+				dup_decoded(top_get(&p, "NextKeyMarker"), p.url);
 			page->next_version_marker =
 				dup_or_null(top_get(&p, "NextVersionIdMarker"));
 		}
@@ -734,6 +795,10 @@ static int upload_emit(struct rec_parser *p, int type)
 
 	(void)type;
 	up.key = rec_get(p, "Key");
+	if (up.key && p->url) {
+		url_decode(&p->key, up.key);
+		up.key = buf_str(&p->key);
+	}
 	up.upload_id = rec_get(p, "UploadId");
 	up.initiator_id = rec_get(p, "Initiator/ID");
 	up.initiated = rec_get(p, "Initiated");
@@ -772,7 +837,7 @@ int s3_parse_list_uploads(const char *body, size_t len, s3_upload_cb cb,
 		if (rc == 0) {
 			page->is_truncated = is_true(top_get(&p, "IsTruncated"));
 			page->next_key_marker =
-				dup_or_null(top_get(&p, "NextKeyMarker"));
+				dup_decoded(top_get(&p, "NextKeyMarker"), p.url);
 			page->next_version_marker =
 				dup_or_null(top_get(&p, "NextUploadIdMarker"));
 		}
@@ -1543,7 +1608,7 @@ int s3_list_objects_page(struct s3_client *c, const char *bucket,
 			 void *ctx, char **next_token,
 			 struct s3_response *resp, struct s3p_error *err)
 {
-	struct s3_param q[5];
+	struct s3_param q[6];
 	size_t nq = 0;
 	char mk[24];
 	struct s3_request rq;
@@ -1552,6 +1617,8 @@ int s3_list_objects_page(struct s3_client *c, const char *bucket,
 	int rc;
 
 	*next_token = NULL;
+	/* url-encoded keys: a key may hold characters XML 1.0 cannot carry */
+	q[nq++] = (struct s3_param){ "encoding-type", "url" };
 	q[nq++] = (struct s3_param){ "list-type", "2" };
 	if (prefix)
 		q[nq++] = (struct s3_param){ "prefix", prefix };
@@ -1609,7 +1676,7 @@ int s3_list_versions_page(struct s3_client *c, const char *bucket,
 			  s3_list_cb cb, void *ctx, struct s3_list_page *page,
 			  struct s3_response *resp, struct s3p_error *err)
 {
-	struct s3_param q[5];
+	struct s3_param q[6];
 	size_t nq = 0;
 	char mk[24];
 	struct s3_request rq;
@@ -1617,6 +1684,7 @@ int s3_list_versions_page(struct s3_client *c, const char *bucket,
 	int rc;
 
 	memset(page, 0, sizeof(*page));
+	q[nq++] = (struct s3_param){ "encoding-type", "url" };
 	q[nq++] = (struct s3_param){ "versions", NULL };
 	if (prefix)
 		q[nq++] = (struct s3_param){ "prefix", prefix };
@@ -1661,7 +1729,7 @@ int s3_list_uploads_page(struct s3_client *c, const char *bucket,
 			 s3_upload_cb cb, void *ctx, struct s3_list_page *page,
 			 struct s3_response *resp, struct s3p_error *err)
 {
-	struct s3_param q[5];
+	struct s3_param q[6];
 	size_t nq = 0;
 	char mk[24];
 	struct s3_request rq;
@@ -1669,6 +1737,7 @@ int s3_list_uploads_page(struct s3_client *c, const char *bucket,
 	int rc;
 
 	memset(page, 0, sizeof(*page));
+	q[nq++] = (struct s3_param){ "encoding-type", "url" };
 	q[nq++] = (struct s3_param){ "uploads", NULL };
 	if (prefix)
 		q[nq++] = (struct s3_param){ "prefix", prefix };

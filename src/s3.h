@@ -264,7 +264,9 @@ struct s3_list_page {
 };
 void s3_list_page_release(struct s3_list_page *p);
 
-/* ListObjectsV2, one page.  prefix, delimiter, token may be NULL;
+/* ListObjectsV2, one page, asked with encoding-type=url (a key may hold
+ * characters XML 1.0 cannot carry); keys reach the callback decoded.
+ * prefix, delimiter, token may be NULL;
  * max_keys 0: server default (1000).  *next_token receives the
  * continuation token (malloc'd, free()) or NULL on the last page.
  * Returns 0, the callback's nonzero value, or -1 (err; resp keeps the
@@ -321,7 +323,10 @@ int s3_get_bucket_location(struct s3_client *c, const char *bucket,
 /* ---- Parsers of response bodies (pure; used by the above, offered for
  * callers that send the raw request themselves with s3_send). All return 0,
  * a callback's nonzero value, or -1 (S3P_E_S3, "malformed ...").
- * A listing body with an unexpected root element is malformed. */
+ * A listing body with an unexpected root element is malformed.  When the
+ * body says <EncodingType>url</EncodingType>, keys, common prefixes and key
+ * markers are percent-decoded ('+' is a space) before they are delivered;
+ * continuation tokens and upload ids are passed as sent. */
 
 /* <Error>: Code, Message, RequestId, Region into the response fields. */
 int s3_parse_error(const char *body, size_t len, struct s3_response *r,

@@ -1134,6 +1134,43 @@ static void test_parse_list_objects(void **state)
 	buf_release(&col.b);
 }
 
+/* Listings asked with encoding-type=url: keys, common prefixes and key
+ * markers come percent-encoded ('+' for a space, as AWS sends it), so a key
+ * holding characters XML 1.0 cannot carry (\x01) is listed intact. */
+static void test_parse_list_url_encoded(void **state)
+{
+	const char *doc =
+		"<ListBucketResult><Name>b</Name><Prefix>a%2F</Prefix>"
+		"<Contents><Key>a%2Fx+y%2Bz%01%C3%A9%25</Key><Size>1</Size></Contents>"
+		"<CommonPrefixes><Prefix>a%2Fsub+dir%2F</Prefix></CommonPrefixes>"
+		"<EncodingType>url</EncodingType><NextContinuationToken>t+k%2F"
+		"</NextContinuationToken><IsTruncated>true</IsTruncated>"
+		"</ListBucketResult>";
+	const char *ver =
+		"<ListVersionsResult><EncodingType>url</EncodingType><NextKeyMarker>"
+		"k+1</NextKeyMarker><Version><Key>k+1</Key><VersionId>v</VersionId>"
+		"</Version></ListVersionsResult>";
+	struct collected col = { BUF_INIT, 0, 0 };
+	struct s3_list_page page;
+	struct s3p_error err;
+
+	(void)state;
+	assert_int_equal(s3_parse_list_objects(doc, strlen(doc), collect, &col,
+					       &page, &err), 0);
+	assert_string_equal(buf_str(&col.b),
+			    "a/x y+z\x01\xc3\xa9%|1|-|-|0|0\nP:a/sub dir/|0|-|-|0|0\n");
+	/* the continuation token is opaque, never decoded */
+	assert_string_equal(page.next_token, "t+k%2F");
+	s3_list_page_release(&page);
+	buf_reset(&col.b);
+	assert_int_equal(s3_parse_list_versions(ver, strlen(ver), collect, &col,
+						&page, &err), 0);
+	assert_string_equal(buf_str(&col.b), "k 1|0|-|v|0|0\n");
+	assert_string_equal(page.next_key_marker, "k 1");
+	s3_list_page_release(&page);
+	buf_release(&col.b);
+}
+
 /* A listing that is not a listing, a non-numeric Size, a truncated body. */
 static void test_parse_list_malformed(void **state)
 {
@@ -1303,7 +1340,8 @@ static void test_list_objects_page_op(void **state)
 					      3, collect, &col, &next, NULL, &err), 0);
 	assert_string_equal(F.seen[0].url,
 			    "http://127.0.0.1:9000/b?continuation-token=tok%2F%3D%2B&"
-			    "delimiter=%2F&list-type=2&max-keys=3&prefix=events%2F");
+			    "delimiter=%2F&encoding-type=url&list-type=2&max-keys=3&"
+			    "prefix=events%2F");
 	assert_int_equal(col.n, 3);
 	assert_string_equal(next, "1ueGcxLPRx1Tr/XYExHnhbYLgveDs2J/wm36Hy4vbOwM=");
 	free(next);
@@ -1396,6 +1434,7 @@ int main(void)
 		T(test_classify),
 		T(test_malformed_answers),
 		T(test_parse_list_objects),
+		T(test_parse_list_url_encoded),
 		T(test_parse_list_malformed),
 		T(test_parse_versions),
 		T(test_parse_multipart),
