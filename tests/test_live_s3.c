@@ -926,6 +926,42 @@ static void test_timeout_no_hang(void **state)
 	close(fd);
 }
 
+/* TLS to a server that speaks plain HTTP (a wrong endpoint scheme, or a
+ * proxy intercepting TLS), and a CA bundle that does not exist
+ * (AWS_CA_BUNDLE): the TLS class, not retried, never a silent fallback. */
+static void test_tls_failures(void **state)
+{
+	struct s3_client *c;
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3_config cfg = S3_CONFIG_INIT;
+	struct s3p_error err;
+	char ep[128];
+	const char *port;
+
+	(void)state;
+	if (!need_server())
+		skip();
+	port = strrchr(endpoint, ':');
+	assert_non_null(port);
+	snprintf(ep, sizeof(ep), "https://127.0.0.1%s", port);
+	c = client_for(&customer, ep, 5, 3);
+	simple(c, "GET", "b", "k", NULL, 0, NULL, 0, NULL, &r);
+	assert_int_equal(r.status, 0);
+	assert_int_equal(r.error_class, S3_ERR_TLS);
+	assert_int_equal(r.attempts, 1);
+	s3_client_free(c);
+	cfg.endpoint = ep;
+	cfg.region = "us-east-1";
+	setenv("AWS_CA_BUNDLE", "/nonexistent/ca-bundle.pem", 1);
+	assert_int_equal(s3_client_new(&cfg, &customer, &c, &err), 0);
+	simple(c, "GET", "b", "k", NULL, 0, NULL, 0, NULL, &r);
+	unsetenv("AWS_CA_BUNDLE");
+	assert_int_equal(r.error_class, S3_ERR_TLS);
+	printf("tls: %s\n", r.transport_error);
+	s3_response_release(&r);
+	s3_client_free(c);
+}
+
 static int setup_group(void **state);
 
 /* ---- faults through tests/faultproxy.py ----------------------------------
@@ -1438,6 +1474,7 @@ int main(void)
 		cmocka_unit_test(test_conditional_and_multipart),
 		cmocka_unit_test(test_connection_refused),
 		cmocka_unit_test(test_timeout_no_hang),
+		cmocka_unit_test(test_tls_failures),
 		cmocka_unit_test(fault_503_then_success),
 		cmocka_unit_test(fault_slowdown_backs_off),
 		cmocka_unit_test(fault_reset_retried),
