@@ -68,6 +68,8 @@ struct check_args {
 	const char *user;
 	const char *account;
 	const char *principal;
+	struct principal pr;   /* from --user/--account/--principal */
+	int have_pr;
 	int path_style;
 	int no_write;
 	int json;
@@ -166,7 +168,7 @@ static int validate(struct check_args *a, struct s3p_error *err)
 	if (names_check_bucket(a->bucket, err) ||
 	    template_check_mode(a->mode, err))
 		return -1;
-	if (a->prefix && gen_check_prefix(a->prefix, err))
+	if (a->prefix && names_check_prefix(a->prefix, err))
 		return -1;
 	if (a->region && names_check_region(a->region, err))
 		return -1;
@@ -178,12 +180,12 @@ static int validate(struct check_args *a, struct s3p_error *err)
 			"'--no-write' applies to '--mode export' (read mode "
 			"never writes)");
 	if (a->user || a->principal || a->account) {
-		struct principal pr;
 		const char *part;
 
-		if (gen_resolve_principal(a->user, a->account, a->principal,
-					  NULL, &pr, &part, err))
+		if (names_resolve_principal(a->user, a->account, a->principal,
+					    NULL, &a->pr, &part, err))
 			return -1;
+		a->have_pr = 1;
 	}
 	return 0;
 }
@@ -199,7 +201,6 @@ int cmd_check(int argc, char **argv)
 	struct probe_report rep;
 	struct report_opts ro;
 	struct buf out = BUF_INIT;
-	char principal_buf[1100];
 	int rc, ok;
 
 	memset(&a, 0, sizeof(a));
@@ -247,14 +248,8 @@ int cmd_check(int argc, char **argv)
 	pp.endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp.no_write = a.no_write;
 	pp.stop = &stop_flag;
-	if (a.principal) {
-		pp.principal = a.principal;
-	} else if (a.user) {
-		snprintf(principal_buf, sizeof(principal_buf),
-			 "arn:aws:iam::%s:user/%s",
-			 a.account ? a.account : NAMES_VENDOR_ACCOUNT, a.user);
-		pp.principal = principal_buf;
-	}
+	if (a.have_pr)
+		pp.principal = a.pr.arn;
 	trap_signals();
 	ok = probe_run(c, &pp, &rep, &err) == 0;
 	signal(SIGINT, SIG_DFL);

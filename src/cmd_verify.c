@@ -55,6 +55,7 @@ static const struct opt_spec verify_opts[] = {
 struct verify_args {
 	const char *bucket, *policy, *mode, *user, *account, *principal;
 	const char *partition, *templates, *endpoint, *region, *profile;
+	const char *resource_partition;  /* --partition or the principal's */
 	const char **prefixes, **contexts;
 	size_t nprefixes, ncontexts;
 	int fetch, json, path_style;
@@ -128,11 +129,9 @@ static const char usage_line[] =
 	"[--path-style]";
 
 /* Options that go together, and the principal they name. */
-static int check_args(const struct verify_args *a, struct principal *pr,
+static int check_args(struct verify_args *a, struct principal *pr,
 		      struct s3p_error *err)
 {
-	const char *partition = a->partition ? a->partition : "aws";
-
 	if (!a->bucket)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"missing --bucket (see 's3perm verify --help')");
@@ -146,25 +145,17 @@ static int check_args(const struct verify_args *a, struct principal *pr,
 		return s3p_error_set(err, S3P_E_USAGE,
 			"--endpoint, --region, --profile and --path-style "
 			"go with --fetch");
-	if (!a->user == !a->principal)
+	if (!a->user && !a->principal)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"give exactly one of --user NAME and --principal ARN");
-	if (a->account && !a->user)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"--account goes with --user");
-	if (names_check_partition(partition, err))
-		return -1;
 	if (a->region && names_check_region(a->region, err))
 		return -1;
 	for (size_t i = 0; i < a->nprefixes; i++)
-		if (!a->prefixes[i][0])
-			return s3p_error_set(err, S3P_E_USAGE,
-				"invalid --prefix '': must not be empty");
-	if (a->user)
-		return names_user_principal(partition,
-			a->account ? a->account : NAMES_VENDOR_ACCOUNT,
-			a->user, pr, err);
-	return names_parse_principal(a->principal, pr, err);
+		if (names_check_prefix(a->prefixes[i], err))
+			return -1;
+	return names_resolve_principal(a->user, a->account, a->principal,
+				       a->partition, pr, &a->resource_partition,
+				       err);
 }
 
 /* GetBucketPolicy with the caller's own credentials.  Returns 0 with
@@ -225,7 +216,7 @@ int cmd_verify(int argc, char **argv)
 	rq.bucket = a.bucket;
 	rq.mode = a.mode;
 	rq.principal = &pr;
-	rq.partition = a.partition;
+	rq.partition = a.resource_partition;
 	rq.prefixes = a.prefixes;
 	rq.nprefixes = a.nprefixes;
 	rq.contexts = a.contexts;

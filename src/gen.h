@@ -33,16 +33,4 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 	    struct s3p_error *err);
 void gen_result_release(struct gen_result *res);
 
-/* Validate a --prefix value: a key prefix, without wildcards. */
-int gen_check_prefix(const char *prefix, struct s3p_error *err);
-
-/* The principal for --user/--account/--principal/--partition, validated
- * as gen does it (also for verify).  *partition_out is the partition of
- * the resource ARNs. */
-struct principal;
-int gen_resolve_principal(const char *user, const char *account,
-			  const char *principal_arn, const char *partition,
-			  struct principal *out, const char **partition_out,
-			  struct s3p_error *err);
-
 #endif

@@ -293,3 +293,81 @@ int names_user_principal(const char *partition, const char *account,
 		 account, user);
 	return names_parse_principal(arn, out, err);
 }
+
+int names_check_prefix(const char *p, struct s3p_error *err)
+{
+	const char *ph = names_find_placeholder(p);
+
+	if (!*p)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid prefix '': give a key prefix such as "
+			"'events/', or no --prefix for the whole bucket");
+	if (ph)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid prefix '%s': '%s' is a placeholder", p, ph);
+	if (p[0] == '/')
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid prefix '%s': S3 keys do not start with '/'", p);
+	if (strpbrk(p, "*?"))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid prefix '%s': '*' and '?' would be wildcards "
+			"in the policy", p);
+	if (strstr(p, "${"))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid prefix '%s': '${' would be a policy variable",
+			p);
+	if (strlen(p) > 1024)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid prefix: longer than 1024 bytes");
+	for (const unsigned char *c = (const unsigned char *)p; *c; c++)
+		if (*c < 0x20 || *c == 0x7f)
+			return s3p_error_set(err, S3P_E_USAGE,
+				"invalid prefix: control characters are not "
+				"allowed");
+	return 0;
+}
+
+int names_resolve_principal(const char *user, const char *account,
+			  const char *principal_arn, const char *partition,
+			  struct principal *out, const char **partition_out,
+			  struct s3p_error *err)
+{
+	if (partition && names_check_partition(partition, err))
+		return -1;
+	if (user && principal_arn)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--user' and '--principal' cannot be used together: "
+			"give one");
+	if (account && !user)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--account' needs '--user' (a '--principal' ARN "
+			"holds its account)");
+	if (!user && !principal_arn)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"missing '--user NAME' (the vendor's IAM user) or "
+			"'--principal ARN'");
+	if (user) {
+		if (names_user_principal(partition ? partition : "aws",
+					 account ? account : NAMES_VENDOR_ACCOUNT,
+					 user, out, err))
+			return -1;
+	} else {
+		if (names_parse_principal(principal_arn, out, err))
+			return -1;
+		/* A bare account id has no partition of its own. */
+		if (partition && out->type == PRINCIPAL_ACCOUNT &&
+		    strncmp(principal_arn, "arn:", 4)) {
+			snprintf(out->partition, sizeof(out->partition), "%s",
+				 partition);
+			snprintf(out->arn, sizeof(out->arn),
+				 "arn:%s:iam::%s:root", partition, out->account);
+		}
+		if (partition && strcmp(partition, out->partition))
+			return s3p_error_set(err, S3P_E_USAGE,
+				"'--partition %s' does not match the "
+				"principal's partition '%s'", partition,
+				out->partition);
+	}
+	*partition_out = partition ? partition : out->partition;
+	return 0;
+}

@@ -44,4 +44,17 @@ int names_user_principal(const char *partition, const char *account,
 			 const char *user, struct principal *out,
 			 struct s3p_error *err);
 
+/* Validate a --prefix value: a key prefix, without wildcards, policy
+ * variables or control characters. */
+int names_check_prefix(const char *prefix, struct s3p_error *err);
+
+/* The principal named by --user/--account/--principal/--partition, as
+ * every command takes them: --user with --account (default the vendor's),
+ * or --principal; *partition_out is the partition of the resource ARNs
+ * (--partition, else the principal's). */
+int names_resolve_principal(const char *user, const char *account,
+			    const char *principal_arn, const char *partition,
+			    struct principal *out, const char **partition_out,
+			    struct s3p_error *err);
+
 #endif
