@@ -25,35 +25,35 @@ enum {
 };
 
 static const struct opt_spec check_opts[] = {
-	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket to check (required)" },
-	{ O_MODE, "mode", 'm', "MODE", "read (default) or export" },
+	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket to check (required)", 0 },
+	{ O_MODE, "mode", 'm', "MODE", "read (default) or export", 0 },
 	{ O_PREFIX, "prefix", 0, "PREFIX",
-	  "the grants are limited to keys under PREFIX" },
+	  "the grants are limited to keys under PREFIX", 0 },
 	{ O_OBJECT, "object", 0, "KEY",
-	  "an existing customer object to prove s3:GetObject on" },
+	  "an existing customer object to prove s3:GetObject on", 0 },
 	{ O_REGION, "region", 0, "REGION",
-	  "starting region (default: environment, profile, discovered)" },
+	  "starting region (default: environment, profile, discovered)", 0 },
 	{ O_ENDPOINT, "endpoint", 0, "URL",
-	  "S3-compatible endpoint instead of AWS" },
+	  "S3-compatible endpoint instead of AWS", 0 },
 	{ O_PATH_STYLE, "path-style", 0, NULL,
-	  "path-style addressing (http://host/bucket/key)" },
+	  "path-style addressing (http://host/bucket/key)", 0 },
 	{ O_PROFILE, "profile", 0, "NAME",
-	  "AWS CLI profile of the principal being checked" },
+	  "AWS CLI profile of the principal being checked", 0 },
 	{ O_NO_WRITE, "no-write", 0, NULL,
-	  "export mode: prove only what needs no write at all" },
-	{ O_JSON, "json", 0, NULL, "print the result as JSON" },
+	  "export mode: prove only what needs no write at all", 0 },
+	{ O_JSON, "json", 0, NULL, "print the result as JSON", 0 },
 	{ O_VERBOSE, "verbose", 'v', NULL,
-	  "show each request on stderr (never a secret)" },
+	  "show each request on stderr (never a secret)", 0 },
 	{ O_TIMEOUT, "timeout", 0, "SECONDS",
-	  "per-request timeout (default 30)" },
+	  "per-request timeout (default 30)", 0 },
 	{ O_TEMPLATES, "templates", 0, "DIR",
-	  "read the grant templates from DIR" },
+	  "read the grant templates from DIR", 0 },
 	{ O_USER, "user", 0, "NAME",
-	  "remediation: the principal is IAM user NAME of --account" },
+	  "remediation: the principal is IAM user NAME of --account", 0 },
 	{ O_ACCOUNT, "account", 0, "ID",
-	  "remediation: account of --user (default 999689269917)" },
+	  "remediation: account of --user (default 999689269917)", 0 },
 	{ O_PRINCIPAL, "principal", 0, "ARN",
-	  "remediation: the principal ARN being checked" },
+	  "remediation: the principal ARN being checked", 0 },
 };
 
 struct check_args {
@@ -84,13 +84,7 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	switch (id) {
 	case O_BUCKET: a->bucket = v; break;
 	case O_MODE: a->mode = v; break;
-	case O_PREFIX:
-		if (a->prefix)
-			return s3p_error_set(err, S3P_E_USAGE,
-				"'--prefix' given twice: check one prefix at "
-				"a time");
-		a->prefix = v;
-		break;
+	case O_PREFIX: a->prefix = v; break;
 	case O_OBJECT: a->object = v; break;
 	case O_REGION: a->region = v; break;
 	case O_ENDPOINT: a->endpoint = v; break;
@@ -100,7 +94,7 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_JSON: a->json = 1; break;
 	case O_VERBOSE: a->verbose = 1; break;
 	case O_TIMEOUT:
-		return opts_parse_long("--timeout", v, 1, 3600, &a->timeout,
+		return opts_parse_long("timeout", v, 1, 3600, &a->timeout,
 				       err);
 	case O_TEMPLATES: a->templates = v; break;
 	case O_USER: a->user = v; break;

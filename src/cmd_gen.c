@@ -20,28 +20,28 @@ enum {
 
 static const struct opt_spec gen_opts[] = {
 	{ O_MODE, "mode", 0, "read|export",
-	  "access to grant: read (ingestion, default) or export" },
-	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket (required)" },
+	  "access to grant: read (ingestion, default) or export", 0 },
+	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket (required)", 0 },
 	{ O_USER, "user", 'u', "NAME",
-	  "the vendor's IAM user name (in --account)" },
+	  "the vendor's IAM user name (in --account)", 0 },
 	{ O_ACCOUNT, "account", 0, "ID",
-	  "the vendor's AWS account id (default " NAMES_VENDOR_ACCOUNT ")" },
+	  "the vendor's AWS account id (default " NAMES_VENDOR_ACCOUNT ")", 0 },
 	{ O_PRINCIPAL, "principal", 0, "ARN",
-	  "any IAM principal ARN instead of --user" },
+	  "any IAM principal ARN instead of --user", 0 },
 	{ O_PARTITION, "partition", 0, "P",
-	  "aws (default), aws-cn or aws-us-gov" },
+	  "aws (default), aws-cn or aws-us-gov", 0 },
 	{ O_PREFIX, "prefix", 0, "P",
-	  "limit the grants to keys under P (repeatable)" },
+	  "limit the grants to keys under P (repeatable)", 1 },
 	{ O_MERGE, "merge", 0, "FILE|-",
-	  "keep every statement of the bucket's current policy" },
+	  "keep every statement of the bucket's current policy", 0 },
 	{ O_REMOVE, "remove", 0, NULL,
-	  "with --merge: take the vendor's statements out instead" },
+	  "with --merge: take the vendor's statements out instead", 0 },
 	{ O_FORMAT, "format", 'f', "FORMAT",
-	  "json (default), terraform or cloudformation" },
+	  "json (default), terraform or cloudformation", 0 },
 	{ O_OUTPUT, "output", 'o', "FILE",
-	  "write to FILE atomically instead of standard output" },
+	  "write to FILE atomically instead of standard output", 0 },
 	{ O_TEMPLATES, "templates", 0, "DIR",
-	  "read the templates from DIR instead of the installed ones" },
+	  "read the templates from DIR instead of the installed ones", 0 },
 };
 
 struct gen_args {
@@ -52,31 +52,21 @@ struct gen_args {
 	int remove;
 };
 
-static int once(const char **slot, const char *name, const char *value,
-		struct s3p_error *err)
-{
-	if (*slot)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"option '--%s' given twice", name);
-	*slot = value;
-	return 0;
-}
-
 static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 {
 	struct gen_args *a = ctx;
 
 	switch (id) {
-	case O_MODE: return once(&a->mode, "mode", v, err);
-	case O_BUCKET: return once(&a->bucket, "bucket", v, err);
-	case O_USER: return once(&a->user, "user", v, err);
-	case O_ACCOUNT: return once(&a->account, "account", v, err);
-	case O_PRINCIPAL: return once(&a->principal, "principal", v, err);
-	case O_PARTITION: return once(&a->partition, "partition", v, err);
-	case O_MERGE: return once(&a->merge, "merge", v, err);
-	case O_FORMAT: return once(&a->format, "format", v, err);
-	case O_OUTPUT: return once(&a->output, "output", v, err);
-	case O_TEMPLATES: return once(&a->templates, "templates", v, err);
+	case O_MODE: a->mode = v; return 0;
+	case O_BUCKET: a->bucket = v; return 0;
+	case O_USER: a->user = v; return 0;
+	case O_ACCOUNT: a->account = v; return 0;
+	case O_PRINCIPAL: a->principal = v; return 0;
+	case O_PARTITION: a->partition = v; return 0;
+	case O_MERGE: a->merge = v; return 0;
+	case O_FORMAT: a->format = v; return 0;
+	case O_OUTPUT: a->output = v; return 0;
+	case O_TEMPLATES: a->templates = v; return 0;
 	case O_REMOVE:
 		a->remove = 1;
 		return 0;

@@ -21,26 +21,26 @@ enum {
 };
 
 static const struct opt_spec layout_opts[] = {
-	{ O_BUCKET, "bucket", 'b', "NAME", "check the layout of this bucket" },
+	{ O_BUCKET, "bucket", 'b', "NAME", "check the layout of this bucket", 0 },
 	{ O_LOCAL, "local", 0, "DIR",
-	  "check a local directory instead (before upload)" },
+	  "check a local directory instead (before upload)", 0 },
 	{ O_DATASET, "dataset", 'd', "NAME",
-	  "only this top-level dataset folder (repeatable)" },
-	{ O_SINCE, "since", 0, "YYYY-MM-DD", "ignore days before this one" },
-	{ O_UNTIL, "until", 0, "YYYY-MM-DD", "ignore days after this one" },
+	  "only this top-level dataset folder (repeatable)", 1 },
+	{ O_SINCE, "since", 0, "YYYY-MM-DD", "ignore days before this one", 0 },
+	{ O_UNTIL, "until", 0, "YYYY-MM-DD", "ignore days after this one", 0 },
 	{ O_NO_CONTENT, "no-content", 0, NULL,
-	  "skip reading the head and tail of .parquet files" },
-	{ O_JSON, "json", 0, NULL, "print the report as JSON" },
+	  "skip reading the head and tail of .parquet files", 0 },
+	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
 	{ O_ENDPOINT, "endpoint", 0, "URL",
-	  "S3 endpoint (an S3-compatible server)" },
-	{ O_REGION, "region", 0, "REGION", "the bucket's region to start with" },
-	{ O_PROFILE, "profile", 0, "NAME", "AWS profile for the credentials" },
+	  "S3 endpoint (an S3-compatible server)", 0 },
+	{ O_REGION, "region", 0, "REGION", "the bucket's region to start with", 0 },
+	{ O_PROFILE, "profile", 0, "NAME", "AWS profile for the credentials", 0 },
 	{ O_PATH_STYLE, "path-style", 0, NULL,
-	  "path-style addressing (endpoint/bucket/key)" },
+	  "path-style addressing (endpoint/bucket/key)", 0 },
 	{ O_TIMEOUT, "timeout", 0, "SECONDS",
-	  "per-request timeout (default 30)" },
+	  "per-request timeout (default 30)", 0 },
 	{ O_VERBOSE, "verbose", 'v', NULL,
-	  "log each S3 request on standard error (never secrets)" },
+	  "log each S3 request on standard error (never secrets)", 0 },
 };
 
 struct layout_args {
@@ -51,29 +51,19 @@ struct layout_args {
 	int no_content, json, path_style, verbose;
 };
 
-static int once(const char **slot, const char *name, const char *value,
-		struct s3p_error *err)
-{
-	if (*slot)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"option '--%s' given twice", name);
-	*slot = value;
-	return 0;
-}
-
 static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 {
 	struct layout_args *a = ctx;
 
 	switch (id) {
-	case O_BUCKET: return once(&a->bucket, "bucket", v, err);
-	case O_LOCAL: return once(&a->local, "local", v, err);
-	case O_SINCE: return once(&a->since, "since", v, err);
-	case O_UNTIL: return once(&a->until, "until", v, err);
-	case O_ENDPOINT: return once(&a->endpoint, "endpoint", v, err);
-	case O_REGION: return once(&a->region, "region", v, err);
-	case O_PROFILE: return once(&a->profile, "profile", v, err);
-	case O_TIMEOUT: return once(&a->timeout, "timeout", v, err);
+	case O_BUCKET: a->bucket = v; return 0;
+	case O_LOCAL: a->local = v; return 0;
+	case O_SINCE: a->since = v; return 0;
+	case O_UNTIL: a->until = v; return 0;
+	case O_ENDPOINT: a->endpoint = v; return 0;
+	case O_REGION: a->region = v; return 0;
+	case O_PROFILE: a->profile = v; return 0;
+	case O_TIMEOUT: a->timeout = v; return 0;
 	case O_NO_CONTENT: a->no_content = 1; return 0;
 	case O_JSON: a->json = 1; return 0;
 	case O_PATH_STYLE: a->path_style = 1; return 0;

@@ -20,36 +20,36 @@ enum {
 };
 
 static const struct opt_spec verify_opts[] = {
-	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket (required)" },
+	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket (required)", 0 },
 	{ O_POLICY, "policy", 'p', "FILE|-",
-	  "the bucket policy to verify (- reads standard input)" },
+	  "the bucket policy to verify (- reads standard input)", 0 },
 	{ O_FETCH, "fetch", 0, NULL,
-	  "read the bucket's current policy with your credentials" },
+	  "read the bucket's current policy with your credentials", 0 },
 	{ O_MODE, "mode", 0, "read|export",
-	  "the grants to verify: read (default) or export" },
+	  "the grants to verify: read (default) or export", 0 },
 	{ O_USER, "user", 'u', "NAME",
-	  "the vendor's IAM user name (in --account)" },
+	  "the vendor's IAM user name (in --account)", 0 },
 	{ O_ACCOUNT, "account", 0, "ID",
-	  "the vendor's AWS account id (default " NAMES_VENDOR_ACCOUNT ")" },
+	  "the vendor's AWS account id (default " NAMES_VENDOR_ACCOUNT ")", 0 },
 	{ O_PRINCIPAL, "principal", 0, "ARN",
-	  "any IAM principal ARN instead of --user" },
+	  "any IAM principal ARN instead of --user", 0 },
 	{ O_PARTITION, "partition", 0, "P",
-	  "aws (default), aws-cn or aws-us-gov" },
+	  "aws (default), aws-cn or aws-us-gov", 0 },
 	{ O_PREFIX, "prefix", 0, "P",
-	  "the grants are limited to keys under P (repeatable)" },
+	  "the grants are limited to keys under P (repeatable)", 1 },
 	{ O_CONTEXT, "context", 0, "KEY=VALUE",
-	  "a condition key's value in the vendor's requests (repeatable)" },
+	  "a condition key's value in the vendor's requests (repeatable)", 1 },
 	{ O_TEMPLATES, "templates", 0, "DIR",
-	  "read the templates from DIR instead of the installed ones" },
-	{ O_JSON, "json", 0, NULL, "print the report as JSON" },
+	  "read the templates from DIR instead of the installed ones", 0 },
+	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
 	{ O_ENDPOINT, "endpoint", 0, "URL",
-	  "with --fetch: an S3-compatible endpoint" },
+	  "with --fetch: an S3-compatible endpoint", 0 },
 	{ O_REGION, "region", 0, "REGION",
-	  "with --fetch: the region to start from" },
+	  "with --fetch: the region to start from", 0 },
 	{ O_PROFILE, "profile", 0, "NAME",
-	  "with --fetch: the AWS CLI profile with your credentials" },
+	  "with --fetch: the AWS CLI profile with your credentials", 0 },
 	{ O_PATH_STYLE, "path-style", 0, NULL,
-	  "with --fetch: path-style addressing (endpoint/bucket)" },
+	  "with --fetch: path-style addressing (endpoint/bucket)", 0 },
 };
 
 struct verify_args {
@@ -60,16 +60,6 @@ struct verify_args {
 	size_t nprefixes, ncontexts;
 	int fetch, json, path_style;
 };
-
-static int once(const char **slot, const char *name, const char *value,
-		struct s3p_error *err)
-{
-	if (*slot)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"option '--%s' given twice", name);
-	*slot = value;
-	return 0;
-}
 
 static void push(const char ***list, size_t *n, const char *v)
 {
@@ -82,17 +72,17 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	struct verify_args *a = ctx;
 
 	switch (id) {
-	case O_BUCKET: return once(&a->bucket, "bucket", v, err);
-	case O_POLICY: return once(&a->policy, "policy", v, err);
-	case O_MODE: return once(&a->mode, "mode", v, err);
-	case O_USER: return once(&a->user, "user", v, err);
-	case O_ACCOUNT: return once(&a->account, "account", v, err);
-	case O_PRINCIPAL: return once(&a->principal, "principal", v, err);
-	case O_PARTITION: return once(&a->partition, "partition", v, err);
-	case O_TEMPLATES: return once(&a->templates, "templates", v, err);
-	case O_ENDPOINT: return once(&a->endpoint, "endpoint", v, err);
-	case O_REGION: return once(&a->region, "region", v, err);
-	case O_PROFILE: return once(&a->profile, "profile", v, err);
+	case O_BUCKET: a->bucket = v; return 0;
+	case O_POLICY: a->policy = v; return 0;
+	case O_MODE: a->mode = v; return 0;
+	case O_USER: a->user = v; return 0;
+	case O_ACCOUNT: a->account = v; return 0;
+	case O_PRINCIPAL: a->principal = v; return 0;
+	case O_PARTITION: a->partition = v; return 0;
+	case O_TEMPLATES: a->templates = v; return 0;
+	case O_ENDPOINT: a->endpoint = v; return 0;
+	case O_REGION: a->region = v; return 0;
+	case O_PROFILE: a->profile = v; return 0;
 	case O_PREFIX:
 		push(&a->prefixes, &a->nprefixes, v);
 		return 0;

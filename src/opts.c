@@ -29,6 +29,7 @@ int opts_parse(int argc, char **argv, const struct opt_spec *specs,
 	       struct s3p_error *err)
 {
 	int only_positional = 0;
+	unsigned char seen[128] = { 0 };
 
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
@@ -74,6 +75,13 @@ int opts_parse(int argc, char **argv, const struct opt_spec *specs,
 						arg[1]);
 				value = arg + 2;
 			}
+		}
+		if (spec->arg_name && !spec->repeatable &&
+		    (size_t)(spec - specs) < sizeof(seen)) {
+			if (seen[spec - specs]++)
+				return s3p_error_set(err, S3P_E_USAGE,
+					"option '--%s' given twice",
+					spec->long_name);
 		}
 		if (spec->arg_name && !value) {
 			if (i + 1 >= argc)

@@ -20,6 +20,8 @@ struct opt_spec {
 	char short_name;         /* 0 for none */
 	const char *arg_name;    /* NULL: a flag without a value */
 	const char *help;        /* one line */
+	int repeatable;          /* 1: may be given more than once; else a
+	                            second value is a usage error */
 };
 
 /* Return 0 to go on, -1 (with err set) to stop. */
@@ -31,7 +33,8 @@ enum { OPTS_OK = 0, OPTS_HELP = 1 };
 /* Returns OPTS_OK, OPTS_HELP when --help/-h was given, or -1 with err set
  * (kind S3P_E_USAGE) for an unknown option, a missing value or a handler
  * failure.  Accepts "--name value", "--name=value", "-x value", "-xvalue"
- * and "--" to end options. */
+ * and "--" to end options.  An option with a value that is not
+ * repeatable may be given once. */
 int opts_parse(int argc, char **argv, const struct opt_spec *specs,
 	       size_t nspecs, opt_handler handler, void *ctx,
 	       struct s3p_error *err);
