@@ -1399,9 +1399,16 @@ static void fill_response(struct s3_response *r, struct http_exchange *ex,
 		r->error_class = S3_ERR_WRONG_REGION;
 }
 
-static int transient(const struct s3_response *r,
+static int transient(const struct s3_request *rq, const struct s3_response *r,
 		     const struct http_exchange *ex)
 {
+	/* A POST (CreateMultipartUpload, CompleteMultipartUpload) is not
+	 * idempotent: retried after the server may have acted on it, it could
+	 * leave a second upload behind.  Retry it only when it cannot have
+	 * arrived (no connection) or was turned away (throttled). */
+	if (strcmp(rq->method, "POST") == 0)
+		return (r->status == 0 && ex->result == HTTP_E_CONNECT) ||
+		       r->error_class == S3_ERR_THROTTLED;
 	if (r->status == 0)
 		return ex->result == HTTP_E_RESET ||
 		       ex->result == HTTP_E_TIMEOUT ||
@@ -1522,7 +1529,7 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 							 c->now(c->clock_ctx));
 					again = 1;
 				}
-			} else if (transient(r, &ex[k]) &&
+			} else if (transient(rq, r, &ex[k]) &&
 				   s->attempts < c->max_attempts) {
 				again = 1;
 				wait = backoff(c, s->attempts);

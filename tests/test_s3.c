@@ -581,6 +581,43 @@ static void test_retry_network(void **state)
 	s3_client_free(c);
 }
 
+/* A POST (CreateMultipartUpload) that may have reached S3 is not sent
+ * again: a reset or a 500 after the server acted would otherwise leave a
+ * second upload behind.  A refused connection (never arrived) and a 503
+ * SlowDown (turned away) are retried. */
+static void test_post_retried_only_when_safe(void **state)
+{
+	struct answer a[] = {
+		{ NULL, 0, { NULL }, NULL, HTTP_E_RESET, 0 },
+		{ NULL, 500, { NULL }, "<Error><Code>InternalError</Code></Error>",
+		  HTTP_OK, 0 },
+		{ NULL, 0, { NULL }, NULL, HTTP_E_CONNECT, 0 },
+		{ NULL, 503, { NULL }, "<Error><Code>SlowDown</Code></Error>",
+		  HTTP_OK, 0 },
+		{ NULL, 200, { NULL }, NULL, HTTP_OK, 0 } };
+	struct s3_param q[] = { { "uploads", NULL } };
+	struct s3_request rq = { .method = "POST", .bucket = "b", .key = "k",
+				 .query = q, .query_count = 1 };
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3p_error err;
+	struct s3_client *c;
+
+	(void)state;
+	fake_reset(a, 5);
+	c = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.error_class, S3_ERR_NETWORK);
+	assert_int_equal(r.attempts, 1);
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.error_class, S3_ERR_SERVER);
+	assert_int_equal(r.attempts, 1);
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.error_class, S3_OK);
+	assert_int_equal(r.attempts, 3);
+	s3_response_release(&r);
+	s3_client_free(c);
+}
+
 /* A 403 AccessDenied is an answer, never retried; the reason AWS adds for
  * same-account callers is kept. */
 static void test_access_denied_not_retried(void **state)
@@ -1418,6 +1455,7 @@ int main(void)
 		T(test_retry_503_then_ok),
 		T(test_retry_gives_up),
 		T(test_retry_network),
+		T(test_post_retried_only_when_safe),
 		T(test_access_denied_not_retried),
 		T(test_head_without_body),
 		T(test_region_redirect_301),
