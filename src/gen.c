@@ -30,8 +30,8 @@ static void warn_deny(struct gen_result *res, const struct grant *g,
 
 		if (!s->deny)
 			continue;
-		buf_printf(&msg, "statement %zu%s%s%s of the merged policy %s "
-			   "%s on '%s'", s->index + 1, s->sid ? " (Sid '" : "",
+		buf_printf(&msg, "statement #%zu%s%s%s of the merged policy %s "
+			   "%s on '%s'", s->index, s->sid ? " (Sid '" : "",
 			   s->sid ? s->sid : "", s->sid ? "')" : "",
 			   s->conditional ? "may deny" : "denies",
 			   g->action, g->resource);

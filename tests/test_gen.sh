@@ -759,7 +759,7 @@ if [ "$HAVE_IAM_EVAL" = 1 ]; then
 	check py 'sids(d)[:2] == ["NoVendorReads", None] and len(d["Statement"]) == 5'
 	check err_warnings
 	check err_line_has "NoVendorReads" "denies" "s3:GetObject"
-	check err_line_has "statement 2 " "s3:ListBucket"
+	check err_line_has "statement #1 " "s3:ListBucket"
 	end_case
 
 	begin "[iam_eval] explicit Deny with --mode export: every denied grant named"
@@ -769,12 +769,12 @@ if [ "$HAVE_IAM_EVAL" = 1 ]; then
 	check py 'len(d["Statement"]) == 5'
 	end_case
 
-	begin "[iam_eval] Deny warnings number the statement in the merged policy printed"
+	begin "[iam_eval] Deny warnings number the statement (#0 first, as verify does) in the merged policy printed"
 	gen "${V[@]}" --merge "$FIX/deny-shifted.json"
 	check rc_is 0
 	check py 'sids(d) == ["StatsigGetBucketLocation", "StatsigListBucket", "StatsigReadObjects", None]'
 	check err_warnings
-	check err_line_has "statement 4 of the merged policy denies s3:GetObject on 'arn:aws:s3:::my-data/*'"
+	check err_line_has "statement #3 of the merged policy denies s3:GetObject on 'arn:aws:s3:::my-data/*'"
 	end_case
 
 	begin "[iam_eval] Denies for others, other buckets, other actions: no warning"
