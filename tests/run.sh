@@ -68,6 +68,8 @@ cleanup() {
 	done
 	wait 2>/dev/null
 	if [ -n "$RGW_DIR" ]; then
+		# a start still under way: end it, then stop what it started
+		[ -z "$RGW_START_PID" ] || wait "$RGW_START_PID" 2>/dev/null
 		"$ROOT/tests/rgw.sh" stop "$RGW_DIR/rgw" >/dev/null 2>&1 ||
 			echo "run.sh: warning: could not stop the radosgw in $RGW_DIR" >&2
 		rm -rf "$RGW_DIR"
@@ -132,8 +134,9 @@ run_one() {
 	shift 2
 	JOB_PHASE[NJOBS]=$phase
 	JOB_NAME[NJOBS]=$name
-	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do
-		wait -n
+	# (polling, not `wait -n`, which would reap the server start's status)
+	while [ "$(jobs -rp | grep -vcx "${RGW_START_PID:-none}")" -ge "$JOBS" ]; do
+		sleep 0.1
 	done
 	job_main "$NJOBS" "$@" &
 	NJOBS=$((NJOBS + 1))
@@ -189,25 +192,58 @@ record_fail() {
 	SUMMARY+=("$(printf '%sFAIL%s %-5s %-40s %s' "$RED" "$OFF" "$phase" "$name" "$why")")
 }
 
+# Each run records how long each file took ($BUILD/test-times); the next run
+# (or `make check` after `make test`) starts the longest first, so the jobs
+# end together.  Files not timed yet go first.
+TIMES_FILE=$BUILD/test-times
+longest_first() {
+	local times
+	times=$(cat build/test-times "$TIMES_FILE" 2>/dev/null)
+	awk -v times="$times" '
+	BEGIN { n = split(times, l, "\n")
+		for (i = 1; i <= n; i++) { split(l[i], f, " "); t[f[2]] = f[1] } }
+	{ k = $0; sub(/^[a-z]+:/, "", k); sub(/^build[^\/]*\//, "", k)
+	  print ((k in t) ? t[k] : 99999) "\t" $0 }' |
+		sort -t "$(printf '\t')" -k1,1nr -s | cut -f2-
+}
+
+save_times() {
+	local n
+	for ((n = 0; n < NJOBS; n++)); do
+		[ -f "$LOGDIR/$n.res" ] || continue
+		echo "$(cut -d' ' -f2 "$LOGDIR/$n.res") ${JOB_NAME[$n]#"$BUILD"/}"
+	done >"$TIMES_FILE.tmp" 2>/dev/null && mv "$TIMES_FILE.tmp" "$TIMES_FILE" 2>/dev/null
+}
+
 # Binary for tests/test_X.c: $BUILD/tests/test_X (a missing one is a failure:
 # the sources say it should exist).
 unit_phase() {
-	local src bin name sh
+	local src name t
+	local -a tests
 	[ -x "$S3PERM" ] || record_fail unit "$S3PERM" "binary under test not built"
-	for src in tests/test_*.c; do
-		[ -e "$src" ] || continue
-		name=$(basename "$src" .c)
-		case $name in test_live_*) continue ;; esac
-		bin=$BUILD/tests/$name
-		if [ ! -x "$bin" ]; then
-			record_fail unit "$bin" "not built"
-			continue
-		fi
-		run_one unit "$bin" "${VALGRIND[@]}" "$bin"
-	done
-	for sh in tests/test_*.sh; do
-		[ -e "$sh" ] || continue
-		run_one unit "$sh" bash "$sh"
+	mapfile -t tests < <(
+		for src in tests/test_*.c; do
+			[ -e "$src" ] || continue
+			name=$(basename "$src" .c)
+			case $name in test_live_*) continue ;; esac
+			echo "bin:$BUILD/tests/$name"
+		done
+		for src in tests/test_*.sh; do
+			[ -e "$src" ] && echo "sh:$src"
+		done
+	)
+	mapfile -t tests < <(printf '%s\n' "${tests[@]}" | grep . | longest_first)
+	for t in "${tests[@]}"; do
+		case ${t%%:*} in
+		bin)
+			if [ ! -x "${t#*:}" ]; then
+				record_fail unit "${t#*:}" "not built"
+			else
+				run_one unit "${t#*:}" "${VALGRIND[@]}" "${t#*:}"
+			fi
+			;;
+		sh) run_one unit "${t#*:}" bash "${t#*:}" ;;
+		esac
 	done
 }
 
@@ -239,16 +275,31 @@ e2e_server() {
 		echo "run.sh: e2e against the running server $S3PERM_TEST_ENDPOINT"
 		return 0
 	fi
-	RGW_DIR=$(mktemp -d "${TMPDIR:-/tmp}/s3perm-rgw.XXXXXX") || return 1
-	"$ROOT/tests/rgw.sh" start "$RGW_DIR/rgw" || return 1
+	[ -n "$RGW_START_PID" ] || start_server_bg || return 1
+	local rc=0
+	wait "$RGW_START_PID" || rc=$?
+	RGW_START_PID=
+	cat "$RGW_DIR/start.log"
+	[ "$rc" = 0 ] || return 1
 	# shellcheck disable=SC1091
 	. "$RGW_DIR/rgw/env.sh"
+}
+
+# Start our own server in the background (while unit tests run), unless the
+# developer named one or there is no e2e test.
+RGW_START_PID=
+start_server_bg() {
+	[ -z "${S3PERM_TEST_ENDPOINT:-}" ] || return 0
+	[ -n "$(e2e_tests)" ] || return 0
+	RGW_DIR=$(mktemp -d "${TMPDIR:-/tmp}/s3perm-rgw.XXXXXX") || return 1
+	"$ROOT/tests/rgw.sh" start "$RGW_DIR/rgw" >"$RGW_DIR/start.log" 2>&1 &
+	RGW_START_PID=$!
 }
 
 e2e_phase() {
 	local t kind path
 	local -a tests
-	mapfile -t tests < <(e2e_tests)
+	mapfile -t tests < <(e2e_tests | longest_first)
 	[ ${#tests[@]} -gt 0 ] || return 0
 	if ! e2e_server; then
 		if [ "${CI:-}" = true ]; then
@@ -289,11 +340,13 @@ case $PHASE in
 unit) unit_phase ;;
 e2e) e2e_phase ;;
 all)
-	unit_phase   # the unit jobs run on while the server starts
+	start_server_bg   # the server starts while the unit tests run
+	unit_phase
 	e2e_phase
 	;;
 esac
 collect
+save_times
 
 echo
 echo "${BOLD}== test summary ($BUILD, binary ${S3PERM#"$ROOT"/}) ==${OFF}"
