@@ -63,6 +63,14 @@ FILES_PASS=0 FILES_FAIL=0 FILES_SKIP=0 CASES_PASS=0 CASES_FAIL=0
 # shellcheck disable=SC2317  # (called through trap)
 cleanup() {
 	local j
+	# a server start under way: its current step too (a ceph call under
+	# timeout(1), which passes TERM on), and the daemons it started
+	if [ -n "$RGW_START_PID" ]; then
+		# shellcheck disable=SC2013  # (PIDs separated by spaces)
+		for j in $(cat /proc/"$RGW_START_PID"/task/*/children 2>/dev/null); do
+			kill -TERM "$j" 2>/dev/null
+		done
+	fi
 	for j in $(jobs -p); do
 		kill -TERM "$j" 2>/dev/null
 	done
