@@ -9,7 +9,7 @@
 
 #include "buf.h"
 #include "cmd.h"
-#include "creds.h"
+#include "cmd_s3.h"
 #include "gen.h"
 #include "names.h"
 #include "opts.h"
@@ -19,8 +19,7 @@
 #include "template.h"
 
 enum {
-	O_BUCKET, O_MODE, O_PREFIX, O_OBJECT, O_REGION, O_ENDPOINT,
-	O_PATH_STYLE, O_PROFILE, O_NO_WRITE, O_JSON, O_VERBOSE, O_TIMEOUT,
+	O_BUCKET, O_MODE, O_PREFIX, O_OBJECT, O_NO_WRITE, O_JSON,
 	O_TEMPLATES, O_USER, O_ACCOUNT, O_PRINCIPAL
 };
 
@@ -31,21 +30,9 @@ static const struct opt_spec check_opts[] = {
 	  "the grants are limited to keys under PREFIX", 0 },
 	{ O_OBJECT, "object", 0, "KEY",
 	  "an existing customer object to prove s3:GetObject on", 0 },
-	{ O_REGION, "region", 0, "REGION",
-	  "starting region (default: environment, profile, discovered)", 0 },
-	{ O_ENDPOINT, "endpoint", 0, "URL",
-	  "S3-compatible endpoint instead of AWS", 0 },
-	{ O_PATH_STYLE, "path-style", 0, NULL,
-	  "path-style addressing (http://host/bucket/key)", 0 },
-	{ O_PROFILE, "profile", 0, "NAME",
-	  "AWS CLI profile of the principal being checked", 0 },
 	{ O_NO_WRITE, "no-write", 0, NULL,
 	  "export mode: prove only what needs no write at all", 0 },
 	{ O_JSON, "json", 0, NULL, "print the result as JSON", 0 },
-	{ O_VERBOSE, "verbose", 'v', NULL,
-	  "show each request on stderr (never a secret)", 0 },
-	{ O_TIMEOUT, "timeout", 0, "SECONDS",
-	  "per-request timeout (default 30)", 0 },
 	{ O_TEMPLATES, "templates", 0, "DIR",
 	  "read the grant templates from DIR", 0 },
 	{ O_USER, "user", 0, "NAME",
@@ -54,6 +41,7 @@ static const struct opt_spec check_opts[] = {
 	  "remediation: account of --user (default 999689269917)", 0 },
 	{ O_PRINCIPAL, "principal", 0, "ARN",
 	  "remediation: the principal ARN being checked", 0 },
+	CMD_S3_OPTIONS
 };
 
 struct check_args {
@@ -61,20 +49,15 @@ struct check_args {
 	const char *mode;
 	const char *prefix;
 	const char *object;
-	const char *region;
-	const char *endpoint;
-	const char *profile;
 	const char *templates;
 	const char *user;
 	const char *account;
 	const char *principal;
 	struct principal pr;   /* from --user/--account/--principal */
 	int have_pr;
-	int path_style;
 	int no_write;
 	int json;
-	int verbose;
-	long timeout;
+	struct cmd_s3_opts s3;
 };
 
 static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
@@ -86,23 +69,13 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_MODE: a->mode = v; break;
 	case O_PREFIX: a->prefix = v; break;
 	case O_OBJECT: a->object = v; break;
-	case O_REGION: a->region = v; break;
-	case O_ENDPOINT: a->endpoint = v; break;
-	case O_PATH_STYLE: a->path_style = 1; break;
-	case O_PROFILE: a->profile = v; break;
 	case O_NO_WRITE: a->no_write = 1; break;
 	case O_JSON: a->json = 1; break;
-	case O_VERBOSE: a->verbose = 1; break;
-	case O_TIMEOUT:
-		return opts_parse_long("timeout", v, 1, 3600, &a->timeout,
-				       err);
 	case O_TEMPLATES: a->templates = v; break;
 	case O_USER: a->user = v; break;
 	case O_ACCOUNT: a->account = v; break;
 	case O_PRINCIPAL: a->principal = v; break;
-	default:
-		return s3p_error_set(err, S3P_E_USAGE,
-			"unexpected argument '%s'", v);
+	default: return cmd_s3_option(&a->s3, id, v, err);
 	}
 	return 0;
 }
@@ -128,25 +101,6 @@ static void trap_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static void on_trace(void *ctx, const struct s3_trace_event *ev)
-{
-	(void)ctx;
-	fprintf(stderr, "s3perm: %s %s%s -> ", ev->method, ev->host,
-		ev->path_query);
-	if (ev->status)
-		fprintf(stderr, "%ld%s%s", ev->status, ev->code[0] ? " " : "",
-			ev->code);
-	else
-		fprintf(stderr, "no answer (%s)", ev->transport_error);
-	if (ev->request_id[0])
-		fprintf(stderr, ", request id %s", ev->request_id);
-	fprintf(stderr, ", %ld ms, region %s, attempt %d", ev->elapsed_ms,
-		ev->region, ev->attempt);
-	if (ev->backoff_ms)
-		fprintf(stderr, ", retry in %u ms", ev->backoff_ms);
-	fputc('\n', stderr);
-}
-
 static int use_color(void)
 {
 	const char *nc = getenv("NO_COLOR");
@@ -163,8 +117,6 @@ static int validate(struct check_args *a, struct s3p_error *err)
 	    template_check_mode(a->mode, err))
 		return -1;
 	if (a->prefix && names_check_prefix(a->prefix, err))
-		return -1;
-	if (a->region && names_check_region(a->region, err))
 		return -1;
 	if (a->object && !*a->object)
 		return s3p_error_set(err, S3P_E_USAGE,
@@ -188,8 +140,6 @@ int cmd_check(int argc, char **argv)
 {
 	struct check_args a;
 	struct s3p_error err = { S3P_OK, "" };
-	struct creds cr;
-	struct s3_config cfg = S3_CONFIG_INIT;
 	struct s3_client *c = NULL;
 	struct probe_params pp;
 	struct probe_report rep;
@@ -198,7 +148,6 @@ int cmd_check(int argc, char **argv)
 	int rc, ok;
 
 	memset(&a, 0, sizeof(a));
-	memset(&cr, 0, sizeof(cr));
 	memset(&rep, 0, sizeof(rep));
 	a.mode = "read";
 	rc = opts_parse(argc, argv, check_opts, OPTS_COUNT(check_opts), on_opt,
@@ -219,19 +168,8 @@ int cmd_check(int argc, char **argv)
 	if (rc < 0 || validate(&a, &err))
 		return cmd_fail(&err);
 
-	if (creds_load(a.profile, &cr, &err) < 0)
+	if (cmd_s3_client(&a.s3, 0, &c, &err))
 		return cmd_fail(&err);
-	cfg.endpoint = a.endpoint;
-	cfg.region = a.region;
-	cfg.path_style = a.path_style ? 1 : -1;
-	cfg.timeout_seconds = (int)a.timeout;
-	if (a.verbose)
-		cfg.verbose = on_trace;
-	if (s3_client_new(&cfg, &cr, &c, &err) < 0) {
-		creds_free(&cr);
-		return cmd_fail(&err);
-	}
-	creds_free(&cr);
 
 	memset(&pp, 0, sizeof(pp));
 	pp.bucket = a.bucket;

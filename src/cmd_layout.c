@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "cmd.h"
-#include "creds.h"
+#include "cmd_s3.h"
 #include "layout.h"
 #include "layout_local.h"
 #include "layout_report.h"
@@ -17,7 +17,6 @@
 
 enum {
 	O_BUCKET, O_LOCAL, O_DATASET, O_SINCE, O_UNTIL, O_NO_CONTENT, O_JSON,
-	O_ENDPOINT, O_REGION, O_PROFILE, O_PATH_STYLE, O_TIMEOUT, O_VERBOSE,
 };
 
 static const struct opt_spec layout_opts[] = {
@@ -31,24 +30,15 @@ static const struct opt_spec layout_opts[] = {
 	{ O_NO_CONTENT, "no-content", 0, NULL,
 	  "skip reading the head and tail of .parquet files", 0 },
 	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
-	{ O_ENDPOINT, "endpoint", 0, "URL",
-	  "S3 endpoint (an S3-compatible server)", 0 },
-	{ O_REGION, "region", 0, "REGION", "the bucket's region to start with", 0 },
-	{ O_PROFILE, "profile", 0, "NAME", "AWS profile for the credentials", 0 },
-	{ O_PATH_STYLE, "path-style", 0, NULL,
-	  "path-style addressing (endpoint/bucket/key)", 0 },
-	{ O_TIMEOUT, "timeout", 0, "SECONDS",
-	  "per-request timeout (default 30)", 0 },
-	{ O_VERBOSE, "verbose", 'v', NULL,
-	  "log each S3 request on standard error (never secrets)", 0 },
+	CMD_S3_OPTIONS
 };
 
 struct layout_args {
 	const char *bucket, *local, *since, *until;
-	const char *endpoint, *region, *profile, *timeout;
 	const char **datasets;
 	size_t ndatasets;
-	int no_content, json, path_style, verbose;
+	int no_content, json;
+	struct cmd_s3_opts s3;   /* with --bucket */
 };
 
 static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
@@ -60,14 +50,8 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_LOCAL: a->local = v; return 0;
 	case O_SINCE: a->since = v; return 0;
 	case O_UNTIL: a->until = v; return 0;
-	case O_ENDPOINT: a->endpoint = v; return 0;
-	case O_REGION: a->region = v; return 0;
-	case O_PROFILE: a->profile = v; return 0;
-	case O_TIMEOUT: a->timeout = v; return 0;
 	case O_NO_CONTENT: a->no_content = 1; return 0;
 	case O_JSON: a->json = 1; return 0;
-	case O_PATH_STYLE: a->path_style = 1; return 0;
-	case O_VERBOSE: a->verbose = 1; return 0;
 	case O_DATASET:
 		if (!*v || strchr(v, '/'))
 			return s3p_error_set(err, S3P_E_USAGE,
@@ -78,55 +62,23 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 		a->datasets[a->ndatasets++] = v;
 		return 0;
 	default:
-		return s3p_error_set(err, S3P_E_USAGE,
-			"unexpected argument '%s'", v);
+		return cmd_s3_option(&a->s3, id, v, err);
 	}
-}
-
-static void trace(void *ctx, const struct s3_trace_event *ev)
-{
-	(void)ctx;
-	fprintf(stderr, "s3perm: %s %s%s (%s) attempt %d: ", ev->method,
-		ev->host, ev->path_query, ev->region, ev->attempt);
-	if (ev->status)
-		fprintf(stderr, "%ld%s%s", ev->status, *ev->code ? " " : "",
-			ev->code);
-	else
-		fprintf(stderr, "%s", ev->transport_error);
-	if (*ev->request_id)
-		fprintf(stderr, " request id %s", ev->request_id);
-	fprintf(stderr, ", %ld ms\n", ev->elapsed_ms);
 }
 
 static int scan_bucket(const struct layout_args *a, struct layout *l,
 		       struct s3p_error *err)
 {
-	struct creds cr = { 0 };
-	struct s3_config cfg = S3_CONFIG_INIT;
 	struct s3_client *c = NULL;
-	long timeout = 0;
 	int rc = -1;
 
-	if (a->timeout && opts_parse_long("timeout", a->timeout, 1, 3600,
-					  &timeout, err))
+	if (cmd_s3_client(&a->s3, LAYOUT_S3_CONCURRENCY, &c, err))
 		return -1;
-	if (creds_load(a->profile, &cr, err))
-		return -1;
-	cfg.endpoint = a->endpoint;
-	cfg.region = a->region;
-	cfg.path_style = a->path_style ? 1 : -1;
-	cfg.timeout_seconds = (int)timeout;
-	cfg.max_concurrency = LAYOUT_S3_CONCURRENCY;
-	if (a->verbose)
-		cfg.verbose = trace;
-	if (s3_client_new(&cfg, &cr, &c, err))
-		goto out;
 	if (s3_resolve_region(c, a->bucket, NULL, err))
 		goto out;
 	rc = layout_s3_scan(l, c, a->bucket, LAYOUT_S3_CONCURRENCY, err);
 out:
 	s3_client_free(c);
-	creds_free(&cr);
 	return rc;
 }
 
@@ -145,8 +97,7 @@ static const char usage_line[] =
 	"s3perm layout (--bucket NAME | --local DIR) [--dataset NAME ...]\n"
 	"                     [--since YYYY-MM-DD] [--until YYYY-MM-DD] "
 	"[--no-content] [--json]\n"
-	"                     [--endpoint URL] [--region R] [--profile NAME] "
-	"[--path-style]";
+	"                     " CMD_S3_USAGE;
 
 int cmd_layout(int argc, char **argv)
 {
@@ -178,11 +129,9 @@ int cmd_layout(int argc, char **argv)
 			"give exactly one of '--bucket' and '--local'");
 		goto fail;
 	}
-	if (a.local && (a.endpoint || a.region || a.profile ||
-			a.path_style || a.timeout)) {
+	if (a.local && a.s3.given) {
 		s3p_error_set(&err, S3P_E_USAGE,
-			"S3 options (--endpoint, --region, --profile, "
-			"--path-style, --timeout) need '--bucket'");
+			"S3 options (" CMD_S3_OPTION_NAMES ") need '--bucket'");
 		goto fail;
 	}
 	if (a.bucket && names_check_bucket(a.bucket, &err))

@@ -6,7 +6,7 @@
 
 #include "buf.h"
 #include "cmd.h"
-#include "creds.h"
+#include "cmd_s3.h"
 #include "names.h"
 #include "opts.h"
 #include "policy.h"
@@ -15,8 +15,7 @@
 
 enum {
 	O_BUCKET, O_POLICY, O_FETCH, O_MODE, O_USER, O_ACCOUNT, O_PRINCIPAL,
-	O_PARTITION, O_PREFIX, O_CONTEXT, O_TEMPLATES, O_JSON, O_ENDPOINT,
-	O_REGION, O_PROFILE, O_PATH_STYLE,
+	O_PARTITION, O_PREFIX, O_CONTEXT, O_TEMPLATES, O_JSON,
 };
 
 static const struct opt_spec verify_opts[] = {
@@ -42,23 +41,17 @@ static const struct opt_spec verify_opts[] = {
 	{ O_TEMPLATES, "templates", 0, "DIR",
 	  "read the templates from DIR instead of the installed ones", 0 },
 	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
-	{ O_ENDPOINT, "endpoint", 0, "URL",
-	  "with --fetch: an S3-compatible endpoint", 0 },
-	{ O_REGION, "region", 0, "REGION",
-	  "with --fetch: the region to start from", 0 },
-	{ O_PROFILE, "profile", 0, "NAME",
-	  "with --fetch: the AWS CLI profile with your credentials", 0 },
-	{ O_PATH_STYLE, "path-style", 0, NULL,
-	  "with --fetch: path-style addressing (endpoint/bucket)", 0 },
+	CMD_S3_OPTIONS
 };
 
 struct verify_args {
 	const char *bucket, *policy, *mode, *user, *account, *principal;
-	const char *partition, *templates, *endpoint, *region, *profile;
+	const char *partition, *templates;
 	const char *resource_partition;  /* --partition or the principal's */
 	const char **prefixes, **contexts;
 	size_t nprefixes, ncontexts;
-	int fetch, json, path_style;
+	int fetch, json;
+	struct cmd_s3_opts s3;   /* with --fetch */
 };
 
 static void push(const char ***list, size_t *n, const char *v)
@@ -80,9 +73,6 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_PRINCIPAL: a->principal = v; return 0;
 	case O_PARTITION: a->partition = v; return 0;
 	case O_TEMPLATES: a->templates = v; return 0;
-	case O_ENDPOINT: a->endpoint = v; return 0;
-	case O_REGION: a->region = v; return 0;
-	case O_PROFILE: a->profile = v; return 0;
 	case O_PREFIX:
 		push(&a->prefixes, &a->nprefixes, v);
 		return 0;
@@ -99,12 +89,8 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_JSON:
 		a->json = 1;
 		return 0;
-	case O_PATH_STYLE:
-		a->path_style = 1;
-		return 0;
 	default:
-		return s3p_error_set(err, S3P_E_USAGE,
-			"unexpected argument '%s'", v);
+		return cmd_s3_option(&a->s3, id, v, err);
 	}
 }
 
@@ -115,8 +101,7 @@ static const char usage_line[] =
 	"[--prefix P ...]\n"
 	"                     [--context KEY=VALUE ...] [--json] "
 	"[--templates DIR]\n"
-	"                     [--endpoint URL] [--region R] [--profile NAME] "
-	"[--path-style]";
+	"                     " CMD_S3_USAGE;
 
 /* Options that go together, and the principal they name. */
 static int check_args(struct verify_args *a, struct principal *pr,
@@ -130,16 +115,12 @@ static int check_args(struct verify_args *a, struct principal *pr,
 	if (!a->policy == !a->fetch)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"give exactly one of --policy FILE and --fetch");
-	if (!a->fetch && (a->endpoint || a->region || a->profile ||
-			  a->path_style))
+	if (!a->fetch && a->s3.given)
 		return s3p_error_set(err, S3P_E_USAGE,
-			"--endpoint, --region, --profile and --path-style "
-			"go with --fetch");
+			"S3 options (" CMD_S3_OPTION_NAMES ") need '--fetch'");
 	if (!a->user && !a->principal)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"give exactly one of --user NAME and --principal ARN");
-	if (a->region && names_check_region(a->region, err))
-		return -1;
 	for (size_t i = 0; i < a->nprefixes; i++)
 		if (names_check_prefix(a->prefixes[i], err))
 			return -1;
@@ -153,24 +134,15 @@ static int check_args(struct verify_args *a, struct principal *pr,
 static int fetch_policy(const struct verify_args *a, char **text,
 			struct s3p_error *err)
 {
-	struct creds cr;
-	struct s3_config cfg = S3_CONFIG_INIT;
 	struct s3_client *c = NULL;
 	struct s3_response resp = S3_RESPONSE_INIT;
 	int rc;
 
-	memset(&cr, 0, sizeof(cr));
-	if (creds_load(a->profile, &cr, err))
-		return -1;
-	cfg.endpoint = a->endpoint;
-	cfg.region = a->region;
-	cfg.path_style = a->path_style ? 1 : -1;
-	rc = s3_client_new(&cfg, &cr, &c, err);
+	rc = cmd_s3_client(&a->s3, 0, &c, err);
 	if (!rc)
 		rc = s3_get_bucket_policy(c, a->bucket, text, &resp, err);
 	s3_response_release(&resp);
 	s3_client_free(c);
-	creds_free(&cr);
 	return rc;
 }
 
@@ -194,7 +166,8 @@ int cmd_verify(int argc, char **argv)
 		opts_print_help(stdout, usage_line,
 			"Evaluate a bucket policy as IAM would for each grant "
 			"the vendor needs\n(allowed, explicit-deny, "
-			"implicit-deny, conditional), and lint it.",
+			"implicit-deny, conditional), and lint it.\nThe S3 "
+			"options, --endpoint to --verbose, go with --fetch.",
 			verify_opts, OPTS_COUNT(verify_opts));
 		rc = EXIT_ALL_GOOD;
 		goto out;

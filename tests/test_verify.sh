@@ -76,7 +76,8 @@ begin "help lists every option"
 run verify --help
 want_rc 0
 for o in bucket policy fetch mode user account principal partition prefix \
-	context templates json endpoint region profile path-style; do
+	context templates json endpoint region profile path-style timeout \
+	verbose; do
 	out_has "--$o"
 done
 end
@@ -253,6 +254,9 @@ for args in \
 	"--bucket bkt --policy $T/acct.json --user bad/name" \
 	"--bucket bkt --policy $T/acct.json --user statsig-abc --partition mars" \
 	"--bucket bkt --policy $T/acct.json --user statsig-abc --endpoint http://127.0.0.1:1" \
+	"--bucket bkt --policy $T/acct.json --user statsig-abc --timeout 5" \
+	"--bucket bkt --fetch --user statsig-abc --timeout 0" \
+	"--bucket bkt --fetch --user statsig-abc --region Bad_Region" \
 	"--bucket bkt --policy $T/acct.json --user statsig-abc --no-such-option" \
 	"--bucket bkt --policy $T/acct.json --user statsig-abc extra"; do
 	# shellcheck disable=SC2086

@@ -362,6 +362,9 @@ def errors_and_exit_codes():
                   "2024-02-01"],
                  ["--local", "/tmp", "--dataset", "a/b"],
                  ["--local", "/tmp", "--endpoint", "http://x"],
+                 ["--local", "/tmp", "--timeout", "5"],
+                 ["--bucket", b, "--timeout", "0"],
+                 ["--bucket", b, "--region", "Bad_Region"],
                  ["--local", "/nonexistent-s3perm-dir"], ["--bogus"]):
         rc, out, err = s3env.run_s3perm("layout", *args)
         eq(rc, 2, "exit code of %s (stderr %r)" % (args, err))
@@ -388,7 +391,7 @@ def errors_and_exit_codes():
     eq(rc, 0, "--help exit code")
     for opt in ("--bucket", "--local", "--dataset", "--since", "--until",
                 "--no-content", "--json", "--endpoint", "--region",
-                "--profile", "--path-style"):
+                "--profile", "--path-style", "--timeout", "--verbose"):
         ok(opt in out, "--help names %s" % opt)
 
 
