@@ -30,7 +30,7 @@ CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DS3PERM_VERSION='"$(VERSION)"' \
-            -DS3PERM_DATADIR='"$(DATADIR)"' -Isrc -I$(BUILD)
+            -Isrc -I$(BUILD)
 CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS)
 LDLIBS   += $(PKG_LIBS) -lm
 
@@ -40,7 +40,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEMPLATES := $(wildcard templates/*.json)
 
-.PHONY: all test unit e2e check install uninstall deps clean
+.PHONY: all test unit e2e check install uninstall deps clean FORCE
 all: s3perm
 
 s3perm: $(BUILD)/main.o $(LIB_OBJ)
@@ -48,6 +48,15 @@ s3perm: $(BUILD)/main.o $(LIB_OBJ)
 
 $(BUILD)/%.o: src/%.c $(wildcard src/*.h) | $(BUILD)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+# Where the installed templates are: rewritten only when PREFIX/DATADIR
+# changes, so `make install PREFIX=...` rebuilds what depends on it.
+$(BUILD)/template.o: $(BUILD)/config.h
+$(BUILD)/config.h: FORCE | $(BUILD)
+	@echo '#define S3PERM_DATADIR "$(DATADIR)"' > $@.tmp
+	@cmp -s $@.tmp $@ || mv $@.tmp $@
+	@rm -f $@.tmp
+FORCE:
 
 # The binary carries a copy of templates/, generated at build time.
 $(BUILD)/embed: tools/embed.c | $(BUILD)

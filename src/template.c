@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "config.h"
 #include "names.h"
 
 static const char *const modes[] = { "read", "export" };
