@@ -1609,33 +1609,50 @@ static void mark_malformed(struct s3_response *r, const struct s3p_error *e)
 	copy_str(r->transport_error, sizeof(r->transport_error), e->msg);
 }
 
-int s3_list_objects_page(struct s3_client *c, const char *bucket,
-			 const char *prefix, const char *delimiter,
-			 const char *token, int max_keys, s3_list_cb cb,
-			 void *ctx, char **next_token,
-			 struct s3_response *resp, struct s3p_error *err)
+/* What tells the three listing calls apart: ListObjectsV2, ListObjectVersions
+ * and ListMultipartUploads send the same shape of request and read the answer
+ * the same way. */
+struct list_call {
+	const char *what;            /* error: "<what> '<bucket>': ..." */
+	struct s3_param sub;         /* the sub-resource */
+	struct s3_param opt[2];      /* sent when the value is not NULL */
+	const char *max_name;        /* sent when max > 0 */
+	int max;
+	/* objects / versions: the parser and its callback; NULL for uploads */
+	int (*parse)(const char *body, size_t len, s3_list_cb cb, void *ctx,
+		     struct s3_list_page *page, struct s3p_error *err);
+	s3_list_cb cb;
+	s3_upload_cb upload_cb;      /* uploads */
+	void *ctx;
+};
+
+/* GET bucket?encoding-type=url&<sub>[&prefix][&opt...][&<max_name>], sent,
+ * its failure classified, its answer parsed into *page (released on
+ * failure).  Keys are asked url-encoded: a key may hold characters XML 1.0
+ * cannot carry. */
+static int list_page(struct s3_client *c, const char *bucket,
+		     const char *prefix, const struct list_call *lc,
+		     struct s3_list_page *page, struct s3_response *resp,
+		     struct s3p_error *err)
 {
 	struct s3_param q[6];
 	size_t nq = 0;
 	char mk[24];
 	struct s3_request rq;
 	struct s3_response local, *r = resp_slot(resp, &local);
-	struct s3_list_page page;
 	int rc;
 
-	*next_token = NULL;
-	/* url-encoded keys: a key may hold characters XML 1.0 cannot carry */
+	memset(page, 0, sizeof(*page));
 	q[nq++] = (struct s3_param){ "encoding-type", "url" };
-	q[nq++] = (struct s3_param){ "list-type", "2" };
+	q[nq++] = lc->sub;
 	if (prefix)
 		q[nq++] = (struct s3_param){ "prefix", prefix };
-	if (delimiter)
-		q[nq++] = (struct s3_param){ "delimiter", delimiter };
-	if (token)
-		q[nq++] = (struct s3_param){ "continuation-token", token };
-	if (max_keys > 0) {
-		snprintf(mk, sizeof(mk), "%d", max_keys);
-		q[nq++] = (struct s3_param){ "max-keys", mk };
+	for (size_t i = 0; i < 2; i++)
+		if (lc->opt[i].value)
+			q[nq++] = lc->opt[i];
+	if (lc->max > 0) {
+		snprintf(mk, sizeof(mk), "%d", lc->max);
+		q[nq++] = (struct s3_param){ lc->max_name, mk };
 	}
 	memset(&rq, 0, sizeof(rq));
 	rq.method = "GET";
@@ -1647,33 +1664,57 @@ int s3_list_objects_page(struct s3_client *c, const char *bucket,
 		goto out;
 	}
 	if (r->error_class != S3_OK) {
-		rc = op_fail(r, "cannot list bucket", bucket, err);
+		rc = op_fail(r, lc->what, bucket, err);
 		goto out;
 	}
-	rc = s3_parse_list_objects(r->body.data, r->body.len, cb, ctx, &page,
-				   err);
+	if (lc->parse)
+		rc = lc->parse(r->body.data, r->body.len, lc->cb, lc->ctx,
+			       page, err);
+	else
+		rc = s3_parse_list_uploads(r->body.data, r->body.len,
+					   lc->upload_cb, lc->ctx, page, err);
 	if (rc < 0) {
 		mark_malformed(r, err);
-		s3p_error_prefix(err, "cannot list bucket '%s'", bucket);
-		s3_list_page_release(&page);
-		goto out;
+		s3p_error_prefix(err, "%s '%s'", lc->what, bucket);
+		s3_list_page_release(page);
 	}
+out:
+	if (r == &local)
+		s3_response_release(&local);
+	return rc;
+}
+
+int s3_list_objects_page(struct s3_client *c, const char *bucket,
+			 const char *prefix, const char *delimiter,
+			 const char *token, int max_keys, s3_list_cb cb,
+			 void *ctx, char **next_token,
+			 struct s3_response *resp, struct s3p_error *err)
+{
+	const struct list_call lc = {
+		"cannot list bucket", { "list-type", "2" },
+		{ { "delimiter", delimiter },
+		  { "continuation-token", token } },
+		"max-keys", max_keys, s3_parse_list_objects, cb, NULL, ctx
+	};
+	struct s3_list_page page;
+	int rc;
+
+	*next_token = NULL;
+	rc = list_page(c, bucket, prefix, &lc, &page, resp, err);
 	if (rc == 0 && page.is_truncated) {
 		if (!page.next_token) {
 			rc = s3p_error_set(err, S3P_E_S3,
 					   "cannot list bucket '%s': truncated "
 					   "listing without "
 					   "NextContinuationToken", bucket);
-			mark_malformed(r, err);
+			if (resp)
+				mark_malformed(resp, err);
 		} else {
 			*next_token = page.next_token;
 			page.next_token = NULL;
 		}
 	}
 	s3_list_page_release(&page);
-out:
-	if (r == &local)
-		s3_response_release(&local);
 	return rc;
 }
 
@@ -1683,51 +1724,14 @@ int s3_list_versions_page(struct s3_client *c, const char *bucket,
 			  s3_list_cb cb, void *ctx, struct s3_list_page *page,
 			  struct s3_response *resp, struct s3p_error *err)
 {
-	struct s3_param q[6];
-	size_t nq = 0;
-	char mk[24];
-	struct s3_request rq;
-	struct s3_response local, *r = resp_slot(resp, &local);
-	int rc;
+	const struct list_call lc = {
+		"cannot list versions of bucket", { "versions", NULL },
+		{ { "key-marker", key_marker },
+		  { "version-id-marker", version_marker } },
+		"max-keys", max_keys, s3_parse_list_versions, cb, NULL, ctx
+	};
 
-	memset(page, 0, sizeof(*page));
-	q[nq++] = (struct s3_param){ "encoding-type", "url" };
-	q[nq++] = (struct s3_param){ "versions", NULL };
-	if (prefix)
-		q[nq++] = (struct s3_param){ "prefix", prefix };
-	if (key_marker)
-		q[nq++] = (struct s3_param){ "key-marker", key_marker };
-	if (version_marker)
-		q[nq++] = (struct s3_param){ "version-id-marker", version_marker };
-	if (max_keys > 0) {
-		snprintf(mk, sizeof(mk), "%d", max_keys);
-		q[nq++] = (struct s3_param){ "max-keys", mk };
-	}
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.bucket = bucket;
-	rq.query = q;
-	rq.query_count = nq;
-	if (s3_send(c, &rq, r, err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (r->error_class != S3_OK) {
-		rc = op_fail(r, "cannot list versions of bucket", bucket, err);
-		goto out;
-	}
-	rc = s3_parse_list_versions(r->body.data, r->body.len, cb, ctx, page,
-				    err);
-	if (rc < 0) {
-		mark_malformed(r, err);
-		s3p_error_prefix(err, "cannot list versions of bucket '%s'",
-				 bucket);
-		s3_list_page_release(page);
-	}
-out:
-	if (r == &local)
-		s3_response_release(&local);
-	return rc;
+	return list_page(c, bucket, prefix, &lc, page, resp, err);
 }
 
 int s3_list_uploads_page(struct s3_client *c, const char *bucket,
@@ -1736,54 +1740,14 @@ int s3_list_uploads_page(struct s3_client *c, const char *bucket,
 			 s3_upload_cb cb, void *ctx, struct s3_list_page *page,
 			 struct s3_response *resp, struct s3p_error *err)
 {
-	struct s3_param q[6];
-	size_t nq = 0;
-	char mk[24];
-	struct s3_request rq;
-	struct s3_response local, *r = resp_slot(resp, &local);
-	int rc;
+	const struct list_call lc = {
+		"cannot list multipart uploads of bucket", { "uploads", NULL },
+		{ { "key-marker", key_marker },
+		  { "upload-id-marker", upload_id_marker } },
+		"max-uploads", max_uploads, NULL, NULL, cb, ctx
+	};
 
-	memset(page, 0, sizeof(*page));
-	q[nq++] = (struct s3_param){ "encoding-type", "url" };
-	q[nq++] = (struct s3_param){ "uploads", NULL };
-	if (prefix)
-		q[nq++] = (struct s3_param){ "prefix", prefix };
-	if (key_marker)
-		q[nq++] = (struct s3_param){ "key-marker", key_marker };
-	if (upload_id_marker)
-		q[nq++] = (struct s3_param){ "upload-id-marker",
-					     upload_id_marker };
-	if (max_uploads > 0) {
-		snprintf(mk, sizeof(mk), "%d", max_uploads);
-		q[nq++] = (struct s3_param){ "max-uploads", mk };
-	}
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.bucket = bucket;
-	rq.query = q;
-	rq.query_count = nq;
-	if (s3_send(c, &rq, r, err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (r->error_class != S3_OK) {
-		rc = op_fail(r, "cannot list multipart uploads of bucket",
-			     bucket, err);
-		goto out;
-	}
-	rc = s3_parse_list_uploads(r->body.data, r->body.len, cb, ctx, page,
-				   err);
-	if (rc < 0) {
-		mark_malformed(r, err);
-		s3p_error_prefix(err,
-				 "cannot list multipart uploads of bucket '%s'",
-				 bucket);
-		s3_list_page_release(page);
-	}
-out:
-	if (r == &local)
-		s3_response_release(&local);
-	return rc;
+	return list_page(c, bucket, prefix, &lc, page, resp, err);
 }
 
 int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
