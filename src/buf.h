@@ -22,6 +22,8 @@ void buf_puts(struct buf *b, const char *s);
 void buf_putc(struct buf *b, char c);
 void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* s single-quoted for a POSIX shell: it's -> 'it'\''s' */
+void buf_put_shell_quoted(struct buf *b, const char *s);
 void buf_reset(struct buf *b);          /* len = 0, keeps memory */
 const char *buf_str(const struct buf *b); /* "" when empty, never NULL */
 char *buf_detach(struct buf *b);        /* caller frees with free() */

@@ -193,6 +193,17 @@ static void slot_header(struct slot *s, const char *name, const char *value)
 	s->rq.header_count++;
 }
 
+/* The body of a probe PUT, which never overwrites (If-None-Match: *), with
+ * the Content-MD5 of md5_of[len]: the body's own, or a wrong one. */
+static void slot_probe_body(struct slot *s, const char *md5_of, size_t len)
+{
+	crypto_md5_base64(md5_of, len, s->md5);
+	slot_header(s, "Content-MD5", s->md5);
+	slot_header(s, "If-None-Match", "*");
+	s->rq.body = PROBE_BODY;
+	s->rq.body_len = sizeof(PROBE_BODY) - 1;
+}
+
 static void batch_release(struct batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
@@ -451,6 +462,18 @@ static void verdict_denied(struct run *r, struct probe_result *res,
 	free(reason);
 }
 
+/* The verdict on an answer that did not grant: a denial, or an answer that
+ * neither proves nor denies. */
+static void verdict_refused(struct run *r, struct probe_result *res,
+			    enum probe_basis basis, const struct slot *s,
+			    const char *what)
+{
+	if (s->resp.error_class == S3_ERR_PERMISSION)
+		verdict_denied(r, res, basis, s, what);
+	else
+		verdict_other(r, res, s, what);
+}
+
 /* ---- Round 1: discovery and the independent probes --------------------- */
 
 static int object_rank(const struct s3_list_entry *e)
@@ -500,26 +523,38 @@ static int on_upload(void *ctx, const struct s3_upload *u)
 	return 0;
 }
 
+/* "<op> prefix 'p'" or "<op> (whole bucket)". */
+static void list_what(const struct run *r, const char *op, char *what,
+		      size_t size)
+{
+	if (r->prefix[0])
+		snprintf(what, size, "%s prefix '%s'", op, r->prefix);
+	else
+		snprintf(what, size, "%s (whole bucket)", op);
+}
+
+/* A listing answered 2xx that cannot be read ends the check. */
+static void set_malformed(struct run *r, struct slot *s,
+			  const struct s3p_error *e)
+{
+	s->resp.error_class = S3_ERR_MALFORMED;
+	snprintf(s->resp.transport_error, sizeof(s->resp.transport_error),
+		 "%.200s", e->msg);
+	set_fatal(r, s);
+}
+
 static void judge_list_objects(struct run *r, struct slot *s,
 			       struct probe_result *res)
 {
 	char what[1200];
 
-	if (r->prefix[0])
-		snprintf(what, sizeof(what), "ListObjectsV2 prefix '%s'",
-			 r->prefix);
-	else
-		snprintf(what, sizeof(what), "ListObjectsV2 (whole bucket)");
+	list_what(r, "ListObjectsV2", what, sizeof(what));
 	if (s->resp.error_class == S3_OK) {
 		struct s3p_error e;
 
 		if (s3_parse_list_objects(s->resp.body.data, s->resp.body.len,
 					  on_object, r, NULL, &e) < 0) {
-			s->resp.error_class = S3_ERR_MALFORMED;
-			snprintf(s->resp.transport_error,
-				 sizeof(s->resp.transport_error), "%.200s",
-				 e.msg);
-			set_fatal(r, s);
+			set_malformed(r, s, &e);
 			return;
 		}
 		r->listed = 1;
@@ -527,10 +562,8 @@ static void judge_list_objects(struct run *r, struct slot *s,
 			verdict(res, PROBE_GRANTED, PROBE_BASIS_READ, &s->resp,
 				fmt("%s answered %ld", what, s->resp.status),
 				NULL);
-	} else if (res && s->resp.error_class == S3_ERR_PERMISSION) {
-		verdict_denied(r, res, PROBE_BASIS_READ, s, what);
 	} else if (res) {
-		verdict_other(r, res, s, what);
+		verdict_refused(r, res, PROBE_BASIS_READ, s, what);
 	}
 }
 
@@ -552,10 +585,8 @@ static void judge_location(struct run *r, struct slot *s,
 		verdict(res, PROBE_GRANTED, PROBE_BASIS_READ, &s->resp,
 			fmt("%s answered %ld, LocationConstraint '%s'", what,
 			    s->resp.status, loc), NULL);
-	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
-		verdict_denied(r, res, PROBE_BASIS_READ, s, what);
 	} else {
-		verdict_other(r, res, s, what);
+		verdict_refused(r, res, PROBE_BASIS_READ, s, what);
 	}
 }
 
@@ -564,23 +595,14 @@ static void judge_list_uploads(struct run *r, struct slot *s,
 {
 	char what[1200];
 
-	if (r->prefix[0])
-		snprintf(what, sizeof(what), "ListMultipartUploads prefix '%s'",
-			 r->prefix);
-	else
-		snprintf(what, sizeof(what),
-			 "ListMultipartUploads (whole bucket)");
+	list_what(r, "ListMultipartUploads", what, sizeof(what));
 	if (s->resp.error_class == S3_OK) {
 		struct s3p_error e;
 		struct s3_list_page page = { 0, NULL, NULL, NULL, 0 };
 
 		if (s3_parse_list_uploads(s->resp.body.data, s->resp.body.len,
 					  on_upload, r, &page, &e) < 0) {
-			s->resp.error_class = S3_ERR_MALFORMED;
-			snprintf(s->resp.transport_error,
-				 sizeof(s->resp.transport_error), "%.200s",
-				 e.msg);
-			set_fatal(r, s);
+			set_malformed(r, s, &e);
 			s3_list_page_release(&page);
 			return;
 		}
@@ -592,10 +614,8 @@ static void judge_list_uploads(struct run *r, struct slot *s,
 				    page.count, page.count == 1 ? "" : "s"),
 				NULL);
 		s3_list_page_release(&page);
-	} else if (res && s->resp.error_class == S3_ERR_PERMISSION) {
-		verdict_denied(r, res, PROBE_BASIS_READ, s, what);
 	} else if (res) {
-		verdict_other(r, res, s, what);
+		verdict_refused(r, res, PROBE_BASIS_READ, s, what);
 	}
 }
 
@@ -637,10 +657,26 @@ static void judge_bad_digest(struct run *r, struct slot *s,
 			fmt("%s answered %ld: the server ignored the digest "
 			    "and stored the object (removed afterwards)", what,
 			    s->resp.status), NULL);
-	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
-		verdict_denied(r, res, PROBE_BASIS_NO_WRITE, s, what);
 	} else {
-		verdict_other(r, res, s, what);
+		verdict_refused(r, res, PROBE_BASIS_NO_WRITE, s, what);
+	}
+}
+
+/* A request on something that does not exist: 2xx or a not-found other
+ * than NoSuchBucket proves the permission, `why` says why nothing changed. */
+static void judge_absent_target(struct run *r, struct slot *s,
+				struct probe_result *res, const char *what,
+				const char *why)
+{
+	if (s->resp.error_class == S3_OK ||
+	    (s->resp.error_class == S3_ERR_NOT_FOUND &&
+	     strcmp(s->resp.code, "NoSuchBucket"))) {
+		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
+			fmt("%s answered %ld%s%s: %s", what, s->resp.status,
+			    s->resp.code[0] ? " " : "", s->resp.code, why),
+			NULL);
+	} else {
+		verdict_refused(r, res, PROBE_BASIS_NO_WRITE, s, what);
 	}
 }
 
@@ -651,19 +687,8 @@ static void judge_delete_version(struct run *r, struct slot *s,
 
 	snprintf(what, sizeof(what),
 		 "DELETE '%s'?versionId=null (no such key)", s->key);
-	if (s->resp.error_class == S3_OK ||
-	    (s->resp.error_class == S3_ERR_NOT_FOUND &&
-	     strcmp(s->resp.code, "NoSuchBucket"))) {
-		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
-			fmt("%s answered %ld%s%s: allowed, and a version "
-			    "delete never creates anything", what,
-			    s->resp.status, s->resp.code[0] ? " " : "",
-			    s->resp.code), NULL);
-	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
-		verdict_denied(r, res, PROBE_BASIS_NO_WRITE, s, what);
-	} else {
-		verdict_other(r, res, s, what);
-	}
+	judge_absent_target(r, s, res, what, "allowed, and a version delete "
+			    "never creates anything");
 }
 
 static void judge_abort(struct run *r, struct slot *s,
@@ -674,19 +699,8 @@ static void judge_abort(struct run *r, struct slot *s,
 	snprintf(what, sizeof(what),
 		 "AbortMultipartUpload of '%s' with a made-up upload id",
 		 s->key);
-	if (s->resp.error_class == S3_OK ||
-	    (s->resp.error_class == S3_ERR_NOT_FOUND &&
-	     strcmp(s->resp.code, "NoSuchBucket"))) {
-		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
-			fmt("%s answered %ld%s%s: S3 checks the permission "
-			    "before looking the upload up", what,
-			    s->resp.status, s->resp.code[0] ? " " : "",
-			    s->resp.code), NULL);
-	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
-		verdict_denied(r, res, PROBE_BASIS_NO_WRITE, s, what);
-	} else {
-		verdict_other(r, res, s, what);
-	}
+	judge_absent_target(r, s, res, what, "S3 checks the permission "
+			    "before looking the upload up");
 }
 
 static int list_granted(struct run *r)
@@ -907,11 +921,7 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 
 		s = slot_add(b, SLOT_PROBE, PROBE_PUT_BAD_DIGEST, "PUT", bucket,
 			     probe_key(r, "digest"));
-		crypto_md5_base64(wrong, sizeof(wrong) - 1, s->md5);
-		slot_header(s, "Content-MD5", s->md5);
-		slot_header(s, "If-None-Match", "*");
-		s->rq.body = PROBE_BODY;
-		s->rq.body_len = sizeof(PROBE_BODY) - 1;
+		slot_probe_body(s, wrong, sizeof(wrong) - 1);
 	}
 	if (need_kind(r, PROBE_DELETE_VERSION)) {
 		s = slot_add(b, SLOT_PROBE, PROBE_DELETE_VERSION, "DELETE",
@@ -1041,12 +1051,7 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 		} else {
 			s = slot_add(b, SLOT_REAL_PUT, PROBE_PUT_BAD_DIGEST,
 				     "PUT", bucket, probe_key(r, "object"));
-			crypto_md5_base64(PROBE_BODY, sizeof(PROBE_BODY) - 1,
-					  s->md5);
-			slot_header(s, "Content-MD5", s->md5);
-			slot_header(s, "If-None-Match", "*");
-			s->rq.body = PROBE_BODY;
-			s->rq.body_len = sizeof(PROBE_BODY) - 1;
+			slot_probe_body(s, PROBE_BODY, sizeof(PROBE_BODY) - 1);
 			s->rq.flags = S3_REQ_NO_RETRY;
 		}
 	}
@@ -1068,34 +1073,21 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 
 /* ---- Cleanup ------------------------------------------------------------ */
 
-/* Shell-quote s into b: 'it'\''s'. */
-static void shell_quote(struct buf *b, const char *s)
-{
-	buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_putc(b, *s);
-	}
-	buf_putc(b, '\'');
-}
-
 static char *removal_command(const struct run *r, const struct created *c)
 {
 	struct buf b = BUF_INIT;
 
 	buf_puts(&b, "aws s3api delete-object --bucket ");
-	shell_quote(&b, r->p->bucket);
+	buf_put_shell_quoted(&b, r->p->bucket);
 	buf_puts(&b, " --key ");
-	shell_quote(&b, c->key);
+	buf_put_shell_quoted(&b, c->key);
 	if (c->vid) {
 		buf_puts(&b, " --version-id ");
-		shell_quote(&b, c->vid);
+		buf_put_shell_quoted(&b, c->vid);
 	}
 	if (r->p->endpoint) {
 		buf_puts(&b, " --endpoint-url ");
-		shell_quote(&b, r->p->endpoint);
+		buf_put_shell_quoted(&b, r->p->endpoint);
 	}
 	return buf_detach(&b);
 }

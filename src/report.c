@@ -131,18 +131,6 @@ int report_remediation(const struct probe_report *r,
 	return 0;
 }
 
-static void shell_quote(struct buf *b, const char *s)
-{
-	buf_putc(b, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			buf_puts(b, "'\\''");
-		else
-			buf_putc(b, *s);
-	}
-	buf_putc(b, '\'');
-}
-
 static void word(struct buf *b, const char *s)
 {
 	/* Quote only when needed, so the common case reads plainly. */
@@ -150,7 +138,7 @@ static void word(struct buf *b, const char *s)
 			    "QRSTUVWXYZ0123456789-_./:=@,+")])
 		buf_puts(b, s);
 	else
-		shell_quote(b, s);
+		buf_put_shell_quoted(b, s);
 }
 
 /* The commands that fetch the current policy, merge, and apply it. */
