@@ -62,11 +62,11 @@ json_t *policy_statements(json_t *doc)
 	return st;
 }
 
-int policy_parse(const char *text, size_t len, const char *name,
-		 json_t **out, struct s3p_error *err)
+int policy_parse_object(const char *text, size_t len, const char *name,
+			json_t **out, struct s3p_error *err)
 {
 	json_error_t jerr;
-	json_t *doc, *st;
+	json_t *doc;
 
 	*out = NULL;
 	doc = json_loadb(text, len, 0, &jerr);
@@ -79,6 +79,18 @@ int policy_parse(const char *text, size_t len, const char *name,
 		return s3p_error_set(err, S3P_E_INPUT,
 			"cannot read policy '%s': not a JSON object", name);
 	}
+	*out = doc;
+	return 0;
+}
+
+int policy_parse(const char *text, size_t len, const char *name,
+		 json_t **out, struct s3p_error *err)
+{
+	json_t *doc, *st;
+
+	*out = NULL;
+	if (policy_parse_object(text, len, name, &doc, err))
+		return -1;
 	st = json_object_get(doc, "Statement");
 	if (!st && json_is_string(json_object_get(doc, "Policy"))) {
 		/* the whole answer of `aws s3api get-bucket-policy`: the

@@ -17,6 +17,12 @@ struct json_t;
  * whitespace. */
 #define POLICY_MAX_BYTES 20480
 
+/* Parse JSON text that must be an object, as policy_parse does before
+ * looking inside (same messages); *out is new.  For callers that judge
+ * the contents themselves (verify). */
+int policy_parse_object(const char *text, size_t len, const char *name,
+			struct json_t **out, struct s3p_error *err);
+
 /* Parse a policy document from text.  `name` names the source in messages
  * ("current.json", "standard input").  Errors (kind S3P_E_INPUT) give line
  * and column for broken JSON, and say when the document is not an object or

@@ -8,6 +8,8 @@
 
 #include <jansson.h>
 
+#include "policy.h"
+
 static void result_init(struct verify_result *out)
 {
 	memset(out, 0, sizeof(*out));
@@ -91,21 +93,12 @@ int verify_policy_text(const struct verify_request *rq, const char *text,
 		       struct verify_result *out, struct s3p_error *err)
 {
 	struct lint_params lp;
-	json_error_t jerr;
 	json_t *doc;
 	int rc = -1;
 
 	result_init(out);
-	doc = json_loadb(text, len, 0, &jerr);
-	if (!doc)
-		return s3p_error_set(err, S3P_E_INPUT,
-			"cannot read policy '%s': %s at line %d, column %d",
-			name, jerr.text, jerr.line, jerr.column);
-	if (!json_is_object(doc)) {
-		json_decref(doc);
-		return s3p_error_set(err, S3P_E_INPUT,
-			"cannot read policy '%s': not a JSON object", name);
-	}
+	if (policy_parse_object(text, len, name, &doc, err))
+		return -1;
 	if (evaluate(rq, doc, out, err))
 		goto out;
 	lint_params_of(rq, &lp);
