@@ -1,5 +1,4 @@
 /* cmd_gen.c - `s3perm gen`: options in, policy out. */
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
