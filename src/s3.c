@@ -681,6 +681,58 @@ int s3_parse_error(const char *body, size_t len, struct s3_response *r,
 
 /* -- listings -- */
 
+/* What a paged answer (objects, versions, uploads, parts) looks like: its
+ * elements, and which top-level elements carry the next page's markers
+ * into s3_list_page (NULL: this answer has none). */
+struct listing_shape {
+	const char *root;
+	const char *const *records, *const *fields, *const *tops;
+	int (*emit)(struct rec_parser *p, int type);
+	const char *next_token;     /* -> next_token */
+	const char *next_key;       /* -> next_key_marker, url-decoded */
+	const char *next_version;   /* -> next_version_marker */
+};
+
+static char *top_dup(struct rec_parser *p, const char *name)
+{
+	return name ? dup_or_null(top_get(p, name)) : NULL;
+}
+
+/* Parse body with the records handed to sh->emit (user: its state), and
+ * fill *page when given. */
+static int run_listing(const struct listing_shape *sh, void *user,
+		       const char *body, size_t len,
+		       struct s3_list_page *page, struct s3p_error *err)
+{
+	struct rec_parser p;
+	int rc;
+
+	memset(&p, 0, sizeof(p));
+	p.root = sh->root;
+	p.records = sh->records;
+	p.fields = sh->fields;
+	p.tops = sh->tops;
+	p.emit = sh->emit;
+	p.user = user;
+	p.err = err;
+	rc = rec_run(&p, body, len);
+	if (page) {
+		memset(page, 0, sizeof(*page));
+		page->count = p.count;
+		if (rc == 0) {
+			page->is_truncated = is_true(top_get(&p, "IsTruncated"));
+			page->next_token = top_dup(&p, sh->next_token);
+			page->next_key_marker = sh->next_key ?
+				dup_decoded(top_get(&p, sh->next_key), p.url) :
+				NULL;
+			page->next_version_marker =
+				top_dup(&p, sh->next_version);
+		}
+	}
+	rec_release(&p);
+	return rc;
+}
+
 struct list_user {
 	s3_list_cb cb;
 	void *ctx;
@@ -738,34 +790,12 @@ static int parse_listing(const char *root, const char *body, size_t len,
 	static const char *const tops[] = { "IsTruncated",
 		"NextContinuationToken", "NextKeyMarker", "NextVersionIdMarker",
 		"NextMarker", NULL };
+	const struct listing_shape sh = { root, records, list_fields, tops,
+		list_emit, "NextContinuationToken", "NextKeyMarker",
+		"NextVersionIdMarker" };
 	struct list_user u = { cb, ctx };
-	struct rec_parser p;
-	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.root = root;
-	p.records = records;
-	p.fields = list_fields;
-	p.tops = tops;
-	p.emit = list_emit;
-	p.user = &u;
-	p.err = err;
-	rc = rec_run(&p, body, len);
-	if (page) {
-		memset(page, 0, sizeof(*page));
-		page->count = p.count;
-		if (rc == 0) {
-			page->is_truncated = is_true(top_get(&p, "IsTruncated"));
-			page->next_token =
-				dup_or_null(top_get(&p, "NextContinuationToken"));
-			page->next_key_marker =
-				dup_decoded(top_get(&p, "NextKeyMarker"), p.url);
-			page->next_version_marker =
-				dup_or_null(top_get(&p, "NextVersionIdMarker"));
-		}
-	}
-	rec_release(&p);
-	return rc;
+	return run_listing(&sh, &u, body, len, page, err);
 }
 
 int s3_parse_list_objects(const char *body, size_t len, s3_list_cb cb,
@@ -818,32 +848,12 @@ int s3_parse_list_uploads(const char *body, size_t len, s3_upload_cb cb,
 		"Initiator/ID", "Initiated", NULL };
 	static const char *const tops[] = { "IsTruncated", "NextKeyMarker",
 		"NextUploadIdMarker", NULL };
+	static const struct listing_shape sh = {
+		"ListMultipartUploadsResult", records, fields, tops,
+		upload_emit, NULL, "NextKeyMarker", "NextUploadIdMarker" };
 	struct upload_user u = { cb, ctx };
-	struct rec_parser p;
-	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.root = "ListMultipartUploadsResult";
-	p.records = records;
-	p.fields = fields;
-	p.tops = tops;
-	p.emit = upload_emit;
-	p.user = &u;
-	p.err = err;
-	rc = rec_run(&p, body, len);
-	if (page) {
-		memset(page, 0, sizeof(*page));
-		page->count = p.count;
-		if (rc == 0) {
-			page->is_truncated = is_true(top_get(&p, "IsTruncated"));
-			page->next_key_marker =
-				dup_decoded(top_get(&p, "NextKeyMarker"), p.url);
-			page->next_version_marker =
-				dup_or_null(top_get(&p, "NextUploadIdMarker"));
-		}
-	}
-	rec_release(&p);
-	return rc;
+	return run_listing(&sh, &u, body, len, page, err);
 }
 
 struct part_user {
@@ -879,30 +889,11 @@ int s3_parse_list_parts(const char *body, size_t len, s3_part_cb cb,
 		NULL };
 	static const char *const tops[] = { "IsTruncated",
 		"NextPartNumberMarker", NULL };
+	static const struct listing_shape sh = { "ListPartsResult", records,
+		fields, tops, part_emit, "NextPartNumberMarker", NULL, NULL };
 	struct part_user u = { cb, ctx };
-	struct rec_parser p;
-	int rc;
 
-	memset(&p, 0, sizeof(p));
-	p.root = "ListPartsResult";
-	p.records = records;
-	p.fields = fields;
-	p.tops = tops;
-	p.emit = part_emit;
-	p.user = &u;
-	p.err = err;
-	rc = rec_run(&p, body, len);
-	if (page) {
-		memset(page, 0, sizeof(*page));
-		page->count = p.count;
-		if (rc == 0) {
-			page->is_truncated = is_true(top_get(&p, "IsTruncated"));
-			page->next_token =
-				dup_or_null(top_get(&p, "NextPartNumberMarker"));
-		}
-	}
-	rec_release(&p);
-	return rc;
+	return run_listing(&sh, &u, body, len, page, err);
 }
 
 int s3_parse_initiate_multipart(const char *body, size_t len,
