@@ -666,30 +666,29 @@ int iam_glob_match(const char *pattern, const char *s, int ci)
 	return r;
 }
 
-int iam_glob_covers(const char *a, const char *b, int ci)
+/* rel (covers or overlaps) of the patterns a and b. */
+static int glob_pair(const char *a, const char *b, int ci,
+		     int (*rel)(const struct glob *, const struct glob *, int))
 {
 	struct glob ga = { 0 }, gb = { 0 };
 	int r;
 
 	glob_push_text(&ga, a, strlen(a), 1, ci);
 	glob_push_text(&gb, b, strlen(b), 1, ci);
-	r = glob_covers_g(&ga, &gb, ci);
+	r = rel(&ga, &gb, ci);
 	glob_release(&ga);
 	glob_release(&gb);
 	return r;
 }
 
+int iam_glob_covers(const char *a, const char *b, int ci)
+{
+	return glob_pair(a, b, ci, glob_covers_g);
+}
+
 int iam_glob_overlaps(const char *a, const char *b, int ci)
 {
-	struct glob ga = { 0 }, gb = { 0 };
-	int r;
-
-	glob_push_text(&ga, a, strlen(a), 1, ci);
-	glob_push_text(&gb, b, strlen(b), 1, ci);
-	r = glob_overlaps_g(&ga, &gb, ci);
-	glob_release(&ga);
-	glob_release(&gb);
-	return r;
+	return glob_pair(a, b, ci, glob_overlaps_g);
 }
 
 /* ---- decisions ------------------------------------------------------------ */
