@@ -2036,27 +2036,22 @@ static int notprincipal_exempt(const struct stmt *s, const struct principal *p,
 	case PRINCIPAL_ACCOUNT:
 		return account;
 	case PRINCIPAL_USER:
-		if (self && !account) {
+	case PRINCIPAL_ROLE: {
+		int is_user = p->type == PRINCIPAL_USER;
+		int listed = is_user ? self : role;
+
+		if (listed && !account) {
 			snprintf(note, sizeof(note),
 				 "statement %zu: NotPrincipal lists %s but "
 				 "not its account (arn:%s:iam::%s:root): "
-				 "AWS denies the whole account, this user "
+				 "AWS denies the whole account, this %s "
 				 "included",
-				 s->index, p->arn, p->partition, p->account);
+				 s->index, p->arn, p->partition, p->account,
+				 is_user ? "user" : "role");
 			strset_add(notes, note, 0);
 		}
-		return self && account;
-	case PRINCIPAL_ROLE:
-		if (role && !account) {
-			snprintf(note, sizeof(note),
-				 "statement %zu: NotPrincipal lists %s but "
-				 "not its account (arn:%s:iam::%s:root): "
-				 "AWS denies the whole account, this role "
-				 "included",
-				 s->index, p->arn, p->partition, p->account);
-			strset_add(notes, note, 0);
-		}
-		return role && account;
+		return listed && account;
+	}
 	case PRINCIPAL_ASSUMED_ROLE:
 		if ((session || role) && !(session && role && account)) {
 			snprintf(note, sizeof(note),
