@@ -349,6 +349,15 @@ static void finish(struct transfer *t, CURLcode rc)
 	buf_release(&ex->resp_body);
 }
 
+/* The request header lines carry Authorization and the session token:
+ * libcurl's copies are wiped before they are freed. */
+static void free_header_list(struct curl_slist *l)
+{
+	for (struct curl_slist *p = l; p; p = p->next)
+		secure_zero(p->data, strlen(p->data));
+	curl_slist_free_all(l);
+}
+
 int http_perform(struct http_client *c, struct http_exchange *ex, size_t n,
 		 struct s3p_error *err)
 {
@@ -403,7 +412,7 @@ out:
 				curl_multi_remove_handle(c->multi, ts[i].easy);
 			curl_easy_cleanup(ts[i].easy);
 		}
-		curl_slist_free_all(ts[i].hdrs);
+		free_header_list(ts[i].hdrs);
 	}
 	free(ts);
 	return rc;

@@ -483,9 +483,14 @@ void sigv4_signed_free(struct sigv4_signed *s)
 
 	if (!s)
 		return;
-	for (i = 0; i < s->count && i < sizeof s->headers / sizeof s->headers[0]; i++)
-		free(s->headers[i].value);
-	memset(s, 0, sizeof *s);
+	/* The values carry the session token and the Authorization line. */
+	for (i = 0; i < s->count && i < sizeof s->headers / sizeof s->headers[0]; i++) {
+		if (s->headers[i].value) {
+			secure_zero(s->headers[i].value, strlen(s->headers[i].value));
+			free(s->headers[i].value);
+		}
+	}
+	secure_zero(s, sizeof *s);
 }
 
 void sigv4_trace_free(struct sigv4_trace *t)
@@ -676,14 +681,14 @@ int sigv4_sign_headers(const struct sigv4_request *req,
 	buf_release(&scope);
 	buf_release(&creq);
 	buf_release(&sh);
-	buf_release(&auth);
+	buf_release_secret(&auth);
 	return 0;
 fail:
 	free(hs);
 	buf_release(&scope);
 	buf_release(&creq);
 	buf_release(&sh);
-	buf_release(&auth);
+	buf_release_secret(&auth);
 	sigv4_signed_free(out);
 	return -1;
 }

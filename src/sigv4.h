@@ -120,6 +120,7 @@ struct sigv4_signed {
 	const char *authorization;    /* points at the Authorization value */
 	char signature[SIGV4_SIG_HEX_LEN + 1];
 };
+/* Wipes the values (they carry the session token) and frees them. */
 void sigv4_signed_free(struct sigv4_signed *s);
 
 /* Every intermediate stage, for tests and debugging (contains nothing
