@@ -83,16 +83,24 @@ int policy_parse_object(const char *text, size_t len, const char *name,
 	return 0;
 }
 
+const char *policy_wrapped_text(const json_t *doc)
+{
+	if (json_object_get(doc, "Statement"))
+		return NULL;
+	return json_string_value(json_object_get(doc, "Policy"));
+}
+
 int policy_parse(const char *text, size_t len, const char *name,
 		 json_t **out, struct s3p_error *err)
 {
 	json_t *doc, *st;
+	const char *wrapped;
 
 	*out = NULL;
 	if (policy_parse_object(text, len, name, &doc, err))
 		return -1;
-	st = json_object_get(doc, "Statement");
-	if (!st && json_is_string(json_object_get(doc, "Policy"))) {
+	wrapped = policy_wrapped_text(doc);
+	if (wrapped) {
 		/* the whole answer of `aws s3api get-bucket-policy`: the
 		 * policy is the string in "Policy" */
 		json_t *inner = json_incref(json_object_get(doc, "Policy"));
@@ -105,6 +113,7 @@ int policy_parse(const char *text, size_t len, const char *name,
 		json_decref(inner);
 		return r;
 	}
+	st = json_object_get(doc, "Statement");
 	if (!json_is_array(st) && !json_is_object(st)) {
 		json_decref(doc);
 		return s3p_error_set(err, S3P_E_INPUT,

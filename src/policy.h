@@ -23,6 +23,11 @@ struct json_t;
 int policy_parse_object(const char *text, size_t len, const char *name,
 			struct json_t **out, struct s3p_error *err);
 
+/* The policy text inside the whole answer of `aws s3api get-bucket-policy`
+ * ({"Policy": "<policy JSON>"}, no Statement), borrowed from doc; NULL when
+ * doc is not such an answer. */
+const char *policy_wrapped_text(const struct json_t *doc);
+
 /* Parse a policy document from text.  `name` names the source in messages
  * ("current.json", "standard input").  Errors (kind S3P_E_INPUT) give line
  * and column for broken JSON, and say when the document is not an object or

@@ -99,6 +99,18 @@ int verify_policy_text(const struct verify_request *rq, const char *text,
 	result_init(out);
 	if (policy_parse_object(text, len, name, &doc, err))
 		return -1;
+	if (policy_wrapped_text(doc)) {
+		/* the whole answer of `aws s3api get-bucket-policy`, as
+		 * `gen --merge` takes it: verify the policy inside */
+		json_t *inner = json_incref(json_object_get(doc, "Policy"));
+
+		json_decref(doc);
+		rc = verify_policy_text(rq, json_string_value(inner),
+					json_string_length(inner), name, out,
+					err);
+		json_decref(inner);
+		return rc;
+	}
 	if (evaluate(rq, doc, out, err))
 		goto out;
 	lint_params_of(rq, &lp);

@@ -53,7 +53,9 @@ struct verify_result {
 	int no_policy;                    /* the bucket has no policy */
 };
 
-/* Evaluate and lint policy text.  `name` names the source in messages.
+/* Evaluate and lint policy text (a policy, or the whole answer of `aws
+ * s3api get-bucket-policy`: the policy inside is verified, as `gen --merge`
+ * reads it).  `name` names the source in messages.
  * On failure *out is empty (release is still allowed). */
 int verify_policy_text(const struct verify_request *rq, const char *text,
 		       size_t len, const char *name,

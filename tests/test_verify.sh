@@ -138,6 +138,17 @@ for m in read export; do
 done
 end
 
+begin "the whole answer of aws s3api get-bucket-policy verifies like the policy in it"
+"$S3PERM" gen --mode read --user statsig-abc --bucket my-data >"$T/gen.json" 2>"$T/err" ||
+	fail "gen failed"
+/usr/bin/python3 -c 'import json, sys; json.dump({"Policy": open(sys.argv[1]).read()}, open(sys.argv[2], "w"))' \
+	"$T/gen.json" "$T/wrapped.json" || fail "cannot wrap the policy"
+run verify --policy "$T/wrapped.json" --user statsig-abc --bucket my-data --json
+want_rc 0
+json_check 'all(r["decision"] == "allowed" for r in d["results"])'
+json_check 'set(f["severity"] for f in d["findings"]) == {"info"}'
+end
+
 begin "gen --prefix verifies with --prefix, not without"
 "$S3PERM" gen --mode export --user statsig-abc --bucket my-data --prefix events/ >"$T/genp.json" 2>"$T/err" ||
 	fail "gen failed"
