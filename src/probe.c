@@ -122,6 +122,7 @@ struct batch {
 
 /* Something a probe created (or may have created). */
 struct created {
+	enum probe_kind kind;   /* the verdict whose evidence tells its fate */
 	char *what;
 	char *key;
 	char *vid;          /* NULL: the answer was lost, look it up */
@@ -619,8 +620,11 @@ static void judge_list_uploads(struct run *r, struct slot *s,
 	}
 }
 
-static void add_created(struct run *r, const char *what, const char *key,
-			const char *vid)
+/* Something that kind's probe created (vid NULL: its answer was lost).
+ * Its verdict's evidence says what was created; cleanup() adds whether it
+ * was removed. */
+static void add_created(struct run *r, enum probe_kind kind,
+			const char *what, const char *key, const char *vid)
 {
 	struct created *c;
 
@@ -628,6 +632,7 @@ static void add_created(struct run *r, const char *what, const char *key,
 		return;
 	c = &r->created[r->ncreated++];
 	memset(c, 0, sizeof(*c));
+	c->kind = kind;
 	c->what = xstrdup(what);
 	c->key = xstrdup(key);
 	c->vid = vid ? xstrdup(vid) : NULL;
@@ -652,11 +657,12 @@ static void judge_bad_digest(struct run *r, struct slot *s,
 		const char *vid = s3_response_header(&s->resp,
 						     "x-amz-version-id");
 
-		add_created(r, "probe object", s->key, vid ? vid : "null");
+		add_created(r, PROBE_PUT_BAD_DIGEST, "probe object", s->key,
+			    vid ? vid : "null");
 		verdict(res, PROBE_GRANTED, PROBE_BASIS_REAL_WRITE, &s->resp,
 			fmt("%s answered %ld: the server ignored the digest "
-			    "and stored the object (removed afterwards)", what,
-			    s->resp.status), NULL);
+			    "and stored the object", what, s->resp.status),
+			NULL);
 	} else {
 		verdict_refused(r, res, PROBE_BASIS_NO_WRITE, s, what);
 	}
@@ -788,18 +794,19 @@ static void judge_delete_missing(struct run *r, struct slot *s,
 
 		if (made) {
 			r->rep->versioned = 1;
-			add_created(r, "delete marker", s->key, vid);
+			add_created(r, PROBE_DELETE_MISSING, "delete marker",
+				    s->key, vid);
 		}
 		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
 			fmt("%s answered %s%s", what, ans,
-			    made ? " (the delete marker it created on this "
-			    "versioned bucket was removed by version id)" :
-			    ""), NULL);
+			    made ? ": a delete marker on this versioned "
+			    "bucket" : ""), NULL);
 	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
 		verdict_denied(r, res, PROBE_BASIS_NO_WRITE, s, what);
 	} else {
 		if (s->resp.status == 0)  /* lost: a marker may exist */
-			add_created(r, "delete marker", s->key, NULL);
+			add_created(r, PROBE_DELETE_MISSING, "delete marker",
+				    s->key, NULL);
 		verdict_other(r, res, s, what);
 	}
 }
@@ -823,11 +830,11 @@ static void judge_real_put(struct run *r, struct slot *s,
 			r->rep->versioned = 1;
 		else if (r->rep->versioned < 0)
 			r->rep->versioned = 0;
-		add_created(r, "probe object", s->key, vid ? vid : "null");
+		add_created(r, PROBE_PUT_BAD_DIGEST, "probe object", s->key,
+			    vid ? vid : "null");
 		kms_from_headers(r, &s->resp, "the probe write");
 		verdict(res, PROBE_GRANTED, PROBE_BASIS_REAL_WRITE, &s->resp,
-			fmt("%s answered %s, then removed by version id %s",
-			    what, ans, vid ? vid : "null"), NULL);
+			fmt("%s answered %s", what, ans), NULL);
 	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
 		verdict_denied(r, res, PROBE_BASIS_REAL_WRITE, s, what);
 		replace(&res->detail, fmt("the no-write probe was allowed but "
@@ -836,7 +843,8 @@ static void judge_real_put(struct run *r, struct slot *s,
 			"refuses the vendor's writes"));
 	} else {
 		if (s->resp.status == 0)
-			add_created(r, "probe object", s->key, NULL);
+			add_created(r, PROBE_PUT_BAD_DIGEST, "probe object",
+				    s->key, NULL);
 		verdict_other(r, res, s, what);
 	}
 }
@@ -1154,8 +1162,16 @@ static int cleanup(struct run *r, struct s3p_error *err)
 	for (size_t i = 0; i < r->ncreated; i++) {
 		struct created *c = &r->created[i];
 		struct probe_report *rep = r->rep;
+		struct probe_result *res = result_of(r, c->kind);
 		struct probe_leftover *l;
 
+		/* Only now is it known whether it was removed. */
+		if (res && res->evidence)
+			replace(&res->evidence, fmt("%s; the %s %s%s",
+				res->evidence, c->what, !c->done ?
+				"could not be removed (left behind)" : c->vid ?
+				"was removed by version id " : "was not there",
+				c->done && c->vid ? c->vid : ""));
 		if (c->done)
 			continue;
 		rep->left = xrealloc(rep->left, (rep->nleft + 1) *

@@ -334,6 +334,15 @@ void report_leftovers(const struct probe_report *r, struct buf *out)
 	}
 }
 
+/* Is something of this kind ("probe object") among the leftovers? */
+static int left_behind(const struct probe_report *r, const char *what)
+{
+	for (size_t i = 0; i < r->nleft; i++)
+		if (!strcmp(r->left[i].what, what))
+			return 1;
+	return 0;
+}
+
 int report_table(const struct probe_report *r, const struct report_opts *o,
 		 struct buf *out, struct s3p_error *err)
 {
@@ -381,11 +390,15 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 		   count_status(r, PROBE_UNKNOWN), count_status(r, PROBE_SKIPPED),
 		   r->requests, r->requests == 1 ? "" : "s", r->rounds,
 		   r->rounds == 1 ? "" : "s");
-	buf_printf(out, "; %s)\n", r->wrote ?
-		   "one probe object written and removed" : "nothing written");
+	buf_printf(out, "; %s)\n", !r->wrote ? "nothing written" :
+		   left_behind(r, "probe object") ?
+		   "one probe object written, not removed" :
+		   "one probe object written and removed");
 	if (r->versioned == 1)
-		buf_puts(out, "the bucket is versioned: every version and "
-			 "delete marker the probes created was removed by "
+		buf_puts(out, r->nleft ? "the bucket is versioned: what the "
+			 "probes created and could not remove is listed "
+			 "below\n" : "the bucket is versioned: every version "
+			 "and delete marker the probes created was removed by "
 			 "version id\n");
 	if (r->nleft) {
 		buf_puts(out, "\n");

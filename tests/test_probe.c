@@ -303,6 +303,12 @@ static void test_versioned_bucket_cleanup(void **state)
 	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-object?versionId=V1"));
 	assert_int_equal(e.rep.nleft, 0);
 	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	assert_non_null(strstr(res(&e, "s3:DeleteObject")->evidence,
+			       "the delete marker was removed by version id "
+			       "DM1"));
+	assert_non_null(strstr(res(&e, "s3:PutObject")->evidence,
+			       "the probe object was removed by version id "
+			       "V1"));
 	done(&e);
 }
 
@@ -533,6 +539,17 @@ static void test_cleanup_denied(void **state)
 	assert_string_equal(json_string_value(json_object_get(
 		json_array_get(left, 0), "version_id")), "V9");
 	json_decref(doc);
+	/* Nothing claims the object was removed. */
+	assert_null(strstr(res(&e, "s3:PutObject")->evidence, "removed by"));
+	assert_non_null(strstr(res(&e, "s3:PutObject")->evidence,
+			       "could not be removed"));
+	buf_release(&out);
+	e.rep.versioned = 1;
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_null(strstr(buf_str(&out), "written and removed"));
+	assert_null(strstr(buf_str(&out), "was removed by version id"));
+	assert_non_null(strstr(buf_str(&out), "one probe object written, "
+			       "not removed"));
 	buf_release(&out);
 	done(&e);
 }
