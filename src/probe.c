@@ -950,6 +950,10 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 	}
 	if (batch_send(r, b, err) < 0)
 		return -1;
+	/* Record what was created even when the round failed: a server that
+	 * ignores the digest stored the probe object. */
+	if ((s = batch_find(b, SLOT_PROBE, PROBE_PUT_BAD_DIGEST)))
+		judge_bad_digest(r, s, result_of(r, PROBE_PUT_BAD_DIGEST));
 	if (r->fatal)
 		return 0;
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_LIST_OBJECTS)))
@@ -958,8 +962,6 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		judge_list_uploads(r, s, result_of(r, PROBE_LIST_UPLOADS));
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_BUCKET_LOCATION)))
 		judge_location(r, s, result_of(r, PROBE_BUCKET_LOCATION));
-	if ((s = batch_find(b, SLOT_PROBE, PROBE_PUT_BAD_DIGEST)))
-		judge_bad_digest(r, s, result_of(r, PROBE_PUT_BAD_DIGEST));
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_DELETE_VERSION)))
 		judge_delete_version(r, s, result_of(r, PROBE_DELETE_VERSION));
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_ABORT_UPLOAD)))

@@ -611,6 +611,30 @@ static void test_cleanup_after_failure(void **state)
 	done(&e);
 }
 
+/* A server that ignores Content-MD5 stores the wrong-digest PUT (200, a
+ * version id) in a round that also fails (the listing answers 500 every
+ * time): the check stops with exit 3 and the stored object is still
+ * removed by its version id. */
+static void test_digest_ignored_then_failure(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-digest", NULL, 200, "x-amz-version-id: V3\n", "" },
+		{ "GET", "list-type=2", NULL, 500, "",
+		  ERR("InternalError", "") },
+		{ "DELETE", "-digest?versionId=V3", NULL, 204, "", "" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 3);
+	assert_int_equal(e.rc, -1);
+	assert_int_equal(e.err.kind, S3P_E_S3);
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-digest?versionId=V3"));
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
 /* The real write's answer is lost (connection reset after sending): the
  * key is looked up with HEAD and removed by the version it has. */
 static void test_lost_answer_lookup(void **state)
@@ -907,6 +931,7 @@ int main(void)
 		cmocka_unit_test(test_cleanup_denied),
 		cmocka_unit_test(test_exit3_classes),
 		cmocka_unit_test(test_cleanup_after_failure),
+		cmocka_unit_test(test_digest_ignored_then_failure),
 		cmocka_unit_test(test_lost_answer_lookup),
 		cmocka_unit_test(test_lost_delete_marker_lookup),
 		cmocka_unit_test(test_prefers_readable_object),
