@@ -1109,34 +1109,39 @@ void s3_client_free(struct s3_client *c)
 	free(c);
 }
 
-const char *s3_client_region(const struct s3_client *c, const char *bucket)
+/* The region learnt for bucket, or NULL. */
+static struct region_entry *find_region(const struct s3_client *c,
+					const char *bucket)
 {
 	if (bucket)
 		for (size_t i = 0; i < c->nregions; i++)
 			if (strcmp(c->regions[i]->bucket, bucket) == 0)
-				return c->regions[i]->region;
-	return c->region;
+				return c->regions[i];
+	return NULL;
+}
+
+const char *s3_client_region(const struct s3_client *c, const char *bucket)
+{
+	struct region_entry *e = find_region(c, bucket);
+
+	return e ? e->region : c->region;
 }
 
 static void set_bucket_region(struct s3_client *c, const char *bucket,
 			      const char *region)
 {
+	struct region_entry *e;
+
 	if (!bucket)
 		return;
-	for (size_t i = 0; i < c->nregions; i++) {
-		if (strcmp(c->regions[i]->bucket, bucket) == 0) {
-			copy_str(c->regions[i]->region,
-				 sizeof(c->regions[i]->region), region);
-			return;
-		}
+	e = find_region(c, bucket);
+	if (!e) {
+		c->regions = xrealloc(c->regions,
+				      (c->nregions + 1) * sizeof(*c->regions));
+		e = c->regions[c->nregions++] = xcalloc(1, sizeof(*e));
+		e->bucket = xstrdup(bucket);
 	}
-	c->regions = xrealloc(c->regions,
-			      (c->nregions + 1) * sizeof(*c->regions));
-	c->regions[c->nregions] = xcalloc(1, sizeof(**c->regions));
-	c->regions[c->nregions]->bucket = xstrdup(bucket);
-	copy_str(c->regions[c->nregions]->region,
-		 sizeof(c->regions[c->nregions]->region), region);
-	c->nregions++;
+	copy_str(e->region, sizeof(e->region), region);
 }
 
 const char *s3_client_endpoint(const struct s3_client *c)
@@ -1815,17 +1820,13 @@ int s3_resolve_region(struct s3_client *c, const char *bucket,
 	struct s3_request rq;
 	struct s3_response r = S3_RESPONSE_INIT;
 	char found[REGION_MAX] = "";
+	struct region_entry *known = find_region(c, bucket);
 	int rc = 0;
 
 	if (region_out)
-		*region_out = NULL;
-	for (size_t i = 0; i < c->nregions; i++) {
-		if (strcmp(c->regions[i]->bucket, bucket) == 0) {
-			if (region_out)
-				*region_out = c->regions[i]->region;
-			return 0;
-		}
-	}
+		*region_out = known ? known->region : NULL;
+	if (known)
+		return 0;
 	memset(&rq, 0, sizeof(rq));
 	rq.method = "HEAD";
 	rq.bucket = bucket;
