@@ -17,16 +17,19 @@ struct profile_vals {
 	char *endpoint_url;
 };
 
+/* Wipe and free a secret string (NULL-safe). */
+static void free_secret(char *s)
+{
+	if (s) {
+		secure_zero(s, strlen(s));
+		free(s);
+	}
+}
+
 static void vals_free(struct profile_vals *v)
 {
-	if (v->secret) {
-		secure_zero(v->secret, strlen(v->secret));
-		free(v->secret);
-	}
-	if (v->token) {
-		secure_zero(v->token, strlen(v->token));
-		free(v->token);
-	}
+	free_secret(v->secret);
+	free_secret(v->token);
 	free(v->key_id);
 	free(v->region);
 	free(v->endpoint_url);
@@ -94,10 +97,7 @@ static char *trim(char *s)
 
 static void set_val(char **slot, const char *v)
 {
-	if (*slot) {
-		secure_zero(*slot, strlen(*slot));
-		free(*slot);
-	}
+	free_secret(*slot);
 	*slot = xstrdup(v);
 }
 
@@ -203,14 +203,8 @@ void creds_free(struct creds *c)
 {
 	if (!c)
 		return;
-	if (c->secret_access_key) {
-		secure_zero(c->secret_access_key, strlen(c->secret_access_key));
-		free(c->secret_access_key);
-	}
-	if (c->session_token) {
-		secure_zero(c->session_token, strlen(c->session_token));
-		free(c->session_token);
-	}
+	free_secret(c->secret_access_key);
+	free_secret(c->session_token);
 	free(c->access_key_id);
 	free(c->region);
 	free(c->endpoint_url);
@@ -310,11 +304,11 @@ int creds_load(const char *profile, struct creds *out, struct s3p_error *err)
 	}
 	out->access_key_id = v.key_id;
 	out->secret_access_key = v.secret;
-	out->session_token = v.token && *v.token ? v.token : NULL;
-	if (!out->session_token && v.token) {
-		free(v.token);
+	v.key_id = v.secret = NULL;
+	if (v.token && *v.token) {  /* an empty token is no token */
+		out->session_token = v.token;
+		v.token = NULL;
 	}
-	v.key_id = v.secret = v.token = NULL;
 	out->region = v.region;
 	out->endpoint_url = v.endpoint_url;
 	v.region = v.endpoint_url = NULL;
