@@ -6,7 +6,7 @@
  * XML_MAX_TEXT bytes; more is an error).  Paths are element local names
  * joined by '/', namespaces stripped: "ListBucketResult/Contents/Key".
  * Elements deeper than XML_MAX_DEPTH, a path longer than XML_MAX_PATH,
- * DTDs / entity declarations, and input beyond max_len are refused.
+ * DTDs / entity declarations, and input over INT_MAX bytes are refused.
  */
 #ifndef S3P_XML_H
 #define S3P_XML_H
