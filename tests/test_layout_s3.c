@@ -408,6 +408,34 @@ static void test_dataset_filter_lists_only_those(void **state)
 	s3_client_free(c);
 }
 
+/* S3 allows keys that start with '/': the top-level listing shows them as
+ * the common prefix "/", and each is an object outside every dataset. */
+static void test_keys_starting_with_slash(void **state)
+{
+	struct object objs[] = {
+		{ "/abs.parquet", PQ, PQ_LEN },
+		{ "/x/2024-01-01/a.parquet", PQ, PQ_LEN },
+		{ "events/2024-01-01/a.parquet", PQ, PQ_LEN },
+	};
+	struct s3_client *c = client();
+	struct layout *l = new_check(false);
+	struct s3p_error err = { 0 };
+	char *got;
+
+	(void)state;
+	fake_bucket(objs, sizeof(objs) / sizeof(*objs));
+	assert_int_equal(layout_s3_scan(l, c, "b", 0, &err), 0);
+	layout_finish(l);
+	got = findings(l);
+	assert_string_equal(got,
+		"top_level_object /abs.parquet\n"
+		"top_level_object /x/2024-01-01/a.parquet\n");
+	free(got);
+	assert_int_equal(layout_dataset_count(l), 1);
+	layout_free(l);
+	s3_client_free(c);
+}
+
 static void test_refused_listing_fails(void **state)
 {
 	struct object objs[] = {
@@ -456,6 +484,7 @@ int main(void)
 		cmocka_unit_test(test_no_content_reads_nothing),
 		cmocka_unit_test(test_bounded_listing),
 		cmocka_unit_test(test_dataset_filter_lists_only_those),
+		cmocka_unit_test(test_keys_starting_with_slash),
 		cmocka_unit_test(test_refused_listing_fails),
 		cmocka_unit_test(test_network_failure_on_read_fails),
 	};
