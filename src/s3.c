@@ -346,11 +346,6 @@ static long days_from_civil(long y, unsigned m, unsigned d)
 	return era * 146097 + (long)doe - 719468;
 }
 
-static void civil_from_time(time_t t, struct tm *tm)
-{
-	gmtime_r(&t, tm);
-}
-
 int s3_parse_http_date(const char *s, time_t *t)
 {
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
@@ -398,7 +393,7 @@ struct rec_parser {
 	const char *const *records;     /* NULL-terminated names */
 	const char *const *fields;      /* NULL-terminated relative names */
 	const char *const *tops;        /* NULL-terminated top-level names */
-	int (*emit)(struct rec_parser *p, int type);
+	int (*emit)(struct rec_parser *p, int type); /* with records only */
 	void *user;
 	struct s3p_error *err;
 
@@ -631,13 +626,6 @@ struct error_doc {
 	char server_time[64];
 };
 
-static int err_emit(struct rec_parser *p, int type)
-{
-	(void)p;
-	(void)type;
-	return 0;
-}
-
 static int parse_error_doc(const char *body, size_t len, struct error_doc *d,
 			   struct s3p_error *err)
 {
@@ -649,7 +637,6 @@ static int parse_error_doc(const char *body, size_t len, struct error_doc *d,
 	memset(&p, 0, sizeof(p));
 	p.root = "Error";
 	p.tops = tops;
-	p.emit = err_emit;
 	p.err = err;
 	rc = rec_run(&p, body, len);
 	if (rc == 0) {
@@ -908,7 +895,6 @@ int s3_parse_initiate_multipart(const char *body, size_t len,
 	memset(&p, 0, sizeof(p));
 	p.root = "InitiateMultipartUploadResult";
 	p.tops = tops;
-	p.emit = err_emit;
 	p.err = err;
 	rc = rec_run(&p, body, len);
 	if (rc == 0) {
@@ -931,7 +917,6 @@ int s3_parse_location(const char *body, size_t len, char *out, size_t size,
 
 	memset(&p, 0, sizeof(p));
 	p.root = "LocationConstraint";
-	p.emit = err_emit;
 	p.err = err;
 	p.text_root = 1;
 	rc = rec_run(&p, body, len);
@@ -1285,7 +1270,7 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		crypto_sha256_hex(rq->body ? rq->body : "", rq->body_len, hash);
 
 	now = c->now(c->clock_ctx) + c->skew;
-	civil_from_time(now, &tm);
+	gmtime_r(&now, &tm);
 	strftime(amz_date, sizeof(amz_date), "%Y%m%dT%H%M%SZ", &tm);
 
 	memset(&sr, 0, sizeof(sr));
