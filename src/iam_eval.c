@@ -2592,43 +2592,19 @@ int iam_eval_grant(const struct iam_policy *pol,
 		   struct eval_result *out, struct s3p_error *err)
 {
 	size_t n = g->bucket_level && g->nprefixes ? g->nprefixes : 1;
-	const char *res = g->resource;
 
 	memset(out, 0, sizeof(*out));
 	for (size_t i = 0; i < n; i++) {
 		struct eval_context ctx;
 		struct eval_result one;
-		struct eval_key *pk = NULL;
-		char *pv;
-		size_t k;
+		int rc;
 
-		/* a shallow view of base with the grant's s3:prefix: the same
-		 * context eval_context_for_grant() builds, without copying */
-		ctx = *base;
-		ctx.keys = xmalloc((base->nkeys + 1) * sizeof(*ctx.keys));
-		memcpy(ctx.keys, base->keys, base->nkeys * sizeof(*ctx.keys));
-		ctx.cap = base->nkeys + 1;
-		for (k = 0; k < ctx.nkeys; k++)
-			if (!strcasecmp(ctx.keys[k].name, "s3:prefix"))
-				pk = &ctx.keys[k];
-		if (!pk || !pk->explicit_) {
-			if (!pk)
-				pk = &ctx.keys[ctx.nkeys++];
-			memset(pk, 0, sizeof(*pk));
-			pk->name = "s3:prefix";
-			if (g->bucket_level && g->nprefixes) {
-				pv = g->prefixes[i];
-				pk->values = &pv;
-				pk->nvalues = 1;
-			} else {
-				pk->absent = 1;
-			}
-		}
-		if (iam_eval(pol, &ctx, g->action, res, &one, err) < 0) {
-			free(ctx.keys);
+		if (eval_context_for_grant(base, g, i, &ctx, err) < 0)
 			goto fail;
-		}
-		free(ctx.keys);
+		rc = iam_eval(pol, &ctx, g->action, g->resource, &one, err);
+		eval_context_release(&ctx);
+		if (rc < 0)
+			goto fail;
 		if (i == 0) {
 			*out = one;
 		} else {
