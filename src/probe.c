@@ -241,8 +241,10 @@ static int answer_is_fatal(const struct s3_response *resp)
 	case S3_ERR_NOT_FOUND:
 		return !strcmp(resp->code, "NoSuchBucket");
 	case S3_ERR_PERMISSION:
-		/* AllAccessDisabled: the whole bucket is switched off. */
-		return !strcmp(resp->code, "AllAccessDisabled");
+		/* The whole bucket (AllAccessDisabled) or account
+		 * (AccountProblem) is switched off, whatever the policy. */
+		return !strcmp(resp->code, "AllAccessDisabled") ||
+		       !strcmp(resp->code, "AccountProblem");
 	default:
 		return 0;
 	}
@@ -277,6 +279,11 @@ static void set_fatal(struct run *r, const struct slot *s)
 		s3p_error_set(&r->ferr, S3P_E_S3,
 			"cannot check bucket '%s': no such bucket (%s: %s)",
 			r->p->bucket, slot_op(s), ev);
+	else if (s->resp.error_class == S3_ERR_PERMISSION)
+		s3p_error_set(&r->ferr, S3P_E_S3,
+			"cannot check bucket '%s': S3 refuses every request, "
+			"whatever the policy (%s: %s)", r->p->bucket,
+			slot_op(s), ev);
 	else
 		s3p_error_set(&r->ferr, S3P_E_S3,
 			"cannot check bucket '%s': %s (%s: %s)", r->p->bucket,

@@ -556,7 +556,8 @@ static void test_cleanup_denied(void **state)
 
 /* Classes that are not permission gaps stop the check (exit 3), never
  * "missing": authentication, no such bucket, throttling and server errors
- * that outlast the retries, network failures. */
+ * that outlast the retries, network failures, a bucket or account S3 has
+ * switched off (AllAccessDisabled, AccountProblem). */
 static void test_exit3_classes(void **state)
 {
 	static const struct rule cases[][1] = {
@@ -574,6 +575,12 @@ static void test_exit3_classes(void **state)
 		{ { "GET", "list-type=2", NULL, 403, "",
 		    ERR("RequestTimeTooSkewed", "") } },
 		{ { "GET", "list-type=2", NULL, 200, "", "<ListBucketResult>" } },
+		{ { "GET", "list-type=2", NULL, 403, "",
+		    ERR("AllAccessDisabled", "All access to this object has "
+			"been disabled") } },
+		{ { "GET", "list-type=2", NULL, 403, "",
+		    ERR("AccountProblem", "There is a problem with your AWS "
+			"account") } },
 	};
 
 	(void)state;
