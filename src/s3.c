@@ -208,9 +208,15 @@ static int code_in(const char *code, const char *const *list)
 	return 0;
 }
 
+/* Does an AccessDenied message blame a KMS key?  Its wording names a kms:
+ * action (same account) or the ciphertext's key (cross account, "The
+ * ciphertext refers to a customer master key that does not exist ... or
+ * you are not allowed to access").  A bare "KMS" is not enough: the
+ * message also names the caller, whose ARN may hold it ("user/KMSReader"). */
 static int mentions_kms(const char *s)
 {
-	return s && (strstr(s, "KMS") || strstr(s, "kms:"));
+	return s && (strstr(s, "kms:") || strstr(s, "ciphertext") ||
+		     strstr(s, "KMS key") || strstr(s, "AWS KMS"));
 }
 
 enum s3_error_class s3_classify(long status, const char *code,

@@ -1029,6 +1029,13 @@ static void test_classify(void **state)
 		{ 403, "", "", S3_ERR_PERMISSION },
 		{ 403, "AccessDenied", "The ciphertext refers to a customer master "
 		  "key that does not exist ... kms:Decrypt", S3_ERR_KMS },
+		{ 403, "AccessDenied", "The ciphertext refers to a customer master "
+		  "key that does not exist, does not exist in this region, or you "
+		  "are not allowed to access.", S3_ERR_KMS },
+		/* "KMS" in the caller's own name is not a KMS refusal */
+		{ 403, "AccessDenied", "User: arn:aws:iam::1:user/KMSReader is not "
+		  "authorized to perform: s3:GetObject because no identity-based "
+		  "policy allows the s3:GetObject action", S3_ERR_PERMISSION },
 		{ 400, "KMS.DisabledException", "", S3_ERR_KMS },
 		{ 400, "KMS.NotFoundException", "", S3_ERR_KMS },
 		{ 403, "InvalidAccessKeyId", "", S3_ERR_AUTH },
