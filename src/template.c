@@ -262,20 +262,18 @@ static void grant_add(struct grant_list *l, const char *action,
 	}
 }
 
-/* The strings of a string-or-array value, at most max of them. */
-static size_t string_items(const json_t *v, const char **out, size_t max)
+/* The i-th string of a string-or-array value (NULL: none there). */
+static const char *string_item(const json_t *v, size_t i)
 {
-	size_t n = 0, i;
-	json_t *item;
+	if (json_is_string(v))
+		return i ? NULL : json_string_value(v);
+	return json_string_value(json_array_get(v, i));
+}
 
-	if (json_is_string(v)) {
-		out[0] = json_string_value(v);
-		return 1;
-	}
-	json_array_foreach(v, i, item)
-		if (json_is_string(item) && n < max)
-			out[n++] = json_string_value(item);
-	return n;
+/* How many items string_item() may return. */
+static size_t string_items(const json_t *v)
+{
+	return json_is_string(v) ? 1 : json_array_size(v);
 }
 
 int template_grants(const struct tpl_params *p, struct grant_list *out,
@@ -289,8 +287,8 @@ int template_grants(const struct tpl_params *p, struct grant_list *out,
 	if (template_render(p, &policy, err))
 		return -1;
 	json_array_foreach(json_object_get(policy, "Statement"), i, st) {
-		const char *actions[64], *resources[64];
-		size_t na, nr;
+		const json_t *av = json_object_get(st, "Action");
+		const json_t *rv = json_object_get(st, "Resource");
 		const char *sid = json_string_value(json_object_get(st, "Sid"));
 		int cond = json_object_get(st, "Condition") != NULL;
 
@@ -298,12 +296,12 @@ int template_grants(const struct tpl_params *p, struct grant_list *out,
 			   json_string_value(json_object_get(st, "Effect")) : "",
 			   "Allow"))
 			continue;
-		na = string_items(json_object_get(st, "Action"), actions, 64);
-		nr = string_items(json_object_get(st, "Resource"), resources, 64);
-		for (size_t r = 0; r < nr; r++)
-			for (size_t a = 0; a < na; a++)
-				grant_add(out, actions[a], resources[r], sid, p,
-					  cond);
+		for (size_t r = 0; r < string_items(rv); r++)
+			for (size_t a = 0; a < string_items(av); a++)
+				if (string_item(rv, r) && string_item(av, a))
+					grant_add(out, string_item(av, a),
+						  string_item(rv, r), sid, p,
+						  cond);
 	}
 	json_decref(policy);
 	return 0;

@@ -138,6 +138,19 @@ for m in read export; do
 done
 end
 
+begin "every --prefix is a grant, past 64 of them too"
+set --
+for i in $(seq 1 70); do set -- "$@" --prefix "d$i/"; done
+"$S3PERM" gen --mode read --user statsig-abc --bucket my-data "$@" >"$T/many.json" 2>"$T/err" ||
+	fail "gen failed"
+run verify --policy "$T/many.json" --user statsig-abc --bucket my-data "$@" --json
+want_rc 0
+json_check 'len(d["results"]) == 72'
+json_check '("s3:GetObject", "arn:aws:s3:::my-data/d70/*") in res'
+json_check 'all(r["decision"] == "allowed" for r in d["results"])'
+set --
+end
+
 begin "the whole answer of aws s3api get-bucket-policy verifies like the policy in it"
 "$S3PERM" gen --mode read --user statsig-abc --bucket my-data >"$T/gen.json" 2>"$T/err" ||
 	fail "gen failed"
