@@ -205,6 +205,17 @@ static void slot_probe_body(struct slot *s, const char *md5_of, size_t len)
 	s->rq.body_len = sizeof(PROBE_BODY) - 1;
 }
 
+/* GetObject of the first byte of a customer object. */
+static void slot_get_first_byte(struct batch *b, const char *bucket,
+				const char *key)
+{
+	struct slot *s = slot_add(b, SLOT_PROBE, PROBE_GET_OBJECT, "GET",
+				  bucket, xstrdup(key));
+
+	slot_header(s, "Range", "bytes=0-0");
+	s->rq.max_body = 4096;
+}
+
 static void batch_release(struct batch *b)
 {
 	for (size_t i = 0; i < b->n; i++) {
@@ -492,15 +503,22 @@ static int object_rank(const struct s3_list_entry *e)
 	return (archived ? 0 : 2) + (e->size > 0);
 }
 
+/* Is key under the probes' own folder (below the prefix, or at the top)? */
+static int is_probe_key(const struct run *r, const char *key)
+{
+	size_t plen = strlen(r->prefix);
+
+	return !strncmp(key + (strncmp(key, r->prefix, plen) ? 0 : plen),
+			PROBE_DIR, strlen(PROBE_DIR));
+}
+
 static int on_object(void *ctx, const struct s3_list_entry *e)
 {
 	struct run *r = ctx;
-	size_t plen = strlen(r->prefix);
 
 	if (e->is_prefix)
 		return 0;
-	if (!strncmp(e->key + (strncmp(e->key, r->prefix, plen) ? 0 : plen),
-		     PROBE_DIR, strlen(PROBE_DIR)))
+	if (is_probe_key(r, e->key))
 		return 0;     /* a probe's own object never proves a read */
 	/* Prefer an object with bytes to read, in a storage class that can
 	 * be read at once (an archived one answers 403 InvalidObjectState). */
@@ -514,10 +532,8 @@ static int on_object(void *ctx, const struct s3_list_entry *e)
 static int on_upload(void *ctx, const struct s3_upload *u)
 {
 	struct run *r = ctx;
-	size_t plen = strlen(r->prefix);
 
-	if (!strncmp(u->key + (strncmp(u->key, r->prefix, plen) ? 0 : plen),
-		     PROBE_DIR, strlen(PROBE_DIR)))
+	if (is_probe_key(r, u->key))
 		return 0;
 	/* The initiator may list its own upload's parts whatever the policy:
 	 * such an upload proves nothing. */
@@ -949,12 +965,8 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		s->vid = fmt("s3perm-made-up-upload-id-%s", r->token);
 		slot_query(s, "uploadId", s->vid);
 	}
-	if (need_kind(r, PROBE_GET_OBJECT) && r->p->object) {
-		s = slot_add(b, SLOT_PROBE, PROBE_GET_OBJECT, "GET", bucket,
-			     xstrdup(r->p->object));
-		slot_header(s, "Range", "bytes=0-0");
-		s->rq.max_body = 4096;
-	}
+	if (need_kind(r, PROBE_GET_OBJECT) && r->p->object)
+		slot_get_first_byte(b, bucket, r->p->object);
 	if (batch_send(r, b, err) < 0)
 		return -1;
 	/* Record what was created even when the round failed: a server that
@@ -994,10 +1006,7 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 	res = result_of(r, PROBE_GET_OBJECT);
 	if (res && !r->p->object) {
 		if (r->obj_key) {
-			s = slot_add(b, SLOT_PROBE, PROBE_GET_OBJECT, "GET",
-				     bucket, xstrdup(r->obj_key));
-			slot_header(s, "Range", "bytes=0-0");
-			s->rq.max_body = 4096;
+			slot_get_first_byte(b, bucket, r->obj_key);
 		} else if (!r->listed) {
 			set_unknown(res, fmt("no customer object to read: the "
 				"listing that finds one was not allowed (see "
