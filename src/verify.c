@@ -267,6 +267,29 @@ static size_t max_len(size_t a, size_t b)
 	return a > b ? a : b;
 }
 
+/* " --prefix P" for each prefix the grants were limited to (they are on
+ * the list grant), so that the suggested gen grants no more than that. */
+static void put_prefix_options(const struct verify_result *res,
+			       struct buf *out)
+{
+	for (size_t i = 0; i < res->grants.n; i++) {
+		const struct grant *g = &res->grants.items[i];
+
+		for (size_t j = 0; j < g->nprefixes; j++) {
+			const char *p = g->prefixes[j];
+
+			buf_puts(out, " --prefix ");
+			if (strspn(p, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmn"
+				   "opqrstuvwxyz0123456789._/=-") == strlen(p))
+				buf_puts(out, p);
+			else
+				buf_put_shell_quoted(out, p);
+		}
+		if (g->nprefixes)
+			return;
+	}
+}
+
 void verify_result_table(const struct verify_result *res, struct buf *out)
 {
 	size_t wd = strlen("DECISION"), wa = strlen("ACTION");
@@ -333,11 +356,14 @@ void verify_result_table(const struct verify_result *res, struct buf *out)
 		   res->nresults, counts[LINT_ERROR],
 		   counts[LINT_ERROR] == 1 ? "" : "s", counts[LINT_WARNING],
 		   counts[LINT_WARNING] == 1 ? "" : "s", counts[LINT_INFO]);
-	if (missing)
+	if (missing) {
 		buf_printf(out, "to fix: 's3perm gen --mode %s --principal %s "
-			   "--bucket %s --merge CURRENT.json' adds the missing "
-			   "grants to the current policy\n", res->mode,
-			   res->principal, res->bucket);
+			   "--bucket %s", res->mode, res->principal,
+			   res->bucket);
+		put_prefix_options(res, out);
+		buf_puts(out, " --merge CURRENT.json' adds the missing grants "
+			 "to the current policy\n");
+	}
 	if (denied)
 		buf_puts(out, "to fix: an explicit Deny overrides every Allow: "
 			 "narrow or remove the Deny statements named above\n");

@@ -151,6 +151,13 @@ json_check 'all(r["decision"] == "allowed" for r in d["results"])'
 set --
 end
 
+begin "the suggested gen keeps the --prefix limits"
+echo '{"Version": "2012-10-17", "Statement": []}' >"$T/none.json"
+run verify --policy "$T/none.json" --user statsig-abc --bucket my-data --prefix events/ --prefix metrics/
+want_rc 1
+out_has "^to fix: 's3perm gen .*--bucket my-data --prefix events/ --prefix metrics/ --merge CURRENT.json'"
+end
+
 begin "the whole answer of aws s3api get-bucket-policy verifies like the policy in it"
 "$S3PERM" gen --mode read --user statsig-abc --bucket my-data >"$T/gen.json" 2>"$T/err" ||
 	fail "gen failed"
