@@ -250,24 +250,14 @@ static void add_finding(struct layout *l, enum layout_severity sev,
 	f->message = xstrdup(tmp);
 }
 
-static char *path_of(const char *a, const char *b, const char *c)
-{
-	struct buf p = BUF_INIT;
-
-	buf_puts(&p, a);
-	if (b)
-		buf_puts(&p, b);
-	if (c)
-		buf_puts(&p, c);
-	return buf_detach(&p);
-}
-
-/* "dataset/folder/" */
+/* "dataset/folder/", or "dataset/" when folder is NULL. */
 static char *folder_path(const char *ds, const char *folder)
 {
 	struct buf p = BUF_INIT;
 
-	buf_printf(&p, "%s/%s/", ds, folder);
+	buf_printf(&p, "%s/", ds);
+	if (folder)
+		buf_printf(&p, "%s/", folder);
 	return buf_detach(&p);
 }
 
@@ -676,7 +666,7 @@ static void finish_by_day(struct layout *l, struct ds *d,
 	}
 	if (!n)
 		add_finding(l, LAYOUT_WARNING, "no_days",
-			    path_of(d->name, "/", NULL),
+			    folder_path(d->name, NULL),
 			    l->opt.since != LAYOUT_NO_DAY ||
 			    l->opt.until != LAYOUT_NO_DAY
 			    ? "no day folder with files in the dates asked for"
@@ -720,7 +710,7 @@ void layout_finish(struct layout *l)
 			if (!seen)
 				add_finding(l, LAYOUT_WARNING,
 					    "dataset_missing",
-					    path_of(name, "/", NULL),
+					    folder_path(name, NULL),
 					    "no dataset folder '%s'", name);
 		}
 	} else if (!l->nds) {
