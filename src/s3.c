@@ -1596,16 +1596,15 @@ static void mark_malformed(struct s3_response *r, const struct s3p_error *e)
 	copy_str(r->transport_error, sizeof(r->transport_error), e->msg);
 }
 
-/* What tells the three listing calls apart: ListObjectsV2, ListObjectVersions
- * and ListMultipartUploads send the same shape of request and read the answer
- * the same way. */
+/* What tells the listing calls apart: ListObjectsV2 and ListMultipartUploads
+ * send the same shape of request and read the answer the same way. */
 struct list_call {
 	const char *what;            /* error: "<what> '<bucket>': ..." */
 	struct s3_param sub;         /* the sub-resource */
 	struct s3_param opt[2];      /* sent when the value is not NULL */
 	const char *max_name;        /* sent when max > 0 */
 	int max;
-	/* objects / versions: the parser and its callback; NULL for uploads */
+	/* objects: the parser and its callback; NULL for uploads */
 	int (*parse)(const char *body, size_t len, s3_list_cb cb, void *ctx,
 		     struct s3_list_page *page, struct s3p_error *err);
 	s3_list_cb cb;
@@ -1703,22 +1702,6 @@ int s3_list_objects_page(struct s3_client *c, const char *bucket,
 	}
 	s3_list_page_release(&page);
 	return rc;
-}
-
-int s3_list_versions_page(struct s3_client *c, const char *bucket,
-			  const char *prefix, const char *key_marker,
-			  const char *version_marker, int max_keys,
-			  s3_list_cb cb, void *ctx, struct s3_list_page *page,
-			  struct s3_response *resp, struct s3p_error *err)
-{
-	const struct list_call lc = {
-		"cannot list versions of bucket", { "versions", NULL },
-		{ { "key-marker", key_marker },
-		  { "version-id-marker", version_marker } },
-		"max-keys", max_keys, s3_parse_list_versions, cb, NULL, ctx
-	};
-
-	return list_page(c, bucket, prefix, &lc, page, resp, err);
 }
 
 int s3_list_uploads_page(struct s3_client *c, const char *bucket,

@@ -277,13 +277,6 @@ int s3_list_objects_page(struct s3_client *c, const char *bucket,
 			 void *ctx, char **next_token,
 			 struct s3_response *resp, struct s3p_error *err);
 
-/* ListObjectVersions, one page (markers may be NULL). */
-int s3_list_versions_page(struct s3_client *c, const char *bucket,
-			  const char *prefix, const char *key_marker,
-			  const char *version_marker, int max_keys,
-			  s3_list_cb cb, void *ctx, struct s3_list_page *page,
-			  struct s3_response *resp, struct s3p_error *err);
-
 /* An in-progress multipart upload or a part, borrowed during the callback. */
 struct s3_upload {
 	const char *key;
