@@ -59,7 +59,7 @@ static int on_top_entry(void *ctx, const struct s3_list_entry *e)
 	/* "events/": a dataset, unless filtered out.  "/" (keys that start
 	 * with '/', which S3 allows) is listed too when nothing is filtered,
 	 * so that layout_add() reports each as outside every dataset. */
-	if (e->key[n - 1] != '/')
+	if (!n || e->key[n - 1] != '/')
 		return 0;
 	{
 		char *name = xstrndup(e->key, n - 1);
