@@ -1013,11 +1013,12 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"s3:ListBucket); name an object with --object "
 				"KEY"));
 		} else {
-			set_unknown(res, fmt("no customer object under '%s' to "
+			set_unknown(res, fmt("no customer object %s%s%s to "
 				"read, and the probe's own objects never prove "
 				"s3:GetObject (their writer may read them "
 				"through ownership); name one with --object "
-				"KEY", r->prefix[0] ? r->prefix : "the bucket"));
+				"KEY", r->prefix[0] ? "under '" : "in the bucket",
+				r->prefix, r->prefix[0] ? "'" : ""));
 		}
 	}
 	res = result_of(r, PROBE_LIST_PARTS);
@@ -1034,11 +1035,12 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"s3:ListBucketMultipartUploads)"));
 		} else {
 			set_unknown(res, fmt("no customer multipart upload in "
-				"progress under '%s', and the probe's own upload "
+				"progress %s%s%s, and the probe's own upload "
 				"never proves s3:ListMultipartUploadParts (its "
 				"initiator may list its parts whatever the "
-				"policy)", r->prefix[0] ? r->prefix :
-				"the bucket"));
+				"policy)", r->prefix[0] ? "under '" :
+				"in the bucket", r->prefix,
+				r->prefix[0] ? "'" : ""));
 		}
 	}
 	res = result_of(r, PROBE_DELETE_MISSING);

@@ -435,6 +435,10 @@ static void test_empty_bucket(void **state)
 	assert_non_null(strstr(res(&e, "s3:GetObject")->detail, "--object"));
 	assert_non_null(strstr(res(&e, "s3:ListMultipartUploadParts")->detail,
 			       "initiator"));
+	assert_non_null(strstr(res(&e, "s3:GetObject")->detail,
+			       "no customer object in the bucket to read"));
+	assert_non_null(strstr(res(&e, "s3:ListMultipartUploadParts")->detail,
+			       "in progress in the bucket,"));
 	done(&e);
 }
 
