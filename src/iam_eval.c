@@ -215,7 +215,7 @@ static int glob_match_str(const struct glob *p, const char *s, size_t len,
  * one symbol of a, of b, or one character from both. */
 static int glob_overlaps_g(const struct glob *a, const struct glob *b, int ci)
 {
-	size_t n = a->n, m = b->n, i, j, lo;
+	size_t n = a->n, m = b->n, i, j;
 	unsigned char *r;
 	int res;
 
@@ -235,7 +235,6 @@ static int glob_overlaps_g(const struct glob *a, const struct glob *b, int ci)
 		if (!sym_eq(a->s[n - 1 - i], b->s[m - 1 - i], ci))
 			return 0;
 
-	lo = 0;
 	r = xcalloc((n + 1) * (m + 1), 1);
 #define R(x, y) r[(x) * (m + 1) + (y)]
 	R(0, 0) = 1;
@@ -263,7 +262,6 @@ static int glob_overlaps_g(const struct glob *a, const struct glob *b, int ci)
 	}
 	res = R(n, m);
 #undef R
-	(void)lo;
 	free(r);
 	return res;
 }
@@ -1792,7 +1790,7 @@ static long b64_decode(const char *s, unsigned char **out)
 /* Six colon-separated components, each a pattern (ArnLike/ArnEquals). */
 static int arn_match(const struct glob *p, const char *v)
 {
-	size_t ps = 0, vs = 0, i;
+	size_t ps = 0, vs = 0;
 	int part;
 
 	for (part = 0; part < 6; part++) {
@@ -1818,7 +1816,6 @@ static int arn_match(const struct glob *p, const char *v)
 		ps = pe + 1;
 		vs = ve + 1;
 	}
-	(void)i;
 	return 1;
 }
 
