@@ -250,7 +250,7 @@ int names_parse_principal(const char *s, struct principal *out,
 			out->type = res[0] == 'u' ? PRINCIPAL_USER
 						  : PRINCIPAL_ROLE;
 			name = strrchr(res, '/') + 1;
-			if (!valid_path_name(name, res[0] == 'u' ? 64 : 64))
+			if (!valid_path_name(name, 64))
 				goto bad;
 			snprintf(out->name, sizeof(out->name), "%s", name);
 		} else {
