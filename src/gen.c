@@ -105,8 +105,7 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 	enum policy_format fmt;
 	json_t *vendor = NULL, *current = NULL, *doc = NULL;
 	char **sids = NULL;
-	const char **prefixes = NULL;
-	size_t nsids = 0, size, nprefixes = 0;
+	size_t nsids = 0, size;
 	int rc = -1;
 
 	memset(res, 0, sizeof(*res));
@@ -128,22 +127,11 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 		return s3p_error_set(err, S3P_E_USAGE,
 			"'--remove' needs '--merge FILE' (the policy to take "
 			"the vendor's statements out of)");
-	/* a prefix given twice is granted once */
-	prefixes = xcalloc(req->nprefixes, sizeof(*prefixes));
-	for (size_t i = 0; i < req->nprefixes; i++) {
-		size_t j;
-
-		for (j = 0; j < nprefixes; j++)
-			if (!strcmp(prefixes[j], req->prefixes[i]))
-				break;
-		if (j == nprefixes)
-			prefixes[nprefixes++] = req->prefixes[i];
-	}
 	tp.mode = req->mode;
 	tp.principal = pr.arn;
 	tp.bucket = req->bucket;
-	tp.prefixes = prefixes;
-	tp.nprefixes = nprefixes;
+	tp.prefixes = req->prefixes;
+	tp.nprefixes = req->nprefixes;
 	tp.templates_dir = req->templates_dir;
 	if (template_render(&tp, &vendor, err))
 		goto out;
@@ -192,7 +180,6 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 		goto out;
 	rc = 0;
 out:
-	free(prefixes);
 	template_free_sids(sids, nsids);
 	json_decref(vendor);
 	json_decref(current);

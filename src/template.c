@@ -225,18 +225,43 @@ static json_t *render_value(const json_t *v, const struct tpl_params *p,
 	return json_deep_copy(v);
 }
 
+/* p with each prefix once (a prefix given twice is granted once); the
+ * array *uniq is new: free(). */
+static struct tpl_params unique_prefixes(const struct tpl_params *p,
+					 const char ***uniq)
+{
+	struct tpl_params q = *p;
+	size_t n = 0;
+
+	*uniq = xcalloc(p->nprefixes ? p->nprefixes : 1, sizeof(**uniq));
+	for (size_t i = 0; i < p->nprefixes; i++) {
+		size_t j;
+
+		for (j = 0; j < n; j++)
+			if (!strcmp((*uniq)[j], p->prefixes[i]))
+				break;
+		if (j == n)
+			(*uniq)[n++] = p->prefixes[i];
+	}
+	q.prefixes = *uniq;
+	q.nprefixes = n;
+	return q;
+}
+
 int template_render(const struct tpl_params *p, json_t **policy,
 		    struct s3p_error *err)
 {
+	const char **uniq;
+	struct tpl_params q = unique_prefixes(p, &uniq);
 	json_t *tpl;
 	int drop;
 
 	*policy = NULL;
-	tpl = template_load(p->mode, p->templates_dir, err);
-	if (!tpl)
-		return -1;
-	*policy = render_value(tpl, p, 0, &drop, err);
+	tpl = template_load(q.mode, q.templates_dir, err);
+	if (tpl)
+		*policy = render_value(tpl, &q, 0, &drop, err);
 	json_decref(tpl);
+	free(uniq);
 	return *policy ? 0 : -1;
 }
 
@@ -276,16 +301,21 @@ static size_t string_items(const json_t *v)
 	return json_is_string(v) ? 1 : json_array_size(v);
 }
 
-int template_grants(const struct tpl_params *p, struct grant_list *out,
+int template_grants(const struct tpl_params *params, struct grant_list *out,
 		    struct s3p_error *err)
 {
+	const char **uniq;
+	struct tpl_params q = unique_prefixes(params, &uniq);
+	const struct tpl_params *p = &q;
 	json_t *policy, *st;
 	size_t i;
 
 	out->items = NULL;
 	out->n = 0;
-	if (template_render(p, &policy, err))
+	if (template_render(p, &policy, err)) {
+		free(uniq);
 		return -1;
+	}
 	json_array_foreach(json_object_get(policy, "Statement"), i, st) {
 		const json_t *av = json_object_get(st, "Action");
 		const json_t *rv = json_object_get(st, "Resource");
@@ -304,6 +334,7 @@ int template_grants(const struct tpl_params *p, struct grant_list *out,
 						  cond);
 	}
 	json_decref(policy);
+	free(uniq);
 	return 0;
 }
 

@@ -180,6 +180,12 @@ want_rc 1
 json_check 'res[("s3:GetObject", "arn:aws:s3:::my-data/*")]["decision"] == "implicit-deny"'
 end
 
+begin "a --prefix given twice is one grant, as gen grants it once"
+run verify --policy "$T/genp.json" --user statsig-abc --bucket my-data --mode export --prefix events/ --prefix events/ --json
+want_rc 0
+json_check 'len(d["results"]) == len(res) == 9'
+end
+
 begin "explicit deny names the statement"
 pol deny.json "$ALL_B" "$ALL_O" \
 	'{"Sid":"NoPrivate","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/private/*"}'
