@@ -15,6 +15,7 @@
 enum {
 	O_MODE, O_BUCKET, O_USER, O_ACCOUNT, O_PRINCIPAL, O_PARTITION,
 	O_PREFIX, O_MERGE, O_REMOVE, O_FORMAT, O_OUTPUT, O_TEMPLATES,
+	O_TF_NAME,
 };
 
 static const struct opt_spec gen_opts[] = {
@@ -37,6 +38,8 @@ static const struct opt_spec gen_opts[] = {
 	  "with --merge: take the vendor's statements out instead", 0 },
 	{ O_FORMAT, "format", 'f', "FORMAT",
 	  "json (default), terraform or cloudformation", 0 },
+	{ O_TF_NAME, "tf-name", 0, "NAME",
+	  "the Terraform resource name (default: from the bucket)", 0 },
 	{ O_OUTPUT, "output", 'o', "FILE",
 	  "write to FILE atomically instead of standard output", 0 },
 	{ O_TEMPLATES, "templates", 0, "DIR",
@@ -45,7 +48,7 @@ static const struct opt_spec gen_opts[] = {
 
 struct gen_args {
 	const char *mode, *bucket, *user, *account, *principal, *partition;
-	const char *merge, *format, *output, *templates;
+	const char *merge, *format, *output, *templates, *tf_name;
 	const char **prefixes;
 	size_t nprefixes;
 	int remove;
@@ -66,6 +69,7 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_FORMAT: a->format = v; return 0;
 	case O_OUTPUT: a->output = v; return 0;
 	case O_TEMPLATES: a->templates = v; return 0;
+	case O_TF_NAME: a->tf_name = v; return 0;
 	case O_REMOVE:
 		a->remove = 1;
 		return 0;
@@ -121,6 +125,7 @@ int cmd_gen(int argc, char **argv)
 	req.remove = a.remove;
 	req.format = a.format ? a.format : "json";
 	req.templates_dir = a.templates;
+	req.tf_name = a.tf_name;
 	if (gen_run(&req, &res, &err)) {
 		rc = cmd_fail(&err);
 		goto out;
@@ -131,7 +136,11 @@ int cmd_gen(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	rc = EXIT_ALL_GOOD;
+	/* --remove left the vendor something: the policy is printed (to fix
+	 * by hand), and each statement still granting is named */
+	for (size_t i = 0; i < res.nerrors; i++)
+		fprintf(stderr, "s3perm: error: %s\n", res.errors[i]);
+	rc = res.nerrors ? EXIT_FINDING : EXIT_ALL_GOOD;
 out:
 	gen_result_release(&res);
 	free(a.prefixes);
