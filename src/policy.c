@@ -339,7 +339,7 @@ static int grants_subset(const json_t *st, const json_t *doc, char **beyond)
 				buf_printf(&b, "%s on '%s'%s", an, rn,
 					   cond && !doc_grants(doc, an, rn,
 							       NULL) ? "" :
-					   cond ? " under its own Condition" :
+					   cond ? " under a Condition of its own" :
 					   "");
 				*beyond = buf_detach(&b);
 			}
