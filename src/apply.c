@@ -186,17 +186,17 @@ void apply_diff(const char *a, const char *b, const char *label_a,
 			e->len = la.len[i];
 			i++;
 			j++;
-		} else if (j < m && (i == n || t[i * (m + 1) + j + 1] >=
-					      t[(i + 1) * (m + 1) + j])) {
+		} else if (i < n && (j == m || t[(i + 1) * (m + 1) + j] >=
+					      t[i * (m + 1) + j + 1])) {
+			e->op = '-';      /* deletions first, as diff -u */
+			e->p = la.p[i];
+			e->len = la.len[i];
+			i++;
+		} else {
 			e->op = '+';
 			e->p = lb.p[j];
 			e->len = lb.len[j];
 			j++;
-		} else {
-			e->op = '-';
-			e->p = la.p[i];
-			e->len = la.len[i];
-			i++;
 		}
 	}
 	buf_printf(out, "%s--- %s%s\n", color ? "\033[1m" : "", label_a,

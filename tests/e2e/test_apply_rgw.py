@@ -318,5 +318,61 @@ def recorded_put_refusals():
     eq(s3env.get_policy(b), before, "the policy on the server")
 
 
+def apply_on_tty(bucket, answer, *more, no_color=False):
+    """Run apply as the customer on a pseudo-terminal (stdin, stdout and
+    stderr), typing ANSWER at the question; returns (rc, all output)."""
+    import pty
+    import select
+    import subprocess
+    env = dict(os.environ)
+    env.update(s3env.aws_env("customer"))
+    env.pop("NO_COLOR", None)
+    if no_color:
+        env["NO_COLOR"] = "1"
+    master, slave = pty.openpty()
+    p = subprocess.Popen([s3env.s3perm_path(), "apply", "--bucket", bucket] +
+                         list(more), stdin=slave, stdout=slave, stderr=slave,
+                         env=env, cwd=tempfile.mkdtemp(), close_fds=True)
+    os.close(slave)
+    out = b""
+    asked = False
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        r, _, _ = select.select([master], [], [], 0.2)
+        if r:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            out += chunk
+            if not asked and b"[y/N]" in out:
+                os.write(master, answer.encode() + b"\n")
+                asked = True
+        elif p.poll() is not None:
+            break
+    rc = p.wait(timeout=30)
+    os.close(master)
+    return rc, out.decode(errors="replace")
+
+
+@test
+def terminal_asks_and_colours_the_diff():
+    b = docs_export_bucket()
+    before = s3env.get_policy(b)
+    rc, out = apply_on_tty(b, "n", *EXPORT)
+    eq(rc, 1, "exit code after answering n (output: %s)" % out[-300:])
+    ok("[y/N]" in out and "not applied" in out, "output: %s" % out[-300:])
+    ok("\033[32m+" in out and "\033[31m-" in out, "no colour on a terminal")
+    eq(s3env.get_policy(b), before, "the policy after answering n")
+    rc, out = apply_on_tty(b, "n", *EXPORT, no_color=True)
+    ok("\033[" not in out, "colour despite NO_COLOR")
+    rc, out = apply_on_tty(b, "y", *EXPORT)
+    eq(rc, 0, "exit code after answering y (output: %s)" % out[-300:])
+    ok("wrote the policy" in out, "output: %s" % out[-300:])
+    s3env.expect_ops("vendor", b, mode_checks("export"))
+
+
 if __name__ == "__main__":
     s3env.main()
