@@ -31,8 +31,8 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DS3PERM_VERSION='"$(VERSION)"' \
             -Isrc -I$(BUILD)
-CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lm
+CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -pthread
+LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/templates_data.o

@@ -9,7 +9,9 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "cmd_check.h"
 #include "cmd_s3.h"
+#include "fleet.h"
 #include "gen.h"
 #include "names.h"
 #include "opts.h"
@@ -20,7 +22,8 @@
 
 enum {
 	O_BUCKET, O_MODE, O_PREFIX, O_OBJECT, O_NO_WRITE, O_JSON,
-	O_TEMPLATES, O_USER, O_ACCOUNT, O_PRINCIPAL
+	O_TEMPLATES, O_USER, O_ACCOUNT, O_PRINCIPAL, O_MANIFEST, O_JOBS,
+	O_SUMMARY
 };
 
 static const struct opt_spec check_opts[] = {
@@ -41,6 +44,14 @@ static const struct opt_spec check_opts[] = {
 	  "remediation: account of --user (default 999689269917)", 0 },
 	{ O_PRINCIPAL, "principal", 0, "ARN",
 	  "remediation: the principal ARN being checked", 0 },
+	{ O_MANIFEST, "manifest", 0, "FILE",
+	  "check every bucket listed in FILE (JSON lines or CSV; - for "
+	  "stdin)", 0 },
+	{ O_JOBS, "jobs", 'j', "N",
+	  "with --manifest: buckets checked at once (default 32)", 0 },
+	{ O_SUMMARY, "summary", 0, NULL,
+	  "with --manifest: print the summary even when stderr is not a "
+	  "terminal", 0 },
 	CMD_S3_OPTIONS
 };
 
@@ -57,6 +68,9 @@ struct check_args {
 	int have_pr;
 	int no_write;
 	int json;
+	const char *manifest;
+	long jobs;
+	int summary;
 	struct cmd_s3_opts s3;
 };
 
@@ -75,9 +89,22 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_USER: a->user = v; break;
 	case O_ACCOUNT: a->account = v; break;
 	case O_PRINCIPAL: a->principal = v; break;
+	case O_MANIFEST: a->manifest = v; break;
+	case O_JOBS:
+		return opts_parse_long("--jobs", v, 1, FLEET_MAX_JOBS,
+				       &a->jobs, err);
+	case O_SUMMARY: a->summary = 1; break;
 	default: return cmd_s3_option(&a->s3, id, v, err);
 	}
 	return 0;
+}
+
+int check_exit_status(const struct probe_report *rep)
+{
+	for (size_t i = 0; i < rep->nresults; i++)
+		if (rep->results[i].status != PROBE_GRANTED)
+			return EXIT_FINDING;
+	return rep->nleft ? EXIT_FINDING : EXIT_ALL_GOOD;
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -110,6 +137,21 @@ static int use_color(void)
 
 static int validate(struct check_args *a, struct s3p_error *err)
 {
+	if (a->manifest) {
+		if (a->bucket)
+			return s3p_error_set(err, S3P_E_USAGE, "'--bucket' and "
+				"'--manifest' exclude each other (put the "
+				"bucket in the manifest)");
+		if (template_check_mode(a->mode, err))
+			return -1;
+		if (a->prefix && names_check_prefix(a->prefix, err))
+			return -1;
+		return 0;
+	}
+	if (a->jobs || a->summary)
+		return s3p_error_set(err, S3P_E_USAGE, "'%s' needs "
+				     "'--manifest'", a->jobs ? "--jobs" :
+				     "--summary");
 	if (!a->bucket)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"missing '--bucket NAME'");
@@ -154,7 +196,9 @@ int cmd_check(int argc, char **argv)
 			&a, &err);
 	if (rc == OPTS_HELP) {
 		opts_print_help(stdout, "s3perm check --bucket NAME [--mode "
-				"read|export] [options]",
+				"read|export] [options]\n"
+				"       s3perm check --manifest FILE|- [--jobs N] "
+				"[--summary] [options]",
 				"Prove, with live signed requests made as the "
 				"principal being granted, that\nevery grant "
 				"of the mode works; name each missing one and "
@@ -167,6 +211,29 @@ int cmd_check(int argc, char **argv)
 	}
 	if (rc < 0 || validate(&a, &err))
 		return cmd_fail(&err);
+	if (a.manifest) {
+		struct check_defaults d;
+
+		memset(&d, 0, sizeof(d));
+		d.mode = a.mode;
+		d.prefix = a.prefix;
+		d.object = a.object;
+		d.templates = a.templates;
+		d.user = a.user;
+		d.account = a.account;
+		d.principal = a.principal;
+		d.no_write = a.no_write;
+		d.json = a.json;
+		d.summary = a.summary;
+		d.jobs = a.jobs ? a.jobs : 32;
+		d.manifest = a.manifest;
+		d.s3 = &a.s3;
+		trap_signals();
+		rc = cmd_check_fleet(&d, &stop_flag);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		return rc;
+	}
 
 	if (cmd_s3_client(&a.s3, 0, &c, &err))
 		return cmd_fail(&err);
@@ -206,12 +273,7 @@ int cmd_check(int argc, char **argv)
 		goto done;
 	}
 	fputs(buf_str(&out), stdout);
-	rc = EXIT_ALL_GOOD;
-	for (size_t i = 0; i < rep.nresults; i++)
-		if (rep.results[i].status != PROBE_GRANTED)
-			rc = EXIT_FINDING;
-	if (rep.nleft)
-		rc = EXIT_FINDING;
+	rc = check_exit_status(&rep);
 done:
 	buf_release(&out);
 	probe_report_release(&rep);

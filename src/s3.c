@@ -1091,11 +1091,7 @@ void s3_client_free(struct s3_client *c)
 	free(c->scheme);
 	free(c->host);
 	free(c->base_path);
-	for (size_t i = 0; i < c->nregions; i++) {
-		free(c->regions[i]->bucket);
-		free(c->regions[i]);
-	}
-	free(c->regions);
+	s3_client_forget_regions(c);
 	http_client_free(c->http);
 	free(c);
 }
@@ -1133,6 +1129,27 @@ static void set_bucket_region(struct s3_client *c, const char *bucket,
 		e->bucket = xstrdup(bucket);
 	}
 	copy_str(e->region, sizeof(e->region), region);
+}
+
+int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
+				const char *region, struct s3p_error *err)
+{
+	if (!valid_region(region))
+		return s3p_error_set(err, S3P_E_USAGE, "invalid region '%s'",
+				     region);
+	set_bucket_region(c, bucket, region);
+	return 0;
+}
+
+void s3_client_forget_regions(struct s3_client *c)
+{
+	for (size_t i = 0; i < c->nregions; i++) {
+		free(c->regions[i]->bucket);
+		free(c->regions[i]);
+	}
+	free(c->regions);
+	c->regions = NULL;
+	c->nregions = 0;
 }
 
 const char *s3_client_endpoint(const struct s3_client *c)

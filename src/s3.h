@@ -126,6 +126,14 @@ void s3_client_free(struct s3_client *c);  /* wipes the secrets */
  * until s3_resolve_region() or a redirect taught otherwise).  Borrowed,
  * valid until the next call on c. */
 const char *s3_client_region(const struct s3_client *c, const char *bucket);
+/* Take `region` as the bucket's region (a hint a caller already knows,
+ * e.g. from the fleet manifest: a wrong one is corrected by the usual
+ * redirect).  Fails (S3P_E_USAGE) on an invalid region name. */
+int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
+				const char *region, struct s3p_error *err);
+/* Forget every bucket's learnt region (a long-lived client checking many
+ * buckets keeps its memory flat this way). */
+void s3_client_forget_regions(struct s3_client *c);
 /* "https://s3.eu-west-1.amazonaws.com" or the custom endpoint. */
 const char *s3_client_endpoint(const struct s3_client *c);
 int s3_client_is_aws(const struct s3_client *c);
