@@ -145,7 +145,8 @@ create_user() {
 	local uid=$1 key=$2 secret=$3 name=$4 out
 	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" \
 		user create --tenant "$TENANT" --uid "$uid" \
-		--display-name "$name" --access-key "$key" --secret-key "$secret" 2>&1) ||
+		--display-name "$name" --access-key "$key" --secret-key "$secret" \
+		--max-buckets 100000 2>&1) ||
 		fail_start "radosgw-admin user create $uid failed: $out"
 }
 
