@@ -5,19 +5,16 @@
 
 #include <signal.h>
 
+#include "cmd.h"
 #include "cmd_s3.h"
 #include "probe.h"
 
 /* The command line's values: the single check's, and the defaults of
  * every manifest line. */
 struct check_defaults {
-	const char *mode;
-	const char *prefix;       /* NULL: the whole bucket */
+	const struct cmd_grants *grants;     /* --mode, --prefix, --templates */
+	const struct cmd_principal *id;      /* --user, --account, ... */
 	const char *object;
-	const char *templates;
-	const char *user;
-	const char *account;
-	const char *principal;
 	int no_write;
 	int json;
 	int summary;              /* --summary: the summary also when stderr

@@ -158,8 +158,8 @@ static int job_params(const struct check_defaults *d, struct job *j,
 		      struct principal *pr, struct s3p_error *err)
 {
 	const struct manifest_entry *e = &j->e;
-	const char *user = d->user, *account = d->account;
-	const char *principal = d->principal;
+	const char *user = d->id->user, *account = d->id->account;
+	const char *principal = d->id->principal;
 
 	memset(pp, 0, sizeof(*pp));
 	memset(ro, 0, sizeof(*ro));
@@ -169,9 +169,9 @@ static int job_params(const struct check_defaults *d, struct job *j,
 		principal = e->principal;
 	}
 	pp->bucket = e->bucket;
-	pp->mode = e->mode ? e->mode : d->mode;
+	pp->mode = e->mode ? e->mode : d->grants->mode;
 	pp->object = e->object ? e->object : d->object;
-	pp->templates_dir = d->templates;
+	pp->templates_dir = d->grants->templates;
 	pp->no_write = d->no_write && !strcmp(pp->mode, "export");
 	if (names_check_bucket(pp->bucket, err) ||
 	    template_check_mode(pp->mode, err))
@@ -190,15 +190,15 @@ static int job_params(const struct check_defaults *d, struct job *j,
 	if (user || principal || account) {
 		const char *part;
 
-		if (names_resolve_principal(user, account, principal, NULL,
-					    pr, &part, err))
+		if (names_resolve_principal(user, account, principal,
+					    d->id->partition, pr, &part, err))
 			return -1;
 		pp->principal = pr->arn;
 	}
 	ro->user = user;
 	ro->account = account;
 	ro->principal = principal;
-	ro->templates_dir = d->templates;
+	ro->templates_dir = d->grants->templates;
 	ro->compact = 1;
 	ro->id = e->id;
 	return 0;
@@ -329,6 +329,8 @@ static void run_job(void *vctx, int worker, void *vjob)
 	struct report_opts ro;
 	struct principal pr;
 	struct s3p_error err = { S3P_OK, "" };
+	const char *const *prefixes = NULL;
+	size_t n = 1;
 
 	if (j->bad || job_params(x->d, j, &pp, &ro, &pr, &err) < 0) {
 		char msg[sizeof(err.msg) + 32];
@@ -355,15 +357,19 @@ static void run_job(void *vctx, int worker, void *vjob)
 		}
 		return;
 	}
-	if (j->e.nprefixes == 0) {
-		run_one(x, x->clients[worker], j, &pp, &ro, x->d->prefix);
-		return;
+	/* The line's prefixes, else the command line's, else the whole
+	 * bucket.  A bucket that cannot be checked under one prefix (no such
+	 * bucket, credentials) cannot be under the next one either. */
+	if (j->e.nprefixes) {
+		prefixes = (const char *const *)j->e.prefixes;
+		n = j->e.nprefixes;
+	} else if (x->d->grants->prefixes.n) {
+		prefixes = x->d->grants->prefixes.items;
+		n = x->d->grants->prefixes.n;
 	}
-	/* A bucket that cannot be checked under one prefix (no such bucket,
-	 * credentials) cannot be under the next one either. */
-	for (size_t i = 0; i < j->e.nprefixes && !*x->stop &&
-	     j->outcome != OUT_ERROR; i++)
-		run_one(x, x->clients[worker], j, &pp, &ro, j->e.prefixes[i]);
+	for (size_t i = 0; i < n && !*x->stop && j->outcome != OUT_ERROR; i++)
+		run_one(x, x->clients[worker], j, &pp, &ro,
+			prefixes ? prefixes[i] : NULL);
 }
 
 /* ---- done: print and tally (under the pool's lock) ------------------- */
