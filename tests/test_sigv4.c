@@ -1,11 +1,10 @@
 /* test_sigv4.c - SigV4 signer: AWS conformance vectors, stage by stage, and
  * unit tests for the S3 rules and the error cases.
  *
- * Vectors: $S3PERM_SIGV4_VECTORS, else ../shared/testdata/sigv4 from the
- * current directory (tests run from the repository root).  See the README
- * in that folder for the formats and the known upstream errata.  When the
- * folder is absent the conformance tests are skipped, except under CI=true
- * where that is a failure.
+ * Vectors: tests/fixtures/sigv4 (Apache-2.0 test data vendored with its
+ * LICENSE and NOTICE; tests run from the repository root).  See the README
+ * in that folder for the formats and the known upstream errata.  A missing
+ * or partial copy is a failure, never a skip.
  */
 #include <dirent.h>
 #include <setjmp.h>
@@ -33,12 +32,7 @@ static int mismatches, total_mismatches;
 static unsigned n_v4_header, n_v4_query, n_classic, n_extra, n_s3, n_chunks,
 	n_checks;
 
-static const char *vectors_dir(void)
-{
-	const char *e = getenv("S3PERM_SIGV4_VECTORS");
-
-	return (e && *e) ? e : "../shared/testdata/sigv4";
-}
+#define VECTORS_DIR "tests/fixtures/sigv4"
 
 static int is_dir(const char *p)
 {
@@ -47,23 +41,13 @@ static int is_dir(const char *p)
 	return stat(p, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* Skip (or fail under CI=true) when the vectors are missing. */
-static int need_vectors(void)
+/* The vectors are in the repository: missing ones are a failure. */
+static void need_vectors(void)
 {
-	const char *ci = getenv("CI");
-	static int said;
-
-	vec_root = vectors_dir();
-	if (is_dir(vec_root))
-		return 1;
-	if (!said++)
-		fprintf(stderr,
-			"sigv4 conformance: vector folder '%s' not found "
-			"(set S3PERM_SIGV4_VECTORS or run from the repository "
-			"root); skipping the conformance tests\n", vec_root);
-	if (ci && strcmp(ci, "true") == 0)
-		fail_msg("sigv4 vectors missing under CI=true");
-	return 0;
+	vec_root = VECTORS_DIR;
+	if (!is_dir(vec_root))
+		fail_msg("sigv4 conformance: vector folder '%s' not found "
+			 "(run from the repository root)", vec_root);
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -562,8 +546,7 @@ static void test_v4_suite(void **state)
 	size_t n, i;
 
 	(void)state;
-	if (!need_vectors())
-		skip();
+	need_vectors();
 	snprintf(dir, sizeof dir, "%s/v4", vec_root);
 	names = list_dirs(dir, &n);
 	assert_int_equal(n, 38);   /* the README's count: catch a partial copy */
@@ -671,8 +654,7 @@ static void test_classic_suite(void **state)
 	size_t n, i, ns, j;
 
 	(void)state;
-	if (!need_vectors())
-		skip();
+	need_vectors();
 	snprintf(dir, sizeof dir, "%s/classic", vec_root);
 	names = list_dirs(dir, &n);
 	mismatches = 0;
@@ -723,8 +705,7 @@ static void test_v4_extra(void **state)
 	size_t l;
 
 	(void)state;
-	if (!need_vectors())
-		skip();
+	need_vectors();
 	mismatches = 0;
 
 	/* double-url-encode: the whole chain */
@@ -1054,8 +1035,7 @@ static void test_s3_examples(void **state)
 	size_t i;
 
 	(void)state;
-	if (!need_vectors())
-		skip();
+	need_vectors();
 	snprintf(path, sizeof path, "%s/s3-examples.json", vec_root);
 	top = json_load_file(path, 0, &jerr);
 	if (!top)
