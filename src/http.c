@@ -62,15 +62,6 @@ void http_exchange_add_header(struct http_exchange *ex, const char *name,
 	ex->resp_header_count++;
 }
 
-const char *http_exchange_header(const struct http_exchange *ex,
-				 const char *name)
-{
-	for (size_t i = 0; i < ex->resp_header_count; i++)
-		if (strcasecmp(ex->resp_headers[i].name, name) == 0)
-			return ex->resp_headers[i].value;
-	return NULL;
-}
-
 const char *http_result_name(enum http_result r)
 {
 	switch (r) {

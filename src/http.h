@@ -65,10 +65,6 @@ void http_exchange_release(struct http_exchange *ex);
 void http_exchange_add_header(struct http_exchange *ex, const char *name,
 			      const char *value);
 
-/* First response header named `name` (case-insensitive), or NULL. */
-const char *http_exchange_header(const struct http_exchange *ex,
-				 const char *name);
-
 /* Short lowercase name of a result: "dns", "connection refused", ... */
 const char *http_result_name(enum http_result r);
 
