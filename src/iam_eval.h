@@ -257,7 +257,7 @@ int iam_eval_json(const struct json_t *doc, const struct eval_context *ctx,
 
 void eval_result_release(struct eval_result *r);
 
-/* ---- pattern algebra (exposed for lint and tests) ------------------------ */
+/* ---- pattern algebra (the text forms of glob.h's functions) ------------- */
 
 /* IAM wildcard match: * any run of characters (also '/' and ':'), ? exactly
  * one.  ci: ASCII case-insensitive (actions). */
