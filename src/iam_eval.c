@@ -333,6 +333,29 @@ static void set_to_vec(const struct strset *s, char ***v, size_t *n)
 		iam_strv_push(v, n, s->v[i]);
 }
 
+/* The resources a resource pattern stands for.  An object key is never
+ * empty (the S3 API's ObjectKey has a minimum length of 1), so when the key
+ * part of an S3 object ARN is only stars ("bucket/" then "*"), it stands
+ * for one or more characters. */
+static void resource_glob(const char *resource, struct glob *R)
+{
+	const char *p, *slash;
+
+	glob_push_text(R, resource, strlen(resource), 1, 0);
+	if (strncmp(resource, "arn:", 4) ||
+	    !(p = strchr(resource + 4, ':')) || strncmp(p, ":s3:::", 6))
+		return;
+	p += 6;
+	slash = strchr(p, '/');
+	if (!slash || slash == p ||
+	    strcspn(resource, "*?") < (size_t)(slash - resource) ||
+	    !slash[1] || strspn(slash + 1, "*") != strlen(slash + 1))
+		return;
+	R->n--; /* the star the key's stars became */
+	glob_push(R, GLOB_ANY);
+	glob_push(R, GLOB_STAR);
+}
+
 int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 	     const char *action, const char *resource,
 	     struct eval_result *out, struct s3p_error *err)
@@ -353,7 +376,7 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 				     "iam_eval: no policy or context");
 	for (i = 0; i < alen; i++)
 		act[i] = (char)glob_fold((unsigned char)act[i]);
-	glob_push_text(&R, resource, strlen(resource), 1, 0);
+	resource_glob(resource, &R);
 	ev = xcalloc(pol->n + 1, sizeof(*ev));
 
 	for (i = 0; i < pol->n; i++) {
