@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "creds.h"
 #include "crypto.h"
+#include "days.h"
 #include "http.h"
 #include "s3.h"
 #include "sigv4.h"
@@ -339,19 +340,6 @@ void s3_response_describe(const struct s3_response *r, char *out, size_t size)
 
 /* ---- Dates ---------------------------------------------------------------- */
 
-static long days_from_civil(long y, unsigned m, unsigned d)
-{
-	long era;
-	unsigned yoe, doy, doe;
-
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
-}
-
 int s3_parse_http_date(const char *s, time_t *t)
 {
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr",
@@ -379,7 +367,7 @@ int s3_parse_http_date(const char *s, time_t *t)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
 	    mi < 0 || mi > 59 || sec < 0 || sec > 60 || y < 1970 || y > 9999)
 		return -1;
-	*t = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400L +
+	*t = (time_t)(days_from_civil(y, mo, d) * 86400L +
 		      h * 3600L + mi * 60L + sec);
 	return 0;
 }
