@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "s3.h"
 #include "verify.h"
+#include "verify_report.h"
 
 enum {
 	O_BUCKET, O_POLICY, O_FETCH, O_MODE, O_USER, O_ACCOUNT, O_PRINCIPAL,
