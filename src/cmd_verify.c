@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "s3.h"
 #include "verify.h"
+#include "verify_report.h"
 
 struct verify_args {
 	const char *bucket, *policy;

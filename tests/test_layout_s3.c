@@ -275,7 +275,7 @@ static char *findings(const struct layout *l)
 
 	buf_puts(&b, "");
 	for (size_t i = 0; i < layout_finding_count(l); i++) {
-		const struct layout_finding *f = layout_finding_at(l, i);
+		const struct finding *f = layout_finding_at(l, i);
 
 		buf_printf(&b, "%s %s\n", f->code, f->path);
 	}
