@@ -1,5 +1,6 @@
 /* creds.c - the credential provider chain (creds.h) and what the
  * providers share (creds_int.h). */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,8 +61,8 @@ void creds_tried(struct creds_ctx *cx, const char *what, const char *fmt, ...)
 	vsnprintf(why, sizeof(why), fmt, ap);
 	va_end(ap);
 	if (cx->tried.len)
-		buf_puts(&cx->tried, "; ");
-	buf_printf(&cx->tried, "%s: %s", what, why);
+		buf_puts(&cx->tried, ", ");
+	buf_printf(&cx->tried, "%s (%s)", what, why);
 }
 
 time_t creds_now(const struct creds_ctx *cx)
@@ -246,7 +247,7 @@ int creds_load_opts(const struct creds_options *o, struct creds *out,
 	rc = run_chain(&cx, name, !explicit_profile, out, err);
 	if (rc == CREDS_NOT_APPLICABLE) {
 		s3p_error_set(err, S3P_E_S3,
-			      "no credentials found for profile '%s'; tried "
+			      "no credentials found (profile '%s'); tried: "
 			      "%s", name, buf_str(&cx.tried));
 		rc = -1;
 	}
@@ -278,4 +279,72 @@ int creds_load(const char *profile, struct creds *out, struct s3p_error *err)
 
 	o.profile = profile;
 	return creds_load_opts(&o, out, err);
+}
+
+int creds_read_file(const char *path, struct buf *out, struct s3p_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		return s3p_error_set(err, S3P_E_S3, "cannot read '%s': %s",
+				     path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_append(out, chunk, n);
+		if (out->len > 1024 * 1024)
+			break;
+	}
+	secure_zero(chunk, sizeof(chunk));
+	if (ferror(f)) {
+		fclose(f);
+		return s3p_error_set(err, S3P_E_S3, "cannot read '%s'", path);
+	}
+	fclose(f);
+	while (out->len && strchr(" \t\r\n", out->data[out->len - 1]))
+		out->data[--out->len] = '\0';
+	return 0;
+}
+
+int creds_from_json(const struct creds_ctx *cx, const char *text, size_t len,
+		    struct creds *out, struct s3p_error *err)
+{
+	static const char *const names[] = { "AccessKeyId", "SecretAccessKey",
+		"Token", "Expiration", "Code", "code", "message", "Message" };
+	char *v[8];
+	time_t exp = 0;
+	int rc = -1;
+
+	if (creds_json_fields(text ? text : "", len, names, v, 8, err) < 0)
+		return -1;
+	if ((v[4] && strcmp(v[4], "Success") != 0) || v[5]) {
+		s3p_error_set(err, S3P_E_S3, "answer with code '%.60s'%s%.200s",
+			      v[4] ? v[4] : v[5], (v[6] || v[7]) ? ": " : "",
+			      v[6] ? v[6] : v[7] ? v[7] : "");
+		goto out;
+	}
+	if (!v[0] || !v[1]) {
+		s3p_error_set(err, S3P_E_S3, "answer without %s",
+			      !v[0] ? "AccessKeyId" : "SecretAccessKey");
+		goto out;
+	}
+	if (v[3] && creds_parse_time(v[3], &exp) < 0) {
+		s3p_error_set(err, S3P_E_S3, "Expiration '%.40s' is not an "
+			      "ISO 8601 time", v[3]);
+		goto out;
+	}
+	if (exp && exp <= creds_now(cx)) {
+		char when[32];
+
+		creds_format_time(exp, when);
+		s3p_error_set(err, S3P_E_S3, "credentials that expired at %s",
+			      when);
+		goto out;
+	}
+	creds_set(out, v[0], v[1], v[2], exp);
+	rc = 0;
+out:
+	for (int i = 0; i < 8; i++)
+		creds_free_secret(v[i]);
+	return rc;
 }

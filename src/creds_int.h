@@ -98,6 +98,15 @@ int creds_parse_time(const char *s, time_t *t);
 /* "2026-12-05T03:56:57Z" */
 void creds_format_time(time_t t, char out[32]);
 
+/* Read a small file (token files) into *out (free with
+ * buf_release_secret), trailing white space removed.  -1 with err. */
+int creds_read_file(const char *path, struct buf *out, struct s3p_error *err);
+/* The credentials of a container / instance-metadata answer:
+ * {"AccessKeyId", "SecretAccessKey", "Token", "Expiration"} (and "Code"
+ * other than "Success", or "code"/"message", as an error). */
+int creds_from_json(const struct creds_ctx *cx, const char *text, size_t len,
+		    struct creds *out, struct s3p_error *err);
+
 /* ---- Providers ----------------------------------------------------------- */
 
 int creds_env_load(struct creds_ctx *cx, const char *profile,

@@ -199,8 +199,7 @@ int creds_process_load(struct creds_ctx *cx, const char *profile,
 	time_t exp = 0;
 
 	if (!cmd) {
-		creds_tried(cx, "credential_process",
-			    "profile '%s' has no credential_process", profile);
+		creds_tried(cx, "credential_process", "not set");
 		return CREDS_NOT_APPLICABLE;
 	}
 	if (creds_split_command(cmd, &argv, NULL, err) < 0 ||

@@ -124,13 +124,11 @@ int creds_role_load(struct creds_ctx *cx, const char *profile,
 
 	memset(&src, 0, sizeof(src));
 	if (!arn) {
-		creds_tried(cx, "assume role", "profile '%s' has no role_arn",
-			    profile);
+		creds_tried(cx, "assume role", "no role_arn");
 		return CREDS_NOT_APPLICABLE;
 	}
 	if (creds_profile_get(&cx->files, profile, "web_identity_token_file")) {
-		creds_tried(cx, "assume role", "profile '%s' uses "
-			    "web_identity_token_file", profile);
+		creds_tried(cx, "assume role", "web_identity_token_file set");
 		return CREDS_NOT_APPLICABLE;
 	}
 	if (cx->nvisited >= CREDS_MAX_CHAIN) {

@@ -19,12 +19,13 @@ int creds_shared_load(struct creds_ctx *cx, const char *profile, int in_config,
 	struct buf b = BUF_INIT;
 
 	if (!s) {
-		creds_tried(cx, what, "no profile '%s' in '%s'", profile, path);
+		creds_tried(cx, what, "no [%s%s] in '%s'",
+			    in_config && strcmp(profile, "default") != 0
+				    ? "profile " : "", profile, path);
 		return CREDS_NOT_APPLICABLE;
 	}
 	if (!key && !secret) {
-		creds_tried(cx, what, "profile '%s' in '%s' has no "
-			    "aws_access_key_id", profile, path);
+		creds_tried(cx, what, "no aws_access_key_id in '%s'", path);
 		return CREDS_NOT_APPLICABLE;
 	}
 	if (!key || !secret)

@@ -45,6 +45,15 @@ void crypto_sha256_hex(const void *data, size_t len,
 	crypto_hex(h, sizeof h, out);
 }
 
+void crypto_sha1_hex(const void *data, size_t len,
+		     char out[CRYPTO_SHA1_HEX_LEN + 1])
+{
+	uint8_t h[20];
+
+	digest(EVP_sha1(), data, len, h);
+	crypto_hex(h, sizeof h, out);
+}
+
 struct crypto_sha256_ctx *crypto_sha256_begin(void)
 {
 	struct crypto_sha256_ctx *c = xmalloc(sizeof *c);
