@@ -41,6 +41,15 @@ void crypto_sha256_hex(const void *data, size_t len,
 	crypto_hex(h, sizeof h, out);
 }
 
+void crypto_sha1_hex(const void *data, size_t len,
+		     char out[CRYPTO_SHA1_HEX_LEN + 1])
+{
+	uint8_t h[20];
+
+	digest(EVP_sha1(), data, len, h);
+	crypto_hex(h, sizeof h, out);
+}
+
 void crypto_hmac_sha256(const void *key, size_t keylen,
 			const void *data, size_t len,
 			uint8_t out[CRYPTO_SHA256_LEN])

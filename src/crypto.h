@@ -24,6 +24,13 @@ void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
 void crypto_sha256_hex(const void *data, size_t len,
 		       char out[CRYPTO_SHA256_HEX_LEN + 1]);
 
+/* SHA-1 as 40 lowercase hex digits + NUL: only to name the files of the
+ * IAM Identity Center token cache, as the AWS CLI names them (not for
+ * security). */
+#define CRYPTO_SHA1_HEX_LEN 40
+void crypto_sha1_hex(const void *data, size_t len,
+		     char out[CRYPTO_SHA1_HEX_LEN + 1]);
+
 /* HMAC-SHA256(key, data). */
 void crypto_hmac_sha256(const void *key, size_t keylen,
 			const void *data, size_t len,
