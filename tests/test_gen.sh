@@ -7,9 +7,8 @@
 # (default ./s3perm).  Prints one line per case and "N passed, M failed";
 # exits 1 when a case failed.
 #
-# The cases marked [iam_eval] need the real policy evaluator (the Deny
-# warnings of --merge); they run whenever src/iam_eval.c is in the tree
-# and are reported as skipped (not passed) before it is.
+# The cases marked [iam_eval] exercise the policy evaluator (the Deny
+# warnings of --merge).
 set -u
 
 cd "$(dirname "$0")/.." || exit 2
@@ -30,7 +29,7 @@ if [ ! -x "$S3PERM" ]; then
 	exit 1
 fi
 
-PASS=0 FAIL=0 SKIP=0
+PASS=0 FAIL=0
 CASE= WHY=() CMD= RC=
 OUT=$T/out ERR=$T/err
 
@@ -79,11 +78,6 @@ end_case() {
 		echo "       stdout (head):"
 		head -n 5 "$OUT" | sed 's/^/         | /'
 	fi
-}
-
-skip_case() {
-	SKIP=$((SKIP + 1))
-	echo "skip $1 ($2)"
 }
 
 rc_is() {
@@ -202,9 +196,6 @@ bad() {
 	check err_error "${want[@]}"
 	end_case
 }
-
-HAVE_IAM_EVAL=0
-[ -e src/iam_eval.c ] && HAVE_IAM_EVAL=1
 
 V=(-b my-data -u statsig-abc) # the vendor's usual arguments
 
@@ -775,70 +766,61 @@ check err_warnings
 check err_has "delete-bucket-policy"
 end_case
 
-# ---- Deny warnings (need the real evaluator) ----------------------------
+# ---- Deny warnings (the policy evaluator) -------------------------------
 
-if [ "$HAVE_IAM_EVAL" = 1 ]; then
-	begin "[iam_eval] Deny outside an org (aws:PrincipalOrgID): policy printed, warning names the statement"
-	gen "${V[@]}" --merge "$FIX/deny-org.json"
-	check rc_is 0
-	check py 'sids(d) == ["CustomerAnalytics", "DenyOutsideOrg", "StatsigGetBucketLocation", "StatsigListBucket", "StatsigReadObjects"]'
-	check py 'd["Statement"][:2] == load("'"$FIX"'/deny-org.json")["Statement"]'
-	check err_warnings
-	check err_line_has "DenyOutsideOrg" "s3:GetObject" "arn:aws:s3:::my-data/*"
-	check err_line_has "DenyOutsideOrg" "s3:ListBucket"
-	end_case
+begin "[iam_eval] Deny outside an org (aws:PrincipalOrgID): policy printed, warning names the statement"
+gen "${V[@]}" --merge "$FIX/deny-org.json"
+check rc_is 0
+check py 'sids(d) == ["CustomerAnalytics", "DenyOutsideOrg", "StatsigGetBucketLocation", "StatsigListBucket", "StatsigReadObjects"]'
+check py 'd["Statement"][:2] == load("'"$FIX"'/deny-org.json")["Statement"]'
+check err_warnings
+check err_line_has "DenyOutsideOrg" "s3:GetObject" "arn:aws:s3:::my-data/*"
+check err_line_has "DenyOutsideOrg" "s3:ListBucket"
+end_case
 
-	begin "[iam_eval] explicit Deny of s3:GetObject for the vendor: policy printed, warning names it"
-	gen "${V[@]}" --merge "$FIX/deny-vendor.json"
-	check rc_is 0
-	check py 'sids(d)[:2] == ["NoVendorReads", None] and len(d["Statement"]) == 5'
-	check err_warnings
-	check err_line_has "NoVendorReads" "denies" "s3:GetObject"
-	check err_line_has "statement #1 " "s3:ListBucket"
-	end_case
+begin "[iam_eval] explicit Deny of s3:GetObject for the vendor: policy printed, warning names it"
+gen "${V[@]}" --merge "$FIX/deny-vendor.json"
+check rc_is 0
+check py 'sids(d)[:2] == ["NoVendorReads", None] and len(d["Statement"]) == 5'
+check err_warnings
+check err_line_has "NoVendorReads" "denies" "s3:GetObject"
+check err_line_has "statement #1 " "s3:ListBucket"
+end_case
 
-	begin "[iam_eval] explicit Deny with --mode export: every denied grant named"
-	gen --mode export "${V[@]}" --merge "$FIX/deny-vendor.json"
-	check rc_is 0
-	check err_line_has "NoVendorReads" "s3:GetObject"
-	check py 'len(d["Statement"]) == 5'
-	end_case
+begin "[iam_eval] explicit Deny with --mode export: every denied grant named"
+gen --mode export "${V[@]}" --merge "$FIX/deny-vendor.json"
+check rc_is 0
+check err_line_has "NoVendorReads" "s3:GetObject"
+check py 'len(d["Statement"]) == 5'
+end_case
 
-	begin "[iam_eval] Deny warnings number the statement (#0 first, as verify does) in the merged policy printed"
-	gen "${V[@]}" --merge "$FIX/deny-shifted.json"
-	check rc_is 0
-	check py 'sids(d) == ["StatsigGetBucketLocation", "StatsigListBucket", "StatsigReadObjects", None]'
-	check err_warnings
-	check err_line_has "statement #3 of the merged policy denies s3:GetObject on 'arn:aws:s3:::my-data/*'"
-	end_case
+begin "[iam_eval] Deny warnings number the statement (#0 first, as verify does) in the merged policy printed"
+gen "${V[@]}" --merge "$FIX/deny-shifted.json"
+check rc_is 0
+check py 'sids(d) == ["StatsigGetBucketLocation", "StatsigListBucket", "StatsigReadObjects", None]'
+check err_warnings
+check err_line_has "statement #3 of the merged policy denies s3:GetObject on 'arn:aws:s3:::my-data/*'"
+end_case
 
-	begin "[iam_eval] Denies for others, other buckets, other actions: no warning"
-	gen --mode export "${V[@]}" --merge "$FIX/deny-other.json"
-	check rc_is 0
-	check err_empty
-	end_case
+begin "[iam_eval] Denies for others, other buckets, other actions: no warning"
+gen --mode export "${V[@]}" --merge "$FIX/deny-other.json"
+check rc_is 0
+check err_empty
+end_case
 
-	begin "[iam_eval] Deny on aws:SecureTransport=false: no warning (the vendor uses TLS)"
-	gen --mode export "${V[@]}" --merge "$FIX/current.json"
-	check rc_is 0
-	check err_empty
-	end_case
+begin "[iam_eval] Deny on aws:SecureTransport=false: no warning (the vendor uses TLS)"
+gen --mode export "${V[@]}" --merge "$FIX/current.json"
+check rc_is 0
+check err_empty
+end_case
 
-	begin "[iam_eval] Deny warnings with -o: file written, warnings on stderr"
-	gen "${V[@]}" --merge "$FIX/deny-vendor.json" -o "$T/denied.json"
-	check rc_is 0
-	check out_empty
-	check err_line_has "NoVendorReads"
-	check py 'len(d["Statement"]) == 5' "$T/denied.json"
-	end_case
-else
-	for c in "Deny outside an org" "explicit Deny of s3:GetObject" \
-		"explicit Deny with --mode export" "Deny warnings number the statement" \
-		"Denies for others" \
-		"Deny on aws:SecureTransport=false" "Deny warnings with -o"; do
-		skip_case "[iam_eval] $c" "src/iam_eval.c is not in the tree yet"
-	done
-fi
+begin "[iam_eval] Deny warnings with -o: file written, warnings on stderr"
+gen "${V[@]}" --merge "$FIX/deny-vendor.json" -o "$T/denied.json"
+check rc_is 0
+check out_empty
+check err_line_has "NoVendorReads"
+check py 'len(d["Statement"]) == 5' "$T/denied.json"
+end_case
 
 # ---- output formats -----------------------------------------------------
 
@@ -1065,5 +1047,5 @@ check err_has "s3perm: error: "
 end_case
 
 echo
-echo "$PASS passed, $FAIL failed${SKIP:+, $SKIP skipped}"
+echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
