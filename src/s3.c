@@ -881,7 +881,12 @@ static int upload_emit(struct rec_parser *p, int type)
 	(void)type;
 	up.key = rec_get(p, "Key");
 	up.problem = NULL;
-	if (up.key && p->url) {
+	/* Every ListMultipartUploads s3perm sends asks encoding-type=url
+	 * (op_start); radosgw 16 then encodes Key but does not echo
+	 * <EncodingType>, so the keys are decoded whether or not the answer
+	 * says so (the markers only when it does: radosgw leaves them
+	 * plain). */
+	if (up.key) {
 		url_decode(&p->key, up.key);
 		if (memchr(p->key.data, '\0', p->key.len))
 			up.problem = "the key holds a NUL byte (%00)";
