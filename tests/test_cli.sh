@@ -33,7 +33,11 @@ OUT=$T/out ERR=$T/err RC=
 # run ARGS...: s3perm ARGS with stdin from /dev/null; stdout in $OUT,
 # stderr in $ERR, exit code in $RC.
 run() {
-	"$S3PERM" "$@" </dev/null >"$OUT" 2>"$ERR"
+	if [ "$1" = timeout ]; then
+		"$@" </dev/null >"$OUT" 2>"$ERR"
+	else
+		"$S3PERM" "$@" </dev/null >"$OUT" 2>"$ERR"
+	fi
 	RC=$?
 }
 
@@ -111,6 +115,74 @@ if [ -z "$bad" ]; then
 else
 	not_ok "every short option is one long option in every command" "$bad"
 fi
+
+# ---- -o FILE: never destroys what it should not -------------------------
+
+"$S3PERM" gen -b my-data "${VENDOR[@]}" >"$T/want" 2>/dev/null
+mkdir -p "$T/o"
+
+# case NAME CONDITION...: ok when every command succeeds.
+case_ok() {
+	local name=$1
+	shift
+	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
+}
+
+printf 'old\n' >"$T/o/secret.json"
+chmod 600 "$T/o/secret.json"
+run gen -b my-data "${VENDOR[@]}" -o "$T/o/secret.json"
+case_ok "-o keeps an existing file's mode (0600)" eval \
+	'[ "$RC" = 0 ] && [ "$(stat -c %a "$T/o/secret.json")" = 600 ] &&
+	 cmp -s "$T/o/secret.json" "$T/want"'
+
+(umask 027 && "$S3PERM" gen -b my-data "${VENDOR[@]}" -o "$T/o/new.json")
+case_ok "-o: a new file gets 0666 less the umask" eval \
+	'[ "$(stat -c %a "$T/o/new.json")" = 640 ]'
+
+printf 'old\n' >"$T/o/target.json"
+ln -s target.json "$T/o/link.json"
+run gen -b my-data "${VENDOR[@]}" -o "$T/o/link.json"
+case_ok "-o follows a symlink: the target is replaced, the link stays" eval \
+	'[ "$RC" = 0 ] && [ -L "$T/o/link.json" ] &&
+	 cmp -s "$T/o/target.json" "$T/want" &&
+	 [ -z "$(find "$T/o" -name "*tmp*")" ]'
+
+ln -s nowhere.json "$T/o/dangling.json"
+expect "-o refuses a symlink to nothing" 2 "symbolic link to nothing" \
+	gen -b my-data "${VENDOR[@]}" -o "$T/o/dangling.json"
+case_ok "-o left the dangling link alone" eval \
+	'[ -L "$T/o/dangling.json" ] && [ ! -e "$T/o/nowhere.json" ]'
+
+# /dev/stdout is a link to /proc/self/fd/1: a copy of that link in $T.
+ln -s /proc/self/fd/1 "$T/o/stdout"
+"$S3PERM" gen -b my-data "${VENDOR[@]}" -o "$T/o/stdout" >"$T/o/captured" 2>"$ERR"
+RC=$?
+case_ok "-o a link to /proc/self/fd/1 writes to standard output" eval \
+	'[ "$RC" = 0 ] && [ -L "$T/o/stdout" ] && cmp -s "$T/o/captured" "$T/want"'
+
+mkfifo "$T/o/fifo"
+timeout 20 cat "$T/o/fifo" >"$T/o/from-fifo" &
+reader=$!
+run timeout 20 "$S3PERM" gen -b my-data "${VENDOR[@]}" -o "$T/o/fifo"
+[ -p "$T/o/fifo" ] || kill "$reader" 2>/dev/null
+wait "$reader"
+case_ok "-o a FIFO writes into it and leaves the FIFO" eval \
+	'[ "$RC" = 0 ] && [ -p "$T/o/fifo" ] && cmp -s "$T/o/from-fifo" "$T/want"'
+
+# Device nodes: copies of /dev/null (1,3) and /dev/full (1,7) made here.
+if mknod "$T/o/null" c 1 3 && mknod "$T/o/full" c 1 7; then
+	run gen -b my-data "${VENDOR[@]}" -o "$T/o/null"
+	case_ok "-o a character device (a copy of /dev/null) writes to it" eval \
+		'[ "$RC" = 0 ] && [ -c "$T/o/null" ] && [ ! -s "$OUT" ]'
+	expect "-o a full device (a copy of /dev/full): exit 2, says why" 2 \
+		"No space left on device" gen -b my-data "${VENDOR[@]}" -o "$T/o/full"
+	case_ok "-o left the full device a device" test -c "$T/o/full"
+else
+	not_ok "mknod in $T (the device cases need root, as in CI)"
+fi
+
+expect "-o a directory is refused" 2 "it is a directory" \
+	gen -b my-data "${VENDOR[@]}" -o "$T/o"
 
 echo
 echo "$PASS passed, $FAIL failed"
