@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "creds.h"
 #include "names.h"
@@ -65,6 +67,21 @@ static void trace(void *ctx, const struct s3_trace_event *ev)
 	fputc('\n', stderr);
 }
 
+/* mfa_serial: ask on the terminal (only called when stdin is one). */
+static int mfa_prompt(void *ctx, const char *serial, char *code, size_t size)
+{
+	size_t n;
+
+	(void)ctx;
+	fprintf(stderr, "s3perm: enter the MFA code for '%s': ", serial);
+	fflush(stderr);
+	if (!fgets(code, (int)size, stdin))
+		return -1;
+	n = strcspn(code, "\r\n");
+	code[n] = '\0';
+	return n ? 0 : -1;
+}
+
 int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 		  struct s3_client **out, struct s3p_error *err)
 {
@@ -72,9 +89,25 @@ int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 	struct s3_config cfg = S3_CONFIG_INIT;
 	int rc;
 
+	struct creds_options co = { 0 };
+
 	*out = NULL;
-	if (creds_load(o->profile, &cr, err))
+	co.profile = o->profile;
+	if (isatty(STDIN_FILENO))
+		co.mfa_prompt = mfa_prompt;
+	if (creds_load_opts(&co, &cr, err))
 		return -1;
+	if (o->verbose) {
+		char when[32] = "";
+		struct tm tm;
+
+		if (cr.expiration) {
+			gmtime_r(&cr.expiration, &tm);
+			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+		}
+		fprintf(stderr, "s3perm: credentials from %s: %s%s%s\n",
+			cr.provider, cr.source, *when ? ", expire " : "", when);
+	}
 	cfg.endpoint = o->endpoint;
 	cfg.region = o->region;
 	cfg.path_style = o->path_style ? 1 : -1;
