@@ -41,6 +41,10 @@ struct cmd_grants {
 extern const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS];
 #define CMD_GRANTS_GROUP(g) { cmd_grants_opts, CMD_GRANTS_NOPTS, (g), NULL }
 
+/* The one colour rule of every human output: colour when fd is a
+ * terminal and NO_COLOR is unset or empty; never when piped. */
+int cmd_color(int fd);
+
 /* Print "s3perm: error: MSG" on stderr and return the exit code for the
  * error's kind. */
 int cmd_fail(const struct s3p_error *err);

@@ -11,9 +11,28 @@
 #include "names.h"
 #include "s3.h"
 
+/* Longer than any URL a server answers at: a usage error here, not a
+ * network error later. */
+#define ENDPOINT_MAX 2048
+
+static int check_endpoint(const char *v, struct s3p_error *err)
+{
+	size_t len = strlen(v);
+
+	if (!len)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid --endpoint '': give a URL such as "
+			"https://s3.example.com");
+	if (len > ENDPOINT_MAX)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid --endpoint '%.40s...': %zu characters long "
+			"(at most %d)", v, len, ENDPOINT_MAX);
+	return 0;
+}
+
 const struct opt_spec cmd_s3_opts_table[CMD_S3_NOPTS] = {
 	OPT_STRING(struct cmd_s3_opts, endpoint, "endpoint", 0, "URL",
-		   "S3-compatible endpoint instead of AWS", NULL),
+		   "S3-compatible endpoint instead of AWS", check_endpoint),
 	OPT_STRING(struct cmd_s3_opts, region, "region", 0, "REGION",
 		   "starting region (default: environment, profile, "
 		   "discovered)", names_check_region),

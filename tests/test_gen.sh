@@ -222,16 +222,16 @@ bad "bucket prefix sthree-" "invalid bucket name 'sthree-data'~'sthree-'" \
 bad "bucket prefix amzn-s3-demo-" \
 	"invalid bucket name 'amzn-s3-demo-data'~'amzn-s3-demo-'" \
 	-b amzn-s3-demo-data -u x
-bad "bucket suffix -s3alias" "invalid bucket name 'my-data-s3alias'~'-s3alias'" \
+bad "bucket suffix -s3alias" "unsupported bucket 'my-data-s3alias'~not support~'-s3alias'" \
 	-b my-data-s3alias -u x
-bad "bucket suffix --ol-s3" "invalid bucket name 'my-data--ol-s3'~'--ol-s3'" \
+bad "bucket suffix --ol-s3" "unsupported bucket 'my-data--ol-s3'~not support~'--ol-s3'" \
 	-b my-data--ol-s3 -u x
-bad "bucket suffix .mrap" "invalid bucket name 'my-data.mrap'~'.mrap'" \
+bad "bucket suffix .mrap" "unsupported bucket 'my-data.mrap'~not support~'.mrap'" \
 	-b my-data.mrap -u x
-bad "bucket suffix --x-s3" "invalid bucket name 'my-data--x-s3'~'--x-s3'" \
+bad "bucket suffix --x-s3" "unsupported bucket 'my-data--x-s3'~not support~'--x-s3'" \
 	-b my-data--x-s3 -u x
 bad "bucket suffix --table-s3" \
-	"invalid bucket name 'my-data--table-s3'~'--table-s3'" \
+	"unsupported bucket 'my-data--table-s3'~not support~'--table-s3'" \
 	-b my-data--table-s3 -u x
 bad "bucket placeholder YOUR_S3_BUCKET" \
 	"invalid bucket name 'YOUR_S3_BUCKET'~placeholder" -b YOUR_S3_BUCKET -u x
