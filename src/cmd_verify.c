@@ -15,7 +15,7 @@
 
 enum {
 	O_BUCKET, O_POLICY, O_FETCH, O_MODE, O_USER, O_ACCOUNT, O_PRINCIPAL,
-	O_PARTITION, O_PREFIX, O_CONTEXT, O_TEMPLATES, O_JSON,
+	O_PARTITION, O_PREFIX, O_CONTEXT, O_ABSENT, O_TEMPLATES, O_JSON,
 };
 
 static const struct opt_spec verify_opts[] = {
@@ -38,6 +38,8 @@ static const struct opt_spec verify_opts[] = {
 	  "the grants are limited to keys under P (repeatable)", 1 },
 	{ O_CONTEXT, "context", 0, "KEY=VALUE",
 	  "a condition key's value in the vendor's requests (repeatable)", 1 },
+	{ O_ABSENT, "absent", 0, "KEY",
+	  "a condition key the vendor's requests never carry (repeatable)", 1 },
 	{ O_TEMPLATES, "templates", 0, "DIR",
 	  "read the templates from DIR instead of the installed ones", 0 },
 	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
@@ -48,8 +50,8 @@ struct verify_args {
 	const char *bucket, *policy, *mode, *user, *account, *principal;
 	const char *partition, *templates;
 	const char *resource_partition;  /* --partition or the principal's */
-	const char **prefixes, **contexts;
-	size_t nprefixes, ncontexts;
+	const char **prefixes, **contexts, **absents;
+	size_t nprefixes, ncontexts, nabsents;
 	int fetch, json;
 	struct cmd_s3_opts s3;   /* with --fetch */
 };
@@ -83,6 +85,9 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 				v);
 		push(&a->contexts, &a->ncontexts, v);
 		return 0;
+	case O_ABSENT:
+		push(&a->absents, &a->nabsents, v);
+		return 0;
 	case O_FETCH:
 		a->fetch = 1;
 		return 0;
@@ -99,8 +104,9 @@ static const char usage_line[] =
 	"                     (--user NAME [--account ID] | --principal ARN)\n"
 	"                     [--mode read|export] [--partition P] "
 	"[--prefix P ...]\n"
-	"                     [--context KEY=VALUE ...] [--json] "
-	"[--templates DIR]\n"
+	"                     [--context KEY=VALUE ...] [--absent KEY ...] "
+	"[--json]\n"
+	"                     [--templates DIR]\n"
 	"                     " CMD_S3_USAGE;
 
 /* Options that go together, and the principal they name. */
@@ -184,6 +190,8 @@ int cmd_verify(int argc, char **argv)
 	rq.nprefixes = a.nprefixes;
 	rq.contexts = a.contexts;
 	rq.ncontexts = a.ncontexts;
+	rq.absents = a.absents;
+	rq.nabsents = a.nabsents;
 	rq.templates_dir = a.templates;
 	if (a.fetch) {
 		r = fetch_policy(&a, &text, &err);
@@ -233,5 +241,6 @@ out:
 	free(text);
 	free(a.prefixes);
 	free(a.contexts);
+	free(a.absents);
 	return rc;
 }

@@ -360,6 +360,7 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 	     const char *action, const char *resource,
 	     struct eval_result *out, struct s3p_error *err)
 {
+	struct eval_context actx;
 	struct st_eval *ev;
 	size_t nev = 0, i, k, alen = strlen(action);
 	char *act = xstrdup(action);
@@ -374,6 +375,10 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 	if (!pol || !ctx)
 		return s3p_error_set(err, S3P_E_INTERNAL,
 				     "iam_eval: no policy or context");
+	/* the lookups also know which keys this action's request carries */
+	actx = *ctx;
+	actx.action = action;
+	ctx = &actx;
 	for (i = 0; i < alen; i++)
 		act[i] = (char)glob_fold((unsigned char)act[i]);
 	resource_glob(resource, &R);

@@ -61,6 +61,9 @@ static int evaluate(const struct verify_request *rq, const json_t *doc,
 	for (size_t i = 0; i < rq->ncontexts; i++)
 		if (eval_context_assign(&base, rq->contexts[i], err))
 			goto out;
+	for (size_t i = 0; i < rq->nabsents; i++)
+		if (eval_context_assign_absent(&base, rq->absents[i], err))
+			goto out;
 	out->results = xcalloc(out->grants.n ? out->grants.n : 1,
 			       sizeof(*out->results));
 	for (size_t i = 0; i < out->grants.n; i++) {
@@ -329,7 +332,8 @@ void verify_result_table(const struct verify_result *res, struct buf *out)
 			buf_printf(out, "%*s  depends on:", (int)wd, "");
 			for (size_t j = 0; j < e->ncondition_keys; j++)
 				buf_printf(out, " %s", e->condition_keys[j]);
-			buf_puts(out, " (give them with --context KEY=VALUE)\n");
+			buf_puts(out, " (give them with --context KEY=VALUE "
+				 "or --absent KEY)\n");
 		}
 		for (size_t j = 0; j < e->nnotes; j++)
 			buf_printf(out, "%*s  note: %s\n", (int)wd, "",

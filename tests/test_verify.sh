@@ -214,6 +214,52 @@ want_rc 1
 json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "implicit-deny"'
 end
 
+begin "--absent: a key the vendor's requests never carry"
+pol vpce.json "$ALL_B" \
+	'{"Effect":"Allow",'"$P"',"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}' \
+	'{"Sid":"OnlyVpce","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}'
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --json
+want_rc 1
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "conditional"'
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt
+out_has 'depends on: aws:SourceVpce \(give them with --context KEY=VALUE or --absent KEY\)'
+# absent: the negated operator holds, the Deny applies
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --absent aws:SourceVpce --json
+want_rc 1
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "explicit-deny"'
+# present and empty is not absent
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --context aws:SourceVpce= --json
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "explicit-deny"'
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --context aws:SourceVpce=vpce-1
+want_rc 0
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --context aws:SourceVpce=vpce-1 --absent aws:SourceVpce
+want_rc 2
+out_empty
+err_has "'aws:SourceVpce' is given both a value \(--context\) and --absent"
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --absent ''
+want_rc 2
+err_has "invalid --absent"
+run verify --help
+out_has '--absent KEY'
+end
+
+begin "keys a grant's request can never carry are absent"
+pol sse.json "$ALL_B" \
+	'{"Effect":"Allow",'"$P"',"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}' \
+	'{"Sid":"NoPlainText","Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}'
+run verify --policy "$T/sse.json" --user statsig-abc --bucket bkt --mode export --json
+want_rc 1
+# GET and LIST requests never carry the header: the Deny applies to them
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "explicit-deny"'
+json_check 'res[("s3:ListBucket", "arn:aws:s3:::bkt")]["decision"] == "explicit-deny"'
+# a PutObject may carry it
+json_check 'res[("s3:PutObject", "arn:aws:s3:::bkt/*")]["decision"] == "conditional"'
+json_check 'res[("s3:PutObject", "arn:aws:s3:::bkt/*")]["condition_keys"] == ["s3:x-amz-server-side-encryption"]'
+run verify --policy "$T/sse.json" --user statsig-abc --bucket bkt --mode export --context s3:x-amz-server-side-encryption=aws:kms --json
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "allowed"'
+json_check 'res[("s3:PutObject", "arn:aws:s3:::bkt/*")]["decision"] == "allowed"'
+end
+
 begin "another principal: --principal and --account"
 pol acct.json "$ALL_B" "$ALL_O"
 run verify --policy "$T/acct.json" --principal arn:aws:iam::111122223333:role/r --bucket bkt --json
