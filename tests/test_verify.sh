@@ -243,6 +243,28 @@ run verify --help
 out_has '--absent KEY'
 end
 
+begin "to fix matches the cause; a partial Deny suggests --prefix"
+# deny.json: a Deny on bkt/private/* (see above)
+run verify --policy "$T/deny.json" --user statsig-abc --bucket bkt --mode export
+want_rc 1
+out_has '^to fix: an explicit Deny overrides every Allow \(merging more Allows does not help\)'
+out_lacks "gen --mode .*--merge"
+out_has "^note: the Deny on s3:GetObject covers only arn:aws:s3:::bkt/private/\\*: it does not deny the other keys of arn:aws:s3:::bkt/\\*;.*--prefix"
+run verify --policy "$T/deny.json" --user statsig-abc --bucket bkt --mode export --prefix data/ --json
+want_rc 0
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/data/*")]["decision"] == "allowed"'
+# a Deny that may apply is not fixed by merging either
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt
+want_rc 1
+out_has '^to fix: a Deny may apply, depending on the keys named above \(merging more Allows does not help\)'
+out_lacks "gen --mode .*--merge"
+out_lacks "^note: the Deny"
+# an Allow whose condition is unknown is: merging adds the vendor's grant
+run verify --policy "$T/cond.json" --user statsig-abc --bucket bkt
+out_has "^to fix: 's3perm gen --mode read .*--merge CURRENT.json'"
+out_lacks "Deny"
+end
+
 begin "keys a grant's request can never carry are absent"
 pol sse.json "$ALL_B" \
 	'{"Effect":"Allow",'"$P"',"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}' \
