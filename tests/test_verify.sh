@@ -265,6 +265,16 @@ out_has "^to fix: 's3perm gen --mode read .*--merge CURRENT.json'"
 out_lacks "Deny"
 end
 
+begin "a policy for another principal of the vendor's account is named"
+pol xyz.json "$(echo "$ALL_B" | sed s/statsig-abc/statsig-xyz/)" "$(echo "$ALL_O" | sed s/statsig-abc/statsig-xyz/)"
+run verify --policy "$T/xyz.json" --user statsig-abc --bucket bkt --mode export
+want_rc 1
+out_has "note: statement 1 allows s3:GetObject to arn:aws:iam::999689269917:user/statsig-xyz, another principal of account 999689269917, not to $V"
+run verify --policy "$T/xyz.json" --user statsig-xyz --bucket bkt --mode export
+want_rc 0
+out_lacks "another principal"
+end
+
 begin "keys a grant's request can never carry are absent"
 pol sse.json "$ALL_B" \
 	'{"Effect":"Allow",'"$P"',"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}' \
