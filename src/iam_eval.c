@@ -91,6 +91,15 @@ static int notprincipal_exempt(const struct stmt *s, const struct principal *p,
 		int is_user = p->type == PRINCIPAL_USER;
 		int listed = is_user ? self : role;
 
+		if (account && !listed) {
+			snprintf(note, sizeof(note),
+				 "statement %zu: NotPrincipal lists the "
+				 "account %s but not %s: AWS exempts only a "
+				 "principal whose own ARN is listed too, so "
+				 "this %s is denied", s->index, p->account,
+				 p->arn, is_user ? "user" : "role");
+			iam_strset_add(notes, note, 0);
+		}
 		if (listed && !account) {
 			snprintf(note, sizeof(note),
 				 "statement %zu: NotPrincipal lists %s but "

@@ -46,7 +46,10 @@
  *                           an assumed-role session's ARN, its role's ARN
  *                           AND the account; an account (root) its account.
  *                           Listing only the user denies the user too (a
- *                           note says so).  With Allow, the statement
+ *                           note says so; AWS's documentation hedges here,
+ *                           AWS "might validate the account first": either
+ *                           way the user is not exempt).  Listing only the
+ *                           account denies the user too (a note says so).  With Allow, the statement
  *                           applies to any principal that no entry matches.
  *
  * Resources are patterns.  The resource given to iam_eval() may hold * and
