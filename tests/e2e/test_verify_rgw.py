@@ -41,6 +41,13 @@ disagreement fails the test):
     proves each such disagreement: verify, run on the policy without its
     NotAction statements, must then agree with the server.
 
+  rgw-notprincipal-one-identity: RGW 16 exempts from a Deny with
+    NotPrincipal a user listed alone, and every user of an account whose
+    root ARN or id is listed alone (AWS exempts a user only when its ARN
+    and its account are both listed).  The generator produces no
+    NotPrincipal; notprincipal_deny_one_identity shows the deviation
+    itself, and verify's AWS reading with its finding.
+
 Deviations known from elsewhere in the project, which this test avoids
 rather than lists as disagreements (the generator does not produce them):
   - aws:SecureTransport: the test server speaks plain HTTP, so RGW sees
@@ -363,6 +370,46 @@ def object_keys_are_never_empty():
             eq(dec[action], "allowed", "verify, %s (deny=%s)" % (action, deny))
             server, evidence = bk.allowed(action)
             ok(server, "server, %s (deny=%s): %s" % (action, deny, evidence))
+
+
+@test
+def notprincipal_deny_one_identity():
+    """A Deny with NotPrincipal listing only the vendor's user, or only its
+    account: verify says explicit-deny (AWS exempts only a principal whose
+    ARN and account are both listed) with the notprincipal-deny-vendor
+    finding; RGW 16 exempts the vendor (the documented deviation
+    rgw-notprincipal-one-identity).  Listing both, or another user, the
+    two agree."""
+    b = s3env.create_bucket()
+    s3env.put_object(b, "data/obj")
+    vendor = s3env.principal_arn("vendor")
+    root = "arn:aws:iam::%s:root" % s3env.tenant()
+    cases = [  # NotPrincipal AWS, verify's decision, the server's, finding
+        (vendor, "explicit-deny", True, True),
+        (root, "explicit-deny", True, True),
+        (s3env.tenant(), "explicit-deny", True, True),
+        ([vendor, root], "allowed", True, False),
+        (s3env.principal_arn("other"), "explicit-deny", False, False),
+    ]
+    for listed, want, server_allows, finding in cases:
+        text = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Vendor", "Effect": "Allow",
+             "Principal": {"AWS": vendor}, "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::%s/*" % b},
+            {"Sid": "OnlyListed", "Effect": "Deny",
+             "NotPrincipal": {"AWS": listed}, "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::%s/*" % b}]})
+        s3env.put_policy(b, text)
+        _, rep, _ = verify(b, text)
+        eq(decisions(rep)["s3:GetObject"], want, "verify, %s" % listed)
+        codes = [f["code"] for f in rep["findings"]]
+        eq("notprincipal-deny-vendor" in codes, finding,
+           "finding, %s: %s" % (listed, codes))
+        status, _ = s3env.try_op("vendor", "GetObject", b, "data/obj")
+        eq(status == 200, server_allows, "server, %s" % listed)
+        if (want == "allowed") != server_allows:
+            print("  deviation rgw-notprincipal-one-identity: NotPrincipal "
+                  "%s: verify %s, the server allows" % (listed, want))
 
 
 @test
