@@ -275,6 +275,50 @@ want_rc 0
 out_lacks "another principal"
 end
 
+begin "verify reads gen's Terraform and CloudFormation outputs"
+# a customer statement with a policy variable: Terraform escapes it ($${),
+# verify must read it back as ${ (else the Deny would apply)
+pol cur.json '{"Sid":"Self","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:username":"${aws:username}"}}}'
+for f in terraform cloudformation; do
+	run gen --bucket bkt --user statsig-abc --mode export --merge "$T/cur.json" --format $f -o "$T/gen.$f"
+	want_rc 0
+	run verify --policy "$T/gen.$f" --user statsig-abc --bucket bkt --mode export --json
+	want_rc 0
+	json_check 'all(r["decision"] == "allowed" for r in d["results"]) and len(d["results"]) == 9'
+	run verify --policy "$T/gen.$f" --user statsig-abc --bucket bkt --mode export
+	out_has '^9 of 9 grants allowed'
+done
+grep -q 'aws:username}' "$T/gen.terraform" && grep -q '\$\${aws:username}' "$T/gen.terraform" ||
+	fail "the Terraform output does not escape the variable"
+# from standard input too
+run_in "$T/gen.terraform" verify --policy - --user statsig-abc --bucket bkt --mode export
+want_rc 0
+# a heredoc without its end, a template without a bucket policy
+head -n 5 "$T/gen.terraform" >"$T/cut.tf"
+run verify --policy "$T/cut.tf" --user statsig-abc --bucket bkt
+want_rc 2
+err_has "the Terraform heredoc 'POLICY' is not terminated"
+printf '{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"B":{"Type":"AWS::S3::Bucket"}}}' >"$T/nopol.cfn"
+run verify --policy "$T/nopol.cfn" --user statsig-abc --bucket bkt
+want_rc 2
+err_has "has no AWS::S3::BucketPolicy"
+# several bucket policies: the one for this bucket
+/usr/bin/python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+r = t["Resources"]["StatsigBucketPolicy"]
+other = json.loads(json.dumps(r))
+other["Properties"]["Bucket"] = "other-bkt"
+other["Properties"]["PolicyDocument"]["Statement"] = other["Properties"]["PolicyDocument"]["Statement"][:1]
+t["Resources"] = {"Other": other, "Mine": r}
+json.dump(t, open(sys.argv[2], "w"))' "$T/gen.cloudformation" "$T/two.cfn"
+run verify --policy "$T/two.cfn" --user statsig-abc --bucket bkt --mode export
+want_rc 0
+run verify --policy "$T/two.cfn" --user statsig-abc --bucket nothere --mode export
+want_rc 2
+err_has "no AWS::S3::BucketPolicy for bucket nothere"
+end
+
 begin "keys a grant's request can never carry are absent"
 pol sse.json "$ALL_B" \
 	'{"Effect":"Allow",'"$P"',"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}' \
