@@ -4,10 +4,16 @@
  *
  *   Terraform       resource "aws_s3_bucket_policy" "NAME" {
  *                     bucket = "B"
- *                     policy = <<-POLICY     (or <<ID: any identifier)
- *                   { ...policy JSON... }    ($${ and %%{ are unescaped)
- *                     POLICY
+ *                     policy = jsonencode({ Version = "2012-10-17" ... })
  *                   }
+ *                   (the HCL constants gen writes: objects, lists, quoted
+ *                   strings, numbers, booleans) or, as earlier versions
+ *                   wrote it, a heredoc:
+ *                     policy = <<-POLICY     (or <<ID: any identifier)
+ *                   { ...policy JSON... }
+ *                     POLICY
+ *                   In both, $${ and %%{ are Terraform's escapes of ${
+ *                   and %{.
  *   CloudFormation  a template (JSON) whose Resources hold one
  *                   AWS::S3::BucketPolicy (or several: the one whose
  *                   Bucket is the bucket); its PolicyDocument, an object

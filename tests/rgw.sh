@@ -138,14 +138,47 @@ rgw dns name = localhost
 rgw enable usage log = false
 rgw enable lc threads = false
 rgw enable quota threads = false
+
+# A second gateway on the same cluster with STS (AssumeRole) on, for the
+# credential-provider tests.  Kept apart because with 'rgw s3 auth use sts'
+# radosgw answers a wrong signature with AccessDenied instead of AWS's
+# SignatureDoesNotMatch, which the other tests rely on.  The key that
+# encrypts session tokens must be 16 characters.
+[client.rgw.sts]
+rgw frontends = beast endpoint=127.0.0.1:$STS_PORT
+rgw dns name = localhost
+rgw enable usage log = false
+rgw enable lc threads = false
+rgw enable quota threads = false
+rgw sts key = s3permStsKey0001
+rgw s3 auth use sts = true
 EOF
+}
+
+# Make IAM role NAME (tenant TENANT) whose trust policy lets PRINCIPAL (a
+# user name) assume it, with CONDITION (JSON or empty) on that statement,
+# and a role policy allowing every S3 action.
+create_role() {
+	local name=$1 principal=$2 condition=$3 trust out
+	trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::'$TENANT':user/'$principal'"]},"Action":["sts:AssumeRole"]'
+	[ -z "$condition" ] || trust="$trust"',"Condition":'"$condition"
+	trust="$trust"'}]}'
+	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" role create \
+		--tenant "$TENANT" --role-name "$name" \
+		--assume-role-policy-doc "$trust" 2>&1) ||
+		fail_start "radosgw-admin role create $name failed: $out"
+	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" role-policy put \
+		--tenant "$TENANT" --role-name "$name" --policy-name s3all \
+		--policy-doc '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::*"]}]}' 2>&1) ||
+		fail_start "radosgw-admin role-policy put $name failed: $out"
 }
 
 create_user() {
 	local uid=$1 key=$2 secret=$3 name=$4 out
 	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" \
 		user create --tenant "$TENANT" --uid "$uid" \
-		--display-name "$name" --access-key "$key" --secret-key "$secret" 2>&1) ||
+		--display-name "$name" --access-key "$key" --secret-key "$secret" \
+		--max-buckets 100000 2>&1) ||
 		fail_start "radosgw-admin user create $uid failed: $out"
 }
 
@@ -163,6 +196,7 @@ do_start() {
 	: >"$DIR/$MARKER"
 	MON_PORT=$(free_port) || die "cannot pick a free port"
 	RGW_PORT=$(free_port) || die "cannot pick a free port"
+	STS_PORT=$(free_port) || die "cannot pick a free port"
 	write_conf
 
 	ceph-mon --conf "$DIR/ceph.conf" --id a --mkfs --keyring /dev/null \
@@ -222,11 +256,35 @@ EOF
 		sleep 0.3
 	done
 	step "radosgw answers HTTP"
+	spawn "$DIR" rgwsts radosgw --conf "$DIR/ceph.conf" -f -n client.rgw.sts
+	until /usr/bin/python3 - "$STS_PORT" 2>/dev/null <<'EOF'
+import sys, http.client
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=2)
+c.request("GET", "/")
+sys.exit(b"ListAllMyBucketsResult" not in c.getresponse().read())
+EOF
+	do
+		pid_is "$(cat "$DIR/rgwsts.pid")" radosgw ||
+			fail_start "the STS radosgw (client.rgw.sts) exited"
+		[ "$(elapsed "$t0" | cut -d. -f1)" -lt "$TIMEOUT" ] ||
+			fail_start "the STS radosgw did not answer HTTP after ${TIMEOUT}s"
+		sleep 0.3
+	done
+	step "STS radosgw answers HTTP"
 	create_user customer "$CUSTOMER_KEY" "$CUSTOMER_SECRET" "Bucket owner"
 	create_user "$VENDOR_USER" "$VENDOR_KEY" "$VENDOR_SECRET" "Vendor"
 	create_user other "$OTHER_KEY" "$OTHER_SECRET" "Someone else"
 
 	step "users created"
+	# Roles the customer's profile assumes (tests/e2e/test_creds_rgw.py):
+	# one it may assume, one only 'other' may assume (so the customer is
+	# denied).  (radosgw 16 does not evaluate sts:ExternalId in a trust
+	# policy: a role requiring it is denied even with the right id, so
+	# the external id is tested against a stand-in STS,
+	# tests/test_creds_providers.sh.)
+	create_role s3perm-role customer ""
+	create_role s3perm-role-other other ""
+	step "roles created"
 	cat >"$DIR/env.sh" <<EOF
 # Written by tests/rgw.sh start: the test server's environment contract.
 export S3PERM_TEST_ENDPOINT=http://127.0.0.1:$RGW_PORT
@@ -241,6 +299,9 @@ export S3PERM_TEST_VENDOR_SECRET='$VENDOR_SECRET'
 export S3PERM_TEST_OTHER_USER=other
 export S3PERM_TEST_OTHER_KEY=$OTHER_KEY
 export S3PERM_TEST_OTHER_SECRET='$OTHER_SECRET'
+export S3PERM_TEST_STS_ENDPOINT=http://127.0.0.1:$STS_PORT
+export S3PERM_TEST_ROLE_ARN=arn:aws:iam::$TENANT:role/s3perm-role
+export S3PERM_TEST_ROLE_DENIED_ARN=arn:aws:iam::$TENANT:role/s3perm-role-other
 EOF
 	echo "rgw.sh: radosgw up at http://127.0.0.1:$RGW_PORT in $(elapsed "$t0")s" \
 		"(state in $DIR; source $DIR/env.sh)"
@@ -251,7 +312,7 @@ EOF
 # monitor: TERM, wait up to 10 s, KILL.
 stop_daemons() {
 	local dir=$1 n pid name i
-	for n in rgw:radosgw osd:ceph-osd mon:ceph-mon; do
+	for n in rgw:radosgw rgwsts:radosgw osd:ceph-osd mon:ceph-mon; do
 		[ -f "$dir/${n%%:*}.pid" ] || continue
 		pid=$(cat "$dir/${n%%:*}.pid")
 		name=${n#*:}
