@@ -48,6 +48,12 @@ disagreement fails the test):
     NotPrincipal; notprincipal_deny_one_identity shows the deviation
     itself, and verify's AWS reading with its finding.
 
+  rgw-null-ignores-value: RGW 16's Null operator is true when the key is
+    absent and false when it is present, whatever the policy's value ("true"
+    or "false"); AWS's Null "false" tests that the key is present.  Seen
+    with aws:SourceVpce and s3:x-amz-server-side-encryption (absent) and
+    aws:username (present); keys_a_request_never_carries lists it.
+
 Deviations known from elsewhere in the project, which this test avoids
 rather than lists as disagreements (the generator does not produce them):
   - aws:SecureTransport: the test server speaks plain HTTP, so RGW sees
@@ -410,6 +416,55 @@ def notprincipal_deny_one_identity():
         if (want == "allowed") != server_allows:
             print("  deviation rgw-notprincipal-one-identity: NotPrincipal "
                   "%s: verify %s, the server allows" % (listed, want))
+
+
+@test
+def keys_a_request_never_carries():
+    """A GetObject request never carries the encryption header: an Allow on
+    it conditioned with StringEquals is no grant (verify: implicit-deny,
+    not conditional), and a Deny with Null = true applies (explicit-deny).
+    The server agrees on both.  A Deny with Null = false (the key is
+    present) does not apply: the server denies, the documented deviation
+    rgw-null-ignores-value.  (A negated operator on the absent key is
+    another RGW 16 deviation, see design.md: not tested here.)"""
+    bk = Bucket()
+    b = bk.name
+    vendor = s3env.principal_arn("vendor")
+    sse = "s3:x-amz-server-side-encryption"
+    allow_all = {"Sid": "All", "Effect": "Allow",
+                 "Principal": {"AWS": vendor}, "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::%s/*" % b}
+    cases = [
+        ([dict(allow_all, Sid="IfEncrypted",
+               Condition={"StringEquals": {sse: "AES256"}})],
+         "implicit-deny", False),
+        ([allow_all,
+          {"Sid": "NoHeader", "Effect": "Deny", "Principal": "*",
+           "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % b,
+           "Condition": {"Null": {sse: "true"}}}],
+         "explicit-deny", False),
+        ([allow_all,
+          {"Sid": "OnlyWithHeader", "Effect": "Deny", "Principal": "*",
+           "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % b,
+           "Condition": {"Null": {sse: "false"}}}],
+         "allowed", True, "rgw-null-ignores-value"),
+    ]
+    for case in cases:
+        stmts, want, aws_allows = case[:3]
+        deviation = case[3] if len(case) > 3 else None
+        text = json.dumps({"Version": "2012-10-17", "Statement": stmts})
+        s3env.put_policy(b, text)
+        _, rep, _ = verify(b, text)
+        eq(decisions(rep)["s3:GetObject"], want, "verify: %s" % text)
+        server, evidence = bk.allowed("s3:GetObject")
+        if deviation:
+            # the documented deviation: the server decides the other way
+            eq(server, not aws_allows, "server (%s): %s (%s)"
+               % (deviation, evidence, text))
+            print("  deviation %s: verify %s, the server %s"
+                  % (deviation, want, "allows" if server else "denies"))
+        else:
+            eq(server, aws_allows, "server: %s (%s)" % (evidence, text))
 
 
 @test
