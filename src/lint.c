@@ -250,6 +250,60 @@ static const char **aws_principals(const json_t *v, size_t *n, int *star)
 	return list;
 }
 
+/* A Deny with NotPrincipal that lists only the vendor's user (or role) or
+ * only its account: AWS exempts a principal only when both its own ARN and
+ * its account are listed, so the Deny applies to the vendor.  The finding
+ * carries the statement with the missing entry added.  Returns 1 when it
+ * reported one. */
+static int notprincipal_vendor(struct linter *l, const json_t *st, long idx,
+			       const char **list, size_t n)
+{
+	const struct principal *v = l->p ? l->p->principal : NULL;
+	char root[400];
+	const char *acc = root;
+	int self = 0, account = 0;
+	json_t *amended, *np, *aws;
+	char *text;
+
+	if (!v || (v->type != PRINCIPAL_USER && v->type != PRINCIPAL_ROLE))
+		return 0;
+	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", v->partition,
+		 v->account);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(list[i], v->arn))
+			self = 1;
+		else if (!strcmp(list[i], root) ||
+			 !strcmp(list[i], v->account)) {
+			account = 1;
+			acc = list[i];
+		}
+	}
+	if (self == account)
+		return 0;
+	amended = json_deep_copy(st);
+	np = json_object_get(amended, "NotPrincipal");
+	aws = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(aws, json_string(list[i]));
+	json_array_append_new(aws, json_string(self ? root : v->arn));
+	json_object_set_new(np, "AWS", aws);
+	text = json_dumps(amended, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (text && strlen(text) > 600) {
+		/* too long for one line: the element alone */
+		free(text);
+		text = json_dumps(np, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	}
+	lint_add(l->out, SEVERITY_WARNING, "notprincipal-deny-vendor", idx,
+		 "Deny with NotPrincipal lists %s but not %s: AWS exempts "
+		 "%s only when its own ARN and its account are both listed "
+		 "(and may check the account first), so this Deny applies "
+		 "to it; amended: %s", self ? v->arn : acc,
+		 self ? root : v->arn, v->arn, text ? text : "");
+	free(text);
+	json_decref(amended);
+	return 1;
+}
+
 static void check_principal(struct linter *l, const json_t *st, long idx,
 			    int allow)
 {
@@ -308,12 +362,15 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 			 "NotPrincipal with Allow grants the actions to every "
 			 "principal not listed, anonymous users included");
 	if (npv && !allow) {
+		int vendor = notprincipal_vendor(l, st, idx, list, n);
+
 		for (size_t i = 0; i < n; i++) {
 			struct principal pr;
 			int account_listed = 0;
 
 			if (names_parse_principal(list[i], &pr, NULL) ||
-			    pr.type == PRINCIPAL_ACCOUNT)
+			    pr.type == PRINCIPAL_ACCOUNT ||
+			    (vendor && !strcmp(list[i], l->p->principal->arn)))
 				continue;
 			for (size_t j = 0; j < n; j++) {
 				struct principal acc;

@@ -17,7 +17,8 @@
  *                  "statements": [0, 2],          (indices, exact)
  *                  "keys": ["aws:SourceIp"],      (condition keys, exact)
  *                  "covered": ["arn:..."],        (of the first statement)
- *                  "note": "substring of some note" } ] }
+ *                  "note": "substring of some note",
+ *                  "no_note": "substring no note has" } ] }
  * Cases go through iam_eval_grant() with a grant built from the case, so
  * the default context is exactly the one `verify` uses.
  */
@@ -99,6 +100,7 @@ static int run_case(const struct iam_policy *pol, const json_t *file,
 	const json_t *want_keys = json_object_get(c, "keys");
 	const json_t *want_cov = json_object_get(c, "covered");
 	const char *note = jstr(c, "note", NULL);
+	const char *no_note = jstr(c, "no_note", NULL);
 	const char *expect = jstr(c, "expect", "?");
 	const char *res = jstr(c, "resource", "");
 	const char *tail = strstr(res, ":::");
@@ -196,6 +198,13 @@ static int run_case(const struct iam_policy *pol, const json_t *file,
 				    where, note);
 			for (i = 0; i < r.nnotes; i++)
 				print_error("  %s\n", r.notes[i]);
+			bad = 1;
+		}
+	}
+	for (i = 0; no_note && i < r.nnotes; i++) {
+		if (strstr(r.notes[i], no_note)) {
+			print_error("%s: a note contains '%s': %s\n", where,
+				    no_note, r.notes[i]);
 			bad = 1;
 		}
 	}
