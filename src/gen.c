@@ -377,9 +377,9 @@ static int lint_result(json_t *doc, const struct tpl_params *tp,
 		       const struct principal *pr, struct gen_result *res,
 		       struct s3p_error *err)
 {
-	struct lint_report rep = LINT_REPORT_INIT;
+	struct finding_list rep = FINDING_LIST_INIT;
 	struct lint_params lp = { 0 };
-	const struct lint_finding *first = NULL;
+	const struct finding *first = NULL;
 	size_t nerr = 0;
 
 	lp.bucket = tp->bucket;
@@ -387,23 +387,23 @@ static int lint_result(json_t *doc, const struct tpl_params *tp,
 	lp.principal = pr;
 	lp.mode = tp->mode;
 	if (lint_policy_doc(doc, 0, &lp, &rep, err)) {
-		lint_report_release(&rep);
+		finding_list_release(&rep);
 		return -1;
 	}
 	for (size_t i = 0; i < rep.n; i++) {
-		const struct lint_finding *f = &rep.items[i];
+		const struct finding *f = &rep.items[i];
 		struct buf msg = BUF_INIT;
 
-		if (f->severity == LINT_ERROR) {
+		if (f->severity == SEVERITY_ERROR) {
 			if (!first)
 				first = f;
 			nerr++;
 			continue;
 		}
-		if (f->severity != LINT_WARNING)
+		if (f->severity != SEVERITY_WARNING)
 			continue;
 		buf_puts(&msg, "the resulting policy: ");
-		if (f->statement != LINT_NO_STATEMENT)
+		if (f->statement != FINDING_NO_STATEMENT)
 			buf_printf(&msg, "statement #%ld: ", f->statement);
 		buf_printf(&msg, "%s [%s]", f->message, f->code);
 		add_warning(res, buf_str(&msg));
@@ -412,7 +412,7 @@ static int lint_result(json_t *doc, const struct tpl_params *tp,
 	if (first) {
 		char where[64] = "";
 
-		if (first->statement != LINT_NO_STATEMENT)
+		if (first->statement != FINDING_NO_STATEMENT)
 			snprintf(where, sizeof(where), "statement #%ld: ",
 				 first->statement);
 		s3p_error_set(err, S3P_E_INPUT,
@@ -420,10 +420,10 @@ static int lint_result(json_t *doc, const struct tpl_params *tp,
 			"[%s]%s", where, first->message, first->code,
 			nerr > 1 ? " (and more errors: run s3perm verify on "
 				   "the current policy)" : "");
-		lint_report_release(&rep);
+		finding_list_release(&rep);
 		return -1;
 	}
-	lint_report_release(&rep);
+	finding_list_release(&rep);
 	return 0;
 }
 
