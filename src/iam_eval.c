@@ -634,21 +634,6 @@ void eval_result_release(struct eval_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
-int iam_eval_json(const struct json_t *doc, const struct eval_context *ctx,
-		  const char *action, const char *resource,
-		  struct eval_result *out, struct s3p_error *err)
-{
-	struct iam_policy *pol;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if (iam_policy_compile(doc, &pol, err) < 0)
-		return -1;
-	rc = iam_eval(pol, ctx, action, resource, out, err);
-	iam_policy_free(pol);
-	return rc;
-}
-
 static int decision_rank(enum iam_decision d)
 {
 	switch (d) {
@@ -747,21 +732,4 @@ int iam_eval_grant(const struct iam_policy *pol,
 fail:
 	eval_result_release(out);
 	return -1;
-}
-
-/* ---- pattern algebra on text (glob.h's, under the names iam_eval.h has) - */
-
-int iam_glob_match(const char *pattern, const char *s, int ci)
-{
-	return glob_match_text(pattern, s, ci);
-}
-
-int iam_glob_covers(const char *a, const char *b, int ci)
-{
-	return glob_covers_text(a, b, ci);
-}
-
-int iam_glob_overlaps(const char *a, const char *b, int ci)
-{
-	return glob_overlaps_text(a, b, ci);
 }

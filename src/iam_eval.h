@@ -276,24 +276,6 @@ int iam_eval_grant(const struct iam_policy *pol,
 		   const struct eval_context *base, const struct grant *g,
 		   struct eval_result *out, struct s3p_error *err);
 
-/* Compile doc, evaluate, free: a convenience for a single question. */
-int iam_eval_json(const struct json_t *doc, const struct eval_context *ctx,
-		  const char *action, const char *resource,
-		  struct eval_result *out, struct s3p_error *err);
-
 void eval_result_release(struct eval_result *r);
-
-/* ---- pattern algebra (the text forms of glob.h's functions) ------------- */
-
-/* IAM wildcard match: * any run of characters (also '/' and ':'), ? exactly
- * one.  ci: ASCII case-insensitive (actions). */
-int iam_glob_match(const char *pattern, const char *s, int ci);
-
-/* 1 when every string matched by b is matched by a (a covers b), treating
- * both as patterns over an unbounded alphabet; 0 otherwise. */
-int iam_glob_covers(const char *a, const char *b, int ci);
-
-/* 1 when some string is matched by both a and b. */
-int iam_glob_overlaps(const char *a, const char *b, int ci);
 
 #endif

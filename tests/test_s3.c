@@ -1491,7 +1491,7 @@ static void test_http_dates(void **state)
 }
 
 
-/* ---- hostile and misleading answers (issue: a house that holds) ---------- */
+/* ---- hostile and misleading answers ----------------------------------- */
 
 /* One builder per listing operation: every ListObjectsV2 and
  * ListMultipartUploads asks encoding-type=url and caps its answer. */

@@ -95,7 +95,7 @@ out_has '^  policy: info: .* \[sse-kms\]$'
 [ ! -s "$T/err" ] || fail "stderr is not empty"
 end
 
-begin "vendor docs export policy, --json: the issue's shape, stable key order"
+begin "vendor docs export policy, --json: the documented shape, stable key order"
 run verify --policy "$T/docs-export.json" --user statsig-abc --bucket my-data --mode export --json
 want_rc 1
 json_check 'keys(d) == ["principal", "bucket", "mode", "results", "findings"]'
