@@ -97,6 +97,11 @@ int verify_policy_text(const struct verify_request *rq, const char *text,
 	int rc = -1;
 
 	result_init(out);
+	if (len > VERIFY_MAX_INPUT)
+		return s3p_error_set(err, S3P_E_INPUT, "policy '%s' has %zu "
+			"bytes, far above the %d bytes AWS allows a bucket "
+			"policy: not verified (the limit here is %d bytes)",
+			name, len, POLICY_MAX_BYTES, VERIFY_MAX_INPUT);
 	if (policy_parse_object(text, len, name, &doc, err))
 		return -1;
 	if (policy_wrapped_text(doc)) {
