@@ -3,10 +3,17 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+
+#include "buf.h"
 
 int cmd_fail(const struct s3p_error *err)
 {
-	fprintf(stderr, "s3perm: error: %s\n", err->msg);
+	/* messages carry server bytes and key names: escaped */
+	char *msg = term_escape(err->msg);
+
+	fprintf(stderr, "s3perm: error: %s\n", msg);
+	free(msg);
 	switch (err->kind) {
 	case S3P_E_S3:
 		return EXIT_S3;
@@ -21,10 +28,12 @@ int cmd_fail(const struct s3p_error *err)
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	char tmp[1024], *msg;
 
-	fputs("s3perm: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	msg = term_escape(tmp);
+	fprintf(stderr, "s3perm: warning: %s\n", msg);
+	free(msg);
 }

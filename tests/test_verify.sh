@@ -342,6 +342,14 @@ sys.exit(0 if m and "A\x1b[2J\nforged\r" in m[0] else 1)' "$T/out" ||
 	fail "the JSON does not keep the exact Sid"
 end
 
+begin "error messages escape control characters"
+run verify --policy "$T/x"$'\033[2J\nforged.json' --user statsig-abc --bucket bkt
+want_rc 2
+grep -q "$(printf '\033')" "$T/err" && fail "ESC on stderr"
+[ "$(wc -l <"$T/err")" = 1 ] || fail "more than one line on stderr"
+err_has "^s3perm: error: .*x\\\\e\\[2J\\\\nforged\\.json"
+end
+
 begin "--fetch from an unreachable endpoint: exit 3"
 AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
