@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "days.h"
 
 /* A day folder (or what should have been one) of a dataset. */
 struct folder {
@@ -54,22 +55,13 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : dim[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
 int layout_day_from_ymd(int y, int m, int d)
 {
-	int era, yy;
-	unsigned yoe, doy, doe, mm = (unsigned)m;
-
 	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 ||
 	    d > days_in_month(y, m))
 		return LAYOUT_NO_DAY;
-	yy = y - (m <= 2);
-	era = yy / 400;
-	yoe = (unsigned)(yy - era * 400);
-	doy = (153 * (mm > 2 ? mm - 3 : mm + 9) + 2) / 5 + (unsigned)d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int)doe - 719468;
+	return (int)days_from_civil(y, m, d);
 }
 
 void layout_day_to_ymd(int day, int *y, int *m, int *d)

@@ -11,6 +11,7 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "glob.h"
 #include "names.h"
 #include "policy.h"
 #include "s3_actions.h"
@@ -54,150 +55,53 @@ size_t lint_compact_size(const char *text, size_t len)
 	return n;
 }
 
-/* ---- patterns with character classes --------------------------------
+/* ---- patterns against ARN formats ----------------------------------
  *
  * To tell which resource types a Resource pattern can name, the pattern
  * (IAM wildcards) is intersected with each type's ARN format, where a
  * ${Variable} is one or more characters other than ':' and '/' (any
- * characters for ${ObjectName}).  A token is a literal character, one
- * character, or a run of characters, the last two excluding a set. */
-
-enum tok_kind { TOK_LIT, TOK_ONE, TOK_STAR };
-
-struct tok {
-	enum tok_kind kind;
-	char c;
-	const char *excl;
-};
-
-struct toks {
-	struct tok *t;
-	size_t n, cap;
-};
-
-static void toks_push(struct toks *ts, enum tok_kind kind, char c,
-		      const char *excl)
-{
-	if (ts->n == ts->cap) {
-		ts->cap = ts->cap ? ts->cap * 2 : 64;
-		ts->t = xrealloc(ts->t, ts->cap * sizeof(*ts->t));
-	}
-	ts->t[ts->n].kind = kind;
-	ts->t[ts->n].c = c;
-	ts->t[ts->n].excl = excl;
-	ts->n++;
-}
+ * characters for ${ObjectName}). */
 
 /* An IAM pattern: * and ? are wildcards; a policy variable ${...} may
  * stand for anything. */
-static void toks_from_pattern(const char *p, struct toks *ts)
+static void glob_from_pattern(const char *p, struct glob *g)
 {
 	for (; *p; p++) {
-		if (*p == '*') {
-			toks_push(ts, TOK_STAR, 0, "");
-		} else if (*p == '?') {
-			toks_push(ts, TOK_ONE, 0, "");
-		} else if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
-			toks_push(ts, TOK_STAR, 0, "");
+		if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+			glob_push(g, GLOB_STAR);
 			p = strchr(p, '}');
 		} else {
-			toks_push(ts, TOK_LIT, *p, NULL);
+			glob_push_text(g, p, 1, 1, 0);
 		}
 	}
 }
 
 /* An ARN format of the reference: ${Name} is a variable. */
-static void toks_from_format(const char *f, struct toks *ts)
+static void glob_from_format(const char *f, struct glob *g)
 {
 	for (; *f; f++) {
 		if (f[0] == '$' && f[1] == '{' && strchr(f, '}')) {
-			const char *excl =
-				!strncmp(f, "${ObjectName}", 13) ? "" : ":/";
+			int any = !strncmp(f, "${ObjectName}", 13);
 
-			toks_push(ts, TOK_ONE, 0, excl);
-			toks_push(ts, TOK_STAR, 0, excl);
+			glob_push(g, any ? GLOB_ANY : GLOB_SEG_ANY);
+			glob_push(g, any ? GLOB_STAR : GLOB_SEG_STAR);
 			f = strchr(f, '}');
 		} else {
-			toks_push(ts, TOK_LIT, *f, NULL);
+			glob_push_text(g, f, 1, 0, 0);
 		}
 	}
 }
 
-static int tok_accepts(const struct tok *t, char c)
-{
-	if (t->kind == TOK_LIT)
-		return t->c == c;
-	return !strchr(t->excl, c);
-}
-
-/* Can both tokens consume one same character? */
-static int tok_pair(const struct tok *a, const struct tok *b)
-{
-	if (a->kind == TOK_LIT)
-		return tok_accepts(b, a->c);
-	if (b->kind == TOK_LIT)
-		return tok_accepts(a, b->c);
-	return 1;   /* the excluded sets are tiny */
-}
-
-struct inter {
-	const struct toks *a, *b;
-	signed char *memo;  /* (a->n + 1) * (b->n + 1), -1 unknown */
-};
-
-static int inter_at(struct inter *x, size_t i, size_t j)
-{
-	size_t m = x->b->n + 1;
-	signed char *slot = &x->memo[i * m + j];
-	const struct tok *ta = i < x->a->n ? &x->a->t[i] : NULL;
-	const struct tok *tb = j < x->b->n ? &x->b->t[j] : NULL;
-	int r = 0;
-
-	if (*slot >= 0)
-		return *slot;
-	if (!ta && !tb)
-		r = 1;
-	if (!r && ta && ta->kind == TOK_STAR)
-		r = inter_at(x, i + 1, j);
-	if (!r && tb && tb->kind == TOK_STAR)
-		r = inter_at(x, i, j + 1);
-	if (!r && ta && tb && tok_pair(ta, tb)) {
-		size_t ni = ta->kind == TOK_STAR ? i : i + 1;
-		size_t nj = tb->kind == TOK_STAR ? j : j + 1;
-
-		if (ni != i || nj != j)
-			r = inter_at(x, ni, nj);
-	}
-	*slot = (signed char)r;
-	return r;
-}
-
-/* 1 when some string is matched by both token sequences. */
-static int toks_intersect(const struct toks *a, const struct toks *b)
-{
-	struct inter x = { a, b, NULL };
-	size_t cells = (a->n + 1) * (b->n + 1);
-	int r;
-
-	if (cells > (size_t)8 << 20)
-		return 1;   /* too long to decide: assume it can */
-	x.memo = xmalloc(cells);
-	memset(x.memo, -1, cells);
-	r = inter_at(&x, 0, 0);
-	free(x.memo);
-	return r;
-}
-
 static int pattern_matches_format(const char *pattern, const char *format)
 {
-	struct toks a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct glob a = GLOB_INIT, b = GLOB_INIT;
 	int r;
 
-	toks_from_pattern(pattern, &a);
-	toks_from_format(format, &b);
-	r = toks_intersect(&a, &b);
-	free(a.t);
-	free(b.t);
+	glob_from_pattern(pattern, &a);
+	glob_from_format(format, &b);
+	r = glob_overlaps(&a, &b, 0);
+	glob_release(&a);
+	glob_release(&b);
 	return r;
 }
 
