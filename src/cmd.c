@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "names.h"
 #include "template.h"
 
@@ -54,11 +55,14 @@ int cmd_color(int fd)
 
 int cmd_fail(const struct s3p_error *err)
 {
+	/* messages carry server bytes and key names: escaped */
+	char *msg = term_escape(err->msg);
+
 	if (cmd_color(STDERR_FILENO))
-		fprintf(stderr, "s3perm: \033[1;31merror:\033[0m %s\n",
-			err->msg);
+		fprintf(stderr, "s3perm: \033[1;31merror:\033[0m %s\n", msg);
 	else
-		fprintf(stderr, "s3perm: error: %s\n", err->msg);
+		fprintf(stderr, "s3perm: error: %s\n", msg);
+	free(msg);
 	switch (err->kind) {
 	case S3P_E_S3:
 		return EXIT_S3;
@@ -73,11 +77,14 @@ int cmd_fail(const struct s3p_error *err)
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	char tmp[1024], *msg;
 
-	fputs(cmd_color(STDERR_FILENO) ? "s3perm: \033[1;33mwarning:\033[0m "
-	      : "s3perm: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	msg = term_escape(tmp);
+	fprintf(stderr, "s3perm: %swarning:%s %s\n",
+		cmd_color(STDERR_FILENO) ? "\033[1;33m" : "",
+		cmd_color(STDERR_FILENO) ? "\033[0m" : "", msg);
+	free(msg);
 }

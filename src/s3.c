@@ -2100,3 +2100,21 @@ out:
 	s3_response_release(&r);
 	return rc;
 }
+
+/* ---- Bucket configuration reads (doctor) ------------------------------ */
+
+void s3_op_bucket_config(struct s3_op *op, const char *bucket,
+			 const char *subresource)
+{
+	memset(op, 0, sizeof(*op));
+	op->q[0].name = subresource;
+	op->q[0].value = NULL;
+	op->rq.method = "GET";
+	op->rq.bucket = bucket;
+	op->rq.query = op->q;
+	op->rq.query_count = 1;
+	/* configuration documents are small; a server that answers with
+	 * something else (radosgw: a listing for ?encryption) is cut */
+	op->rq.max_body = S3_CONFIG_MAX_BODY;
+	op->rq.flags = S3_REQ_STOP_AT_MAX;
+}

@@ -421,6 +421,16 @@ int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
 			 char **text, struct s3_response *resp,
 			 struct s3p_error *err);
 
+/* GET ?SUBRESOURCE of a bucket ("location", "policy", "encryption",
+ * "ownershipControls", "object-lock", "requestPayment", "versioning",
+ * "lifecycle"): the bucket configuration reads, for a batch.  The answer is
+ * cut at S3_CONFIG_MAX_BODY (body_cut set): no configuration document is
+ * larger, and a server that answers with something else is not read to
+ * the end. */
+#define S3_CONFIG_MAX_BODY (1024 * 1024)
+void s3_op_bucket_config(struct s3_op *op, const char *bucket,
+			 const char *subresource);
+
 /* GetBucketLocation: the region (mapped by s3_location_to_region) into
  * out[size]. */
 int s3_get_bucket_location(struct s3_client *c, const char *bucket,

@@ -104,6 +104,11 @@ int verify_policy_text(const struct verify_request *rq, const char *text,
 	const char *format;
 
 	result_init(out);
+	if (len > VERIFY_MAX_INPUT)
+		return s3p_error_set(err, S3P_E_INPUT, "policy '%s' has %zu "
+			"bytes, far above the %d bytes AWS allows a bucket "
+			"policy: not verified (the limit here is %d bytes)",
+			name, len, POLICY_MAX_BYTES, VERIFY_MAX_INPUT);
 	/* gen's own Terraform and CloudFormation outputs: the policy inside */
 	rc = unwrap_generated(text, len, name, rq->bucket, &unwrapped, &ulen,
 			      &format, err);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -455,6 +456,74 @@ static void test_action_table(void **state)
 	assert_string_equal(names, "*");
 }
 
+
+/* A policy of n statements with Sids (the last one reusing statement 7's)
+ * and one Deny statement whose NotPrincipal lists n / 4 users. */
+static void big_policy(size_t n, struct buf *b)
+{
+	buf_puts(b, "{\"Version\":\"2012-10-17\",\"Statement\":[");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "%s{\"Sid\":\"S%zu\",\"Effect\":\"Deny\","
+			   "\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+			   "\"Resource\":\"arn:aws:s3:::b/*\"}", i ? "," : "",
+			   i == n - 1 ? (size_t)7 : i);
+	buf_puts(b, ",{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":[");
+	for (size_t i = 0; i < n / 4; i++)
+		buf_printf(b, "%s\"arn:aws:iam::%012zu:user/u\"", i ? "," : "",
+			   i);
+	buf_puts(b, ",\"111122223333\"]},\"Action\":\"s3:GetObject\","
+		 "\"Resource\":\"arn:aws:s3:::b/*\"}]}");
+}
+
+/* CPU seconds to lint big_policy(n); checks the findings too. */
+static double lint_cpu_seconds(size_t n)
+{
+	struct finding_list r = FINDING_LIST_INIT;
+	struct buf b = BUF_INIT;
+	size_t dups = 0, users = 0;
+	clock_t t0;
+	double secs;
+
+	big_policy(n, &b);
+	t0 = clock();
+	assert_int_equal(run_lint(b.data, &r), 0);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	for (size_t i = 0; i < r.n; i++) {
+		if (!strcmp(r.items[i].code, "duplicate-sid")) {
+			dups++;
+			assert_int_equal(r.items[i].statement, (long)n - 1);
+			assert_non_null(strstr(r.items[i].message,
+					       "statement 7 too"));
+		}
+		users += !strcmp(r.items[i].code, "notprincipal-deny-user");
+	}
+	assert_int_equal(dups, 1);
+	assert_int_equal(users, n / 4);
+	finding_list_release(&r);
+	buf_release(&b);
+	return secs;
+}
+
+/* Every lint pass is linear: the duplicate-Sid check compared every pair
+ * of statements (833 s for 100,000 in verify), the NotPrincipal check
+ * every pair of principals.  16 times the statements must cost about 16
+ * times the CPU time (a quadratic pass: 256 times); CPU time, so that a
+ * busy machine or valgrind does not change the ratio. */
+static void test_linear_time(void **state)
+{
+	double small, big;
+
+	(void)state;
+	small = lint_cpu_seconds(2000);
+	big = lint_cpu_seconds(32000);
+	print_message("lint CPU time: 2,000 statements %.3f s, 32,000 "
+		      "statements %.3f s (x%.1f)\n", small, big,
+		      big / (small > 0.001 ? small : 0.001));
+	if (big > 48 * (small > 0.001 ? small : 0.001))
+		fail_msg("16 times the statements took %.0f times the time: "
+			 "not linear", big / small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -466,6 +535,7 @@ int main(void)
 		cmocka_unit_test(test_reminders),
 		cmocka_unit_test(test_resource_types),
 		cmocka_unit_test(test_action_table),
+		cmocka_unit_test(test_linear_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -439,6 +439,52 @@ for args in \
 done
 end
 
+begin "input far above the 20 KB limit is refused early: exit 2, in seconds"
+/usr/bin/python3 -c '
+import json, sys
+st = json.loads(sys.argv[1])
+sts = [dict(st, Sid="S%d" % i) for i in range(20000)]
+print(json.dumps({"Version": "2012-10-17", "Statement": sts}, separators=(",", ":")))' "$ALL_O" >"$T/huge.json"
+SECONDS=0
+run verify --policy "$T/huge.json" --user statsig-abc --bucket bkt
+want_rc 2
+[ "$SECONDS" -le 20 ] || fail "took $SECONDS s"
+out_empty
+err_has "^s3perm: error: policy '.*huge.json' has [0-9]+ bytes, far above the 20480 bytes AWS allows a bucket policy"
+run_in "$T/huge.json" verify --policy - --user statsig-abc --bucket bkt --json
+want_rc 2
+out_empty
+err_has "far above the 20480 bytes"
+end
+
+begin "control characters of a policy never reach the terminal"
+printf '{"Version":"2012-10-17","Statement":[%s,%s]}' \
+	"$(echo "$ALL_B" | sed 's/^{/{"Sid":"A\\u001b[2J\\nforged\\r",/')" \
+	"$(echo "$ALL_O" | sed 's/^{/{"Sid":"A\\u001b[2J\\nforged\\r",/')" >"$T/esc.json"
+run verify --policy "$T/esc.json" --user statsig-abc --bucket bkt --mode export
+want_rc 1
+grep -q "$(printf '\033')" "$T/out" && fail "ESC on stdout"
+grep -q "$(printf '\r')" "$T/out" && fail "CR on stdout"
+grep -q "^forged" "$T/out" && fail "a forged line on stdout"
+out_has "Sid 'A\\\\e\\[2J\\\\nforged\\\\r' has characters other than"
+run verify --policy "$T/esc.json" --user statsig-abc --bucket bkt --mode export --json
+want_rc 1
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = [f["message"] for f in d["findings"] if f["code"] == "duplicate-sid"]
+sys.exit(0 if m and "A\x1b[2J\nforged\r" in m[0] else 1)' "$T/out" ||
+	fail "the JSON does not keep the exact Sid"
+end
+
+begin "error messages escape control characters"
+run verify --policy "$T/x"$'\033[2J\nforged.json' --user statsig-abc --bucket bkt
+want_rc 2
+grep -q "$(printf '\033')" "$T/err" && fail "ESC on stderr"
+[ "$(wc -l <"$T/err")" = 1 ] || fail "more than one line on stderr"
+err_has "^s3perm: error: .*x\\\\e\\[2J\\\\nforged\\.json"
+end
+
 begin "--fetch from an unreachable endpoint: exit 3"
 AWS_ACCESS_KEY_ID=AKIDEXAMPLE AWS_SECRET_ACCESS_KEY=secret \
 	AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
