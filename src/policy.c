@@ -36,7 +36,8 @@ int policy_read_file(const char *path, char **text, size_t *len,
 			break;
 	}
 	if (ferror(f) || b.len > 16 * 1024 * 1024) {
-		int e = errno;
+		/* errno only means something after a read error */
+		int e = b.len > 16 * 1024 * 1024 ? 0 : errno;
 
 		if (!is_stdin)
 			fclose(f);
