@@ -94,7 +94,7 @@ int cmd_apply(int argc, char **argv)
 	struct s3_client *c = NULL;
 	struct s3p_error err = { 0 };
 	struct buf diff = BUF_INIT;
-	char backup[1024], label[512];
+	char backup[1100], label[512];
 	int rc = EXIT_USAGE, r, have_state = 0;
 
 	memset(&a, 0, sizeof(a));
