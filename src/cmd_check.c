@@ -21,12 +21,15 @@
 struct check_args {
 	const char *bucket;
 	const char *object;
+	const char *upload_key;
+	const char *upload_id;
 	struct cmd_principal id;   /* for the remediation */
 	struct cmd_grants grants;
 	struct principal pr;   /* from --user/--account/--principal */
 	int have_pr;
 	int no_write;
 	int json;
+	int strict;
 	struct cmd_s3_opts s3;
 };
 
@@ -36,8 +39,17 @@ static const struct opt_spec check_opts[] = {
 	OPT_STRING(struct check_args, object, "object", 0, "KEY",
 		   "an existing customer object to prove s3:GetObject on",
 		   NULL),
+	OPT_STRING(struct check_args, upload_key, "upload-key", 0, "KEY",
+		   "the key of a customer upload in progress (with "
+		   "--upload-id) to prove s3:ListMultipartUploadParts on",
+		   NULL),
+	OPT_STRING(struct check_args, upload_id, "upload-id", 0, "ID",
+		   "the id of that upload (with --upload-key)", NULL),
 	OPT_FLAG(struct check_args, no_write, "no-write", 0,
 		 "export mode: prove only what needs no write at all"),
+	OPT_FLAG(struct check_args, strict, "strict", 0,
+		 "exit 1 on any unknown verdict, also one that only lacks "
+		 "data to test on"),
 	OPT_FLAG(struct check_args, json, "json", 0,
 		 "print the result as JSON"),
 };
@@ -70,6 +82,19 @@ static int use_color(void)
 	return isatty(STDOUT_FILENO) && !(nc && *nc);
 }
 
+/* Is key given, with --prefix given, and under none of them? */
+static int outside_prefixes(const struct check_args *a, const char *key)
+{
+	const struct opt_list *pl = &a->grants.prefixes;
+
+	if (!key || !pl->n)
+		return 0;
+	for (size_t i = 0; i < pl->n; i++)
+		if (!strncmp(key, pl->items[i], strlen(pl->items[i])))
+			return 0;
+	return 1;
+}
+
 static int validate(struct check_args *a, struct s3p_error *err)
 {
 	if (!a->bucket)
@@ -80,6 +105,25 @@ static int validate(struct check_args *a, struct s3p_error *err)
 	if (a->object && !*a->object)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"invalid object key '': give an existing key");
+	if (!a->upload_key != !a->upload_id)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--upload-key KEY' and '--upload-id ID' go together: "
+			"ListParts names the upload by both");
+	if ((a->upload_key && !*a->upload_key) ||
+	    (a->upload_id && !*a->upload_id))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid upload: give the key and id of an upload in "
+			"progress");
+	if (outside_prefixes(a, a->object))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--object %s' is outside every '--prefix': the check "
+			"would prove a grant on a key the policy does not "
+			"cover", a->object);
+	if (outside_prefixes(a, a->upload_key))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--upload-key %s' is outside every '--prefix': the "
+			"check would prove a grant on a key the policy does not "
+			"cover", a->upload_key);
 	if (a->no_write && strcmp(a->grants.mode, "export"))
 		return s3p_error_set(err, S3P_E_USAGE,
 			"'--no-write' applies to '--mode export' (read mode "
@@ -113,7 +157,15 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 	pp.bucket = a->bucket;
 	pp.mode = a->grants.mode;
 	pp.prefix = prefix;
-	pp.object = a->object;
+	if (a->object && (!prefix || !strncmp(a->object, prefix,
+					      strlen(prefix))))
+		pp.object = a->object;
+	/* With several prefixes, the upload proves its own prefix's grant. */
+	if (a->upload_key && (!prefix || !strncmp(a->upload_key, prefix,
+						  strlen(prefix)))) {
+		pp.upload_key = a->upload_key;
+		pp.upload_id = a->upload_id;
+	}
 	pp.templates_dir = a->grants.templates;
 	pp.endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp.no_write = a->no_write;
@@ -143,12 +195,10 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 		rc = cmd_fail(&err);
 		goto done;
 	}
-	rc = EXIT_ALL_GOOD;
-	for (size_t i = 0; i < rep.nresults; i++)
-		if (rep.results[i].status != PROBE_GRANTED)
-			rc = EXIT_FINDING;
-	if (rep.nleft)
-		rc = EXIT_FINDING;
+	/* 0: nothing to fix (an unknown that only lacks data to test on is
+	 * listed, not a failure, unless --strict); 1: something to fix. */
+	rc = probe_report_needs_fix(&rep, a->strict) ? EXIT_FINDING :
+						      EXIT_ALL_GOOD;
 done:
 	buf_release(&left);
 	probe_report_release(&rep);
@@ -176,10 +226,11 @@ int cmd_check(int argc, char **argv)
 				"Prove, with live signed requests made as the "
 				"principal being granted, that\nevery grant "
 				"of the mode works; name each missing one and "
-				"the statements that\nadd it.  Exit 0: all "
-				"granted; 1: a grant missing or unknown; 2: "
-				"usage;\n3: S3 could not be reached or "
-				"authenticated.", groups, OPTS_COUNT(groups));
+				"the statements that\nadd it.  Exit 0: nothing "
+				"to fix (an unknown that only lacks data to\ntest "
+				"on is allowed, except with --strict); 1: a grant "
+				"missing or unknown;\n2: usage; 3: S3 could not be "
+				"reached or authenticated.", groups, OPTS_COUNT(groups));
 		rc = EXIT_ALL_GOOD;
 		goto out;
 	}

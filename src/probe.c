@@ -46,8 +46,9 @@ const struct probe_rule probe_rules[] = {
 	  "ListParts of a customer's in-progress upload" },
 	{ "s3:DeleteObject", PROBE_DELETE_MISSING, 2, PROBE_NEED_VERSION_DELETE,
 	  PROBE_BASIS_NO_WRITE,
-	  "DELETE of a probe key that does not exist (a delete marker it "
-	  "creates on a versioned bucket is removed by version id)" },
+	  "conditional DELETE (If-Match: *) of a probe key that does not "
+	  "exist (404 or 412: allowed, nothing deleted; a server that ignores "
+	  "the header may create a delete marker, removed by version id)" },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
@@ -148,6 +149,7 @@ struct run {
 	int uploads_listed;
 	char *up_key;
 	char *up_id;
+	int parts_sent;              /* ListParts of --upload-id in round 1 */
 	/* Stop: fatal answer or interrupt. */
 	int fatal;
 	struct s3p_error ferr;
@@ -544,7 +546,7 @@ static int on_upload(void *ctx, const struct s3_upload *u)
 	if (r->p->principal && u->initiator_id &&
 	    !strcmp(u->initiator_id, r->p->principal))
 		return 0;
-	if (!r->up_id) {
+	if (!r->up_id && !r->parts_sent) {
 		r->up_key = xstrdup(u->key);
 		r->up_id = xstrdup(u->upload_id);
 	}
@@ -813,23 +815,36 @@ static void judge_delete_missing(struct run *r, struct slot *s,
 	char what[1200];
 	char ans[160];
 
-	snprintf(what, sizeof(what), "DELETE '%s' (no such key)", s->key);
+	snprintf(what, sizeof(what), "DELETE '%s' with If-Match: * (no such "
+		 "key)", s->key);
 	answer_text(&s->resp, ans, sizeof(ans));
-	if (s->resp.error_class == S3_OK) {
+	if ((s->resp.error_class == S3_ERR_NOT_FOUND &&
+	     strcmp(s->resp.code, "NoSuchBucket")) ||
+	    s->resp.error_class == S3_ERR_PRECONDITION) {
+		/* AWS checks the permission, then the precondition: nothing
+		 * deleted, no delete marker. */
+		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
+			fmt("%s answered %s: allowed, and the failed "
+			    "precondition deleted nothing", what, ans), NULL);
+	} else if (s->resp.error_class == S3_OK) {
 		const char *marker = s3_response_header(&s->resp,
 			"x-amz-delete-marker");
 		const char *vid = s3_response_header(&s->resp,
 						     "x-amz-version-id");
 		int made = marker && !strcmp(marker, "true");
 
+		/* The server ignored If-Match (radosgw 16): a plain
+		 * delete, which proves the grant just the same. */
+		r->rep->conditional_delete_ignored = 1;
 		if (made) {
 			r->rep->versioned = 1;
 			add_created(r, PROBE_DELETE_MISSING, "delete marker",
 				    s->key, vid);
 		}
 		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
-			fmt("%s answered %s%s", what, ans,
-			    made ? ": a delete marker on this versioned "
+			fmt("%s answered %s: this server ignores If-Match on "
+			    "DELETE (no conditional deletes)%s", what, ans,
+			    made ? " and made a delete marker on this versioned "
 			    "bucket" : ""), NULL);
 	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
 		verdict_denied(r, res, PROBE_BASIS_NO_WRITE, s, what);
@@ -1003,6 +1018,16 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 	}
 	if (need_kind(r, PROBE_GET_OBJECT) && r->p->object)
 		slot_get_first_byte(b, bucket, r->p->object);
+	if (need_kind(r, PROBE_LIST_PARTS) && r->p->upload_id &&
+	    r->p->upload_key) {
+		replace(&r->up_key, xstrdup(r->p->upload_key));
+		replace(&r->up_id, xstrdup(r->p->upload_id));
+		s = slot_add(b, SLOT_PROBE, PROBE_LIST_PARTS, "GET", bucket,
+			     xstrdup(r->up_key));
+		slot_query(s, "uploadId", r->up_id);
+		slot_query(s, "max-parts", "1");
+		r->parts_sent = 1;
+	}
 	if (batch_send(r, b, err) < 0)
 		return -1;
 	/* Record what was created even when the round failed: a server that
@@ -1023,6 +1048,8 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		judge_abort(r, s, result_of(r, PROBE_ABORT_UPLOAD));
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_GET_OBJECT)))
 		judge_get_object(r, s, result_of(r, PROBE_GET_OBJECT));
+	if ((s = batch_find(b, SLOT_PROBE, PROBE_LIST_PARTS)))
+		judge_list_parts(r, s, result_of(r, PROBE_LIST_PARTS));
 	return 0;
 }
 
@@ -1055,10 +1082,11 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"through ownership); name one with --object "
 				"KEY", r->prefix[0] ? "under '" : "in the bucket",
 				r->prefix, r->prefix[0] ? "'" : ""));
+			res->no_data = 1;
 		}
 	}
 	res = result_of(r, PROBE_LIST_PARTS);
-	if (res) {
+	if (res && !r->parts_sent) {
 		if (r->up_id) {
 			s = slot_add(b, SLOT_PROBE, PROBE_LIST_PARTS, "GET",
 				     bucket, xstrdup(r->up_key));
@@ -1074,28 +1102,31 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"progress %s%s%s, and the probe's own upload "
 				"never proves s3:ListMultipartUploadParts (its "
 				"initiator may list its parts whatever the "
-				"policy)", r->prefix[0] ? "under '" :
+				"policy); name one with --upload-key KEY "
+				"--upload-id ID", r->prefix[0] ? "under '" :
 				"in the bucket", r->prefix,
 				r->prefix[0] ? "'" : ""));
+			res->no_data = 1;
 		}
 	}
 	res = result_of(r, PROBE_DELETE_MISSING);
 	if (res) {
-		if (r->p->no_write) {
-			set_unknown(res, fmt("not probed with --no-write: on a "
-				"versioned bucket a DELETE creates a delete "
-				"marker"));
-		} else if (granted(r, PROBE_DELETE_VERSION)) {
+		if (granted(r, PROBE_DELETE_VERSION)) {
 			s = slot_add(b, SLOT_PROBE, PROBE_DELETE_MISSING,
 				     "DELETE", bucket, probe_key(r, "delete"));
+			/* AWS: a conditional delete of a missing key fails
+			 * after the permission check and creates nothing,
+			 * also under --no-write and on versioned buckets. */
+			slot_header(s, "If-Match", "*");
 			/* A retry after a lost answer or a 500 could add a
 			 * second delete marker: only a throttled request
 			 * (which S3 did not execute) is retried; the others
 			 * are looked up instead (cleanup). */
 			s->rq.flags = S3_REQ_RETRY_UNEXECUTED;
 		} else {
-			set_unknown(res, fmt("not probed: on a versioned bucket "
-				"a DELETE creates a delete marker, which only "
+			set_unknown(res, fmt("not probed: a server that ignores "
+				"If-Match on DELETE creates a delete marker on a "
+				"versioned bucket, which only "
 				"s3:DeleteObjectVersion (not proven) could "
 				"remove"));
 		}
@@ -1405,6 +1436,21 @@ out:
 	free(r.up_key);
 	free(r.up_id);
 	return rc;
+}
+
+int probe_report_needs_fix(const struct probe_report *r, int strict)
+{
+	if (r->nleft)
+		return 1;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct probe_result *x = &r->results[i];
+
+		if (x->status == PROBE_MISSING)
+			return 1;
+		if (x->status == PROBE_UNKNOWN && (strict || !x->no_data))
+			return 1;
+	}
+	return 0;
 }
 
 void probe_report_release(struct probe_report *r)

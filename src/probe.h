@@ -12,10 +12,14 @@
  *      finds a customer upload), PUT with a wrong Content-MD5, DELETE of a
  *      missing key with ?versionId=null, AbortMultipartUpload of a made-up
  *      upload id, and GetObject of --object KEY when given;
+ *      (ListParts of --upload-key/--upload-id too);
  *   2. probes that need round 1: GetObject of a customer object found by
- *      listing, ListParts of a customer upload, DELETE of a missing key
- *      (may create a delete marker on a versioned bucket: sent only when
- *      s3:DeleteObjectVersion was proven, so the marker can be removed),
+ *      listing, ListParts of a customer upload found by listing, a
+ *      conditional DELETE (If-Match: *) of a missing key (AWS: 404 or 412
+ *      after the permission check, nothing deleted, no delete marker; a
+ *      server that ignores the header creates a marker on a versioned
+ *      bucket: sent only when s3:DeleteObjectVersion was proven, so the
+ *      marker can be removed),
  *      and in export mode without --no-write the real write (a tiny object,
  *      If-None-Match: *, only when s3:PutObject and s3:DeleteObjectVersion
  *      were proven, so it can be removed by its version id);
@@ -95,6 +99,9 @@ struct probe_result {
 	char *reason;           /* AccessDenied reason given by S3, or NULL */
 	char *evidence;         /* the request and its answer, for people */
 	char *detail;           /* why (unknown/skipped/missing), KMS notes */
+	int no_data;            /* unknown only because the bucket holds
+				   nothing to test on (no customer object,
+				   no upload in progress): nothing to fix */
 };
 
 /* Something the probes created and could not remove. */
@@ -119,6 +126,8 @@ struct probe_params {
 	const char *partition;       /* NULL: "aws" */
 	const char *prefix;          /* NULL: the whole bucket */
 	const char *object;          /* --object KEY, or NULL */
+	const char *upload_key;      /* --upload-key / --upload-id: a customer */
+	const char *upload_id;       /*   upload for ListParts, or NULL */
 	const char *templates_dir;   /* NULL: default search */
 	const char *endpoint;        /* for the removal commands; NULL: AWS */
 	const char *principal;       /* for upload initiator filtering, NULL */
@@ -147,6 +156,9 @@ struct probe_report {
 	int wrote;                   /* a real write was made */
 	int versioned;               /* -1 unknown, 0 no, 1 yes */
 	int interrupted;             /* stopped by p->stop */
+	int conditional_delete_ignored; /* the server answered a DELETE with
+					   If-Match: * of a missing key as a
+					   plain delete (radosgw 16) */
 };
 
 /* Run the check.  Returns 0 with *out filled (verdicts, leftovers), or -1
@@ -160,6 +172,12 @@ struct probe_report {
 int probe_run(struct s3_client *c, const struct probe_params *p,
 	      struct probe_report *out, struct s3p_error *err);
 void probe_report_release(struct probe_report *r);
+
+/* The exit rule of check: 1 when something must be fixed (a missing
+ * grant, something left behind, an unknown verdict for any other reason
+ * than a bucket with nothing to test on -- with strict, any unknown), else
+ * 0. */
+int probe_report_needs_fix(const struct probe_report *r, int strict);
 
 /* "granted", "missing", "unknown", "skipped". */
 const char *probe_status_name(enum probe_status s);

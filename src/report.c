@@ -31,11 +31,28 @@ static void principal_arn(const struct probe_report *r,
 			 partition_of(r, o),
 			 o->account ? o->account : NAMES_VENDOR_ACCOUNT,
 			 o->user);
+	else if (o->caller_arn)
+		snprintf(out, size, "%s", o->caller_arn);
 	else if (r->principal_hint)
 		snprintf(out, size, "%s", r->principal_hint);
 	else
 		snprintf(out, size, "arn:%s:iam::%s:user/" PLACEHOLDER_USER,
 			 partition_of(r, o), NAMES_VENDOR_ACCOUNT);
+}
+
+/* How the principal of the report was learnt (JSON "principal.source"). */
+static const char *principal_source(const struct probe_report *r,
+				    const struct report_opts *o)
+{
+	if (o->principal)
+		return "--principal";
+	if (o->user)
+		return "--user";
+	if (o->caller_arn)
+		return "sts:GetCallerIdentity";
+	if (r->principal_hint)
+		return "access-denied-message";
+	return "placeholder";
 }
 
 static int is_missing(const struct probe_report *r, const char *action)
@@ -190,6 +207,11 @@ static void merge_commands(const struct probe_report *r,
 	buf_puts(b, " --policy file://policy.json\n");
 }
 
+#define CONDITIONAL_DELETE_NOTE "this server ignores If-Match on DELETE (no " \
+	"conditional deletes): s3:DeleteObject was proven by a plain DELETE " \
+	"of a missing key (on a versioned bucket it makes a delete marker, " \
+	"which the cleanup removes)"
+
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -248,9 +270,21 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 	json_t *rem;
 	char *text;
 
+	char arn[1100];
+	json_t *findings = json_array();
+
 	json_object_set_new(root, "bucket", json_string(r->bucket));
 	json_object_set_new(root, "region", str_or_null(r->region));
 	json_object_set_new(root, "mode", json_string(r->mode));
+	principal_arn(r, o, arn, sizeof(arn));
+	json_object_set_new(root, "principal", json_pack("{s:s, s:s}",
+		"arn", arn, "source", principal_source(r, o)));
+	json_object_set_new(root, "summary", json_pack(
+		"{s:I, s:I, s:I, s:I}",
+		"granted", (json_int_t)count_status(r, PROBE_GRANTED),
+		"missing", (json_int_t)count_status(r, PROBE_MISSING),
+		"unknown", (json_int_t)count_status(r, PROBE_UNKNOWN),
+		"skipped", (json_int_t)count_status(r, PROBE_SKIPPED)));
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct probe_result *x = &r->results[i];
 		json_t *o1 = json_object();
@@ -268,6 +302,9 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 				    str_or_null(x->request_id));
 		json_object_set_new(o1, "evidence", json_string(ev));
 		json_object_set_new(o1, "detail", str_or_null(de));
+		json_object_set_new(o1, "no_data", json_boolean(x->no_data));
+		json_object_set_new(o1, "evidence_basis",
+				    json_string(probe_basis_name(x->basis)));
 		free(ev);
 		free(de);
 		json_array_append_new(results, o1);
@@ -295,6 +332,16 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 			"command", l->command));
 	}
 	json_object_set_new(root, "left_behind", left);
+	for (size_t i = 0; i < r->nkms; i++)
+		json_array_append_new(findings, json_pack(
+			"{s:s, s:s, s:s, s:b}", "kind", "kms",
+			"key_id", r->kms[i].key_id, "where", r->kms[i].where,
+			"denied", r->kms[i].denied));
+	if (r->conditional_delete_ignored)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "no-conditional-delete", "message",
+			CONDITIONAL_DELETE_NOTE));
+	json_object_set_new(root, "findings", findings);
 	s3p_error_clear(err);
 	rem = remediation_doc(r, o, err);
 	if (!rem && err->kind != S3P_OK) {
@@ -400,6 +447,8 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			 "below\n" : "the bucket is versioned: every version "
 			 "and delete marker the probes created was removed by "
 			 "version id\n");
+	if (r->conditional_delete_ignored)
+		buf_printf(out, "note: %s\n", CONDITIONAL_DELETE_NOTE);
 	if (r->nleft) {
 		buf_puts(out, "\n");
 		report_leftovers(r, out);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -96,6 +97,8 @@ struct fake {
 	struct buf hosts;            /* full URLs */
 	int unmatched;
 	int used[32];                /* matches per over rule */
+	struct buf cond;             /* "METHOD path\n" of requests sent
+					with If-Match */
 };
 
 static const struct rule *find_rule(const struct rule *r, size_t n,
@@ -140,6 +143,12 @@ static int fake_perform(void *ctx, struct http_exchange *ex, size_t n,
 			path = path ? strchr(path + 3, '/') : NULL;
 			buf_printf(&f->log, "%s %s\n", ex[i].method,
 				   path ? path : ex[i].url);
+			for (size_t h = 0; h < ex[i].header_count; h++)
+				if (!strncasecmp(ex[i].headers[h],
+						 "If-Match: *", 11))
+					buf_printf(&f->cond, "%s %s\n",
+						   ex[i].method,
+						   path ? path : ex[i].url);
 			buf_printf(&f->hosts, "%s\n", ex[i].url);
 		}
 		http_exchange_release(&ex[i]);
@@ -233,6 +242,7 @@ static void done(struct env *e)
 	s3_client_free(e->c);
 	buf_release(&e->fake.log);
 	buf_release(&e->fake.hosts);
+	buf_release(&e->fake.cond);
 }
 
 static const struct probe_result *res(const struct env *e, const char *a)
@@ -359,7 +369,7 @@ static void test_no_version_delete_no_marker(void **state)
 
 /* --no-write: nothing that could store anything is sent (only the
  * wrong-digest PUT and the version DELETE / abort of things that do not
- * exist); DeleteObject stays unknown with the reason. */
+ * exist, and the conditional DELETE of a missing key). */
 static void test_no_write(void **state)
 {
 	struct env e;
@@ -372,10 +382,9 @@ static void test_no_write(void **state)
 	assert_int_equal(count_method(&e, "PUT"), 1);
 	assert_true(sent(&e, "PUT /bkt/.s3perm-probe/t0k-digest"));
 	assert_int_equal(count_method(&e, "POST"), 0);
-	assert_false(sent(&e, "-delete"));
-	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_UNKNOWN);
-	assert_non_null(strstr(res(&e, "s3:DeleteObject")->detail,
-			       "--no-write"));
+	assert_non_null(strstr(buf_str(&e.fake.cond),
+			       "DELETE /bkt/.s3perm-probe/t0k-delete\n"));
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
 	assert_int_equal(e.rep.wrote, 0);
 	assert_int_equal(e.rep.rounds, 2);
 	done(&e);
@@ -772,9 +781,11 @@ static void test_one_missing_json_and_remediation(void **state)
 		      "allows the s3:ListBucketMultipartUploads action") },
 	};
 	static const char *const keys[] = { "bucket", "region", "mode",
-		"results", "missing", "left_behind", "remediation" };
+		"principal", "summary", "results", "missing", "left_behind",
+		"findings", "remediation" };
 	static const char *const rkeys[] = { "action", "resource", "status",
-		"http_status", "code", "request_id", "evidence", "detail" };
+		"http_status", "code", "request_id", "evidence", "detail",
+		"no_data", "evidence_basis" };
 	struct env e;
 	struct buf out = BUF_INIT;
 	struct report_opts ro;
@@ -798,7 +809,7 @@ static void test_one_missing_json_and_remediation(void **state)
 	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
 	doc = json_loads(buf_str(&out), JSON_PRESERVE_ORDER, NULL);
 	assert_non_null(doc);
-	assert_int_equal(json_object_size(doc), 7);
+	assert_int_equal(json_object_size(doc), 10);
 	json_object_foreach(doc, k, v)
 		assert_string_equal(k, keys[i++]);
 	r0 = json_array_get(json_object_get(doc, "results"), 0);
@@ -809,6 +820,20 @@ static void test_one_missing_json_and_remediation(void **state)
 	assert_string_equal(json_string_value(json_array_get(
 		json_object_get(doc, "missing"), 0)),
 		"s3:ListBucketMultipartUploads");
+	/* who, learnt how; counts; what each verdict rests on */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		doc, "principal"), "arn")),
+		"arn:aws:iam::999689269917:user/statsig-abc");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		doc, "principal"), "source")), "access-denied-message");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		doc, "summary"), "missing")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		doc, "summary"), "unknown")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		doc, "summary"), "granted")), 7);
+	assert_string_equal(json_string_value(json_object_get(r0,
+		"evidence_basis")), "read");
 	st = json_object_get(json_object_get(doc, "remediation"), "Statement");
 	assert_int_equal(json_array_size(st), 1);
 	st = json_array_get(st, 0);
@@ -1079,9 +1104,173 @@ static void test_nul_key_not_probed(void **state)
 	done(&e);
 }
 
+
+/* ---- issue: a check that automation can trust ---------------------------- */
+
+/* No upload in progress (most buckets): ListMultipartUploadParts is
+ * unknown for lack of data, which is nothing to fix (exit 0), except with
+ * --strict. */
+static void test_no_upload_is_no_data(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 200, "", empty_uploads_body },
+		{ "DELETE", "-delete", "versionId", 404, "",
+		  ERR("NoSuchKey", "The specified key does not exist.") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_UNKNOWN);
+	assert_true(res(&e, "s3:ListMultipartUploadParts")->no_data);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 0);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 1), 1);
+	done(&e);
+}
+
+/* An unknown for another reason (the listing that finds an upload was
+ * denied) is something to fix. */
+static void test_unknown_other_reason_needs_fix(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 403, "", ERR("AccessDenied", "") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_UNKNOWN);
+	assert_false(res(&e, "s3:ListMultipartUploadParts")->no_data);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* --upload-key/--upload-id: ListParts of the named upload, in round 1,
+ * even when the listing shows no upload. */
+static void test_named_upload(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 200, "", empty_uploads_body },
+		{ "GET", "uploadId=MYUPLOAD", NULL, 200, "",
+		  "<?xml version=\"1.0\"?><ListPartsResult><Bucket>bkt</Bucket>"
+		  "<IsTruncated>false</IsTruncated></ListPartsResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.upload_key = "events/c.parquet";
+	e.pp.upload_id = "MYUPLOAD";
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_true(sent(&e, "GET /bkt/events/c.parquet?max-parts=1&uploadId=MYUPLOAD"));
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_GRANTED);
+	done(&e);
+}
+
+/* AWS conditional delete (recorded answers shaped as the S3 User Guide's
+ * "How to perform conditional deletes"): DELETE with If-Match: * of a key
+ * that does not exist fails after the permission check, 404 NoSuchKey,
+ * deleting nothing and creating no delete marker: s3:DeleteObject is
+ * proven, also with --no-write, with nothing to clean up. */
+static void test_conditional_delete_aws_missing_key(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 404, "",
+		  ERR("NoSuchKey", "The specified key does not exist.") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.no_write = 1;
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_non_null(strstr(buf_str(&e.fake.cond),
+			       "DELETE /bkt/.s3perm-probe/t0k-delete\n"));
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:DeleteObject")->basis,
+			 PROBE_BASIS_NO_WRITE);
+	assert_int_equal(e.rep.conditional_delete_ignored, 0);
+	assert_false(sent(&e, "t0k-delete?versionId"));
+	assert_int_equal(e.rep.wrote, 0);
+	done(&e);
+}
+
+/* The same as a 412 PreconditionFailed (the answer when the current
+ * version is a delete marker), and a 403 when the policy denies it. */
+static void test_conditional_delete_aws_412_and_denied(void **state)
+{
+	static const struct rule r412[] = {
+		{ "DELETE", "-delete", "versionId", 412, "",
+		  ERR("PreconditionFailed", "At least one of the pre-conditions "
+		      "you specified did not hold") },
+	};
+	static const struct rule r403[] = {
+		{ "DELETE", "-delete", "versionId", 403, "",
+		  ERR("AccessDenied", "User: arn:aws:iam::111122223333:user/x "
+		      "is not authorized to perform: s3:DeleteObject because "
+		      "no resource-based policy allows the s3:DeleteObject "
+		      "action") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", r412, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	done(&e);
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", r403, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_MISSING);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* A server that ignores If-Match on DELETE (radosgw 16) answers 204 with a
+ * delete marker on a versioned bucket: noted, and the marker is removed by
+ * its version id (s3:DeleteObjectVersion was proven first). */
+static void test_conditional_delete_ignored(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 204,
+		  "x-amz-delete-marker: true\nx-amz-version-id: DM3\n", "" },
+		{ "DELETE", "-delete?versionId=DM3", NULL, 204, "", "" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.no_write = 1;
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	assert_int_equal(e.rep.conditional_delete_ignored, 1);
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-delete?versionId=DM3"));
+	assert_int_equal(e.rep.nleft, 0);
+	assert_non_null(strstr(res(&e, "s3:DeleteObject")->evidence,
+			       "ignores If-Match"));
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_no_upload_is_no_data),
+		cmocka_unit_test(test_unknown_other_reason_needs_fix),
+		cmocka_unit_test(test_named_upload),
+		cmocka_unit_test(test_conditional_delete_aws_missing_key),
+		cmocka_unit_test(test_conditional_delete_aws_412_and_denied),
+		cmocka_unit_test(test_conditional_delete_ignored),
 		cmocka_unit_test(test_listings_url_encoded),
 		cmocka_unit_test(test_slowdown_on_writes_retried),
 		cmocka_unit_test(test_500_on_delete_looked_up),

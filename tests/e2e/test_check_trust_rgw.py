@@ -1,0 +1,143 @@
+"""`s3perm check` that automation can trust, on radosgw: the exit status
+of a correctly granted bucket with no upload in progress, --strict,
+--upload-key/--upload-id, and --no-write on versioned and unversioned
+buckets leaving no trace (versions, delete markers, keys and uploads
+compared before and after).
+
+radosgw 16 ignores If-Match on DELETE: the conditional delete that proves
+s3:DeleteObject falls back to a plain delete there (a delete marker on a
+versioned bucket, removed by version id); AWS's own answers (404/412, no
+marker) are tested offline in tests/test_probe.c.
+"""
+
+import json
+
+import s3env
+from s3env import eq, ok, test
+
+DATA_KEY = "events/2024-01-01/part-0000.parquet"
+
+
+def gen(mode, bucket):
+    rc, out, err = s3env.run_s3perm(
+        "gen", "--mode", mode, "--user", s3env.user_name("vendor"),
+        "--account", s3env.tenant(), "--bucket", bucket)
+    eq(rc, 0, "gen (stderr %s)" % err.strip())
+    return out
+
+
+def without(policy_text, action):
+    doc = json.loads(policy_text)
+    out = []
+    for st in doc["Statement"]:
+        acts = st["Action"] if isinstance(st["Action"], list) \
+            else [st["Action"]]
+        acts = [a for a in acts if a != action]
+        if acts:
+            st["Action"] = acts
+            out.append(st)
+    doc["Statement"] = out
+    return json.dumps(doc)
+
+
+def granted_bucket(versioned=False, policy_edit=None):
+    b = s3env.create_bucket()
+    if versioned:
+        s3env.enable_versioning(b)
+    s3env.put_object(b, DATA_KEY, b"PAR1 data PAR1")
+    pol = gen("export", b)
+    if policy_edit:
+        pol = policy_edit(pol)
+    s3env.put_policy(b, pol)
+    return b
+
+
+def state(b):
+    return (sorted(s3env.list_versions(b)), sorted(s3env.list_keys(b)),
+            sorted(s3env.list_uploads(b)))
+
+
+def check(b, *args):
+    return s3env.run_s3perm(
+        "check", "--bucket", b, "--mode", "export", "--user",
+        s3env.user_name("vendor"), "--account", s3env.tenant(), *args,
+        user="vendor", timeout=120)
+
+
+@test
+def no_upload_in_progress_exits_0():
+    """A correctly granted bucket with no upload in progress: exit 0 in
+    table and JSON form, ListMultipartUploadParts unknown for lack of data
+    (listed), and exit 1 with --strict."""
+    b = granted_bucket()
+    rc, out, err = check(b)
+    print(out)
+    eq(rc, 0, "table exit (stderr %s)" % err.strip())
+    ok("s3:ListMultipartUploadParts" in out and "unknown" in out,
+       "the unknown is listed")
+    rc, out, err = check(b, "--json")
+    print(out)
+    eq(rc, 0, "json exit (stderr %s)" % err.strip())
+    doc = json.loads(out)
+    st = {r["action"]: r for r in doc["results"]}
+    eq(st["s3:ListMultipartUploadParts"]["status"], "unknown", "ListParts")
+    eq(st["s3:ListMultipartUploadParts"]["no_data"], True, "lack of data")
+    eq(doc["missing"], [], "nothing missing")
+    for a, r in st.items():
+        ok(r["status"] == "granted" or r["no_data"],
+           "%s: %s" % (a, r["status"]))
+    rc, out, err = check(b, "--strict")
+    eq(rc, 1, "--strict exit (stderr %s)" % err.strip())
+
+
+@test
+def named_upload_proves_list_parts():
+    """Without s3:ListBucketMultipartUploads the upload cannot be found by
+    listing; --upload-key/--upload-id name it, and ListParts is proven."""
+    b = granted_bucket(policy_edit=lambda p: without(
+        p, "s3:ListBucketMultipartUploads"))
+    key = "events/2024-01-02/part-0000.parquet"
+    uid = s3env.start_multipart(b, key)
+    rc, out, err = check(b, "--json")
+    doc = json.loads(out)
+    st = {r["action"]: r for r in doc["results"]}
+    eq(st["s3:ListMultipartUploadParts"]["status"], "unknown",
+       "without --upload-id")
+    eq(rc, 1, "exit without --upload-id")
+    rc, out, err = check(b, "--json", "--upload-key", key, "--upload-id", uid)
+    doc = json.loads(out)
+    st = {r["action"]: r for r in doc["results"]}
+    eq(st["s3:ListMultipartUploadParts"]["status"], "granted",
+       "with --upload-id (stderr %s)" % err.strip())
+
+
+def no_write_leaves_nothing(versioned):
+    b = granted_bucket(versioned=versioned)
+    before = state(b)
+    rc, out, err = check(b, "--no-write", "--json")
+    after = state(b)
+    print("versions before: %r" % (before[0],))
+    print("versions after:  %r" % (after[0],))
+    eq(rc, 0, "exit (stderr %s)" % err.strip())
+    doc = json.loads(out)
+    for r in doc["results"]:
+        ok(r["status"] == "granted" or r["no_data"],
+           "%s: %s (%s)" % (r["action"], r["status"], r["detail"]))
+    st = {r["action"]: r for r in doc["results"]}
+    eq(st["s3:DeleteObject"]["status"], "granted",
+       "DeleteObject proven without the real write")
+    eq(after, before, "versions, markers, keys and uploads unchanged")
+
+
+@test
+def no_write_unversioned():
+    no_write_leaves_nothing(False)
+
+
+@test
+def no_write_versioned():
+    no_write_leaves_nothing(True)
+
+
+if __name__ == "__main__":
+    s3env.main()
