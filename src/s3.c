@@ -679,6 +679,30 @@ static int says_url_encoded(const char *body, size_t len)
 	return 0;
 }
 
+/* Does a key look percent-encoded: only characters an encoder leaves as
+ * they are, and at least one valid %XX?  radosgw 16 encodes the keys of
+ * ListMultipartUploads when asked but does not echo <EncodingType>; a raw
+ * key holding a space, a non-ASCII byte or a bare '%' is not encoded. */
+static int looks_url_encoded(const char *s)
+{
+	int pct = 0;
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '%') {
+			if (!isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]))
+				return 0;
+			pct = 1;
+			s += 2;
+		} else if (!(isalnum(ch) || strchr("-._~/+", ch))) {
+			return 0;
+		}
+	}
+	return pct;
+}
+
 static char *dup_decoded(const char *s, int url)
 {
 	struct buf b = BUF_INIT;
@@ -893,7 +917,8 @@ static int upload_emit(struct rec_parser *p, int type)
 	(void)type;
 	up.key = rec_get(p, "Key");
 	up.problem = NULL;
-	if (up.key && p->url) {
+	/* Always asked with encoding-type=url (s3_op_list_uploads). */
+	if (up.key && (p->url || looks_url_encoded(up.key))) {
 		url_decode(&p->key, up.key);
 		if (memchr(p->key.data, '\0', p->key.len))
 			up.problem = "the key holds a NUL byte (%00)";

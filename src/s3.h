@@ -425,7 +425,11 @@ int s3_parse_list_versions(const char *body, size_t len, s3_list_cb cb,
 			   void *ctx, struct s3_list_page *page,
 			   struct s3p_error *err);
 /* ListMultipartUploads: page->next_key_marker / next_version_marker
- * receive NextKeyMarker / NextUploadIdMarker. */
+ * receive NextKeyMarker / NextUploadIdMarker.  For an answer to
+ * s3_op_list_uploads() (encoding-type=url asked): radosgw 16 encodes the
+ * upload keys without echoing <EncodingType>, so a key that looks
+ * percent-encoded (only unreserved characters and at least one %XX) is
+ * decoded too. */
 int s3_parse_list_uploads(const char *body, size_t len, s3_upload_cb cb,
 			  void *ctx, struct s3_list_page *page,
 			  struct s3p_error *err);

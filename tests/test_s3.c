@@ -1679,6 +1679,30 @@ static void test_oversized_answer_not_network(void **state)
 	s3_client_free(c);
 }
 
+/* radosgw 16's answer to ListMultipartUploads?encoding-type=url (recorded):
+ * the key is encoded but <EncodingType> is not echoed; a raw key (a server
+ * that ignores the parameter) is left as it is. */
+static void test_uploads_encoded_without_echo(void **state)
+{
+	static const char rgw[] =
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?><ListMultipartUploadsResult "
+		"xmlns=\"http://s3.amazonaws.com/doc/2006-03-01/\"><Tenant>1</Tenant>"
+		"<Bucket>b</Bucket><NextKeyMarker>data sets/caf\xc3\xa9+x/a"
+		"</NextKeyMarker><IsTruncated>false</IsTruncated><Upload><Key>"
+		"data%20sets/caf%C3%A9%2Bx/a</Key><UploadId>2~W</UploadId>"
+		"</Upload><Upload><Key>raw key+100%</Key><UploadId>2~X</UploadId>"
+		"</Upload></ListMultipartUploadsResult>";
+	struct buf b = BUF_INIT;
+	struct s3p_error err;
+
+	(void)state;
+	assert_int_equal(s3_parse_list_uploads(rgw, sizeof(rgw) - 1,
+					       collect_upload, &b, NULL, &err), 0);
+	assert_string_equal(buf_str(&b), "data sets/caf\xc3\xa9+x/a|2~W|-\n"
+			    "raw key+100%|2~X|-\n");
+	buf_release(&b);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1730,6 +1754,7 @@ int main(void)
 		T(test_redirect_other_host),
 		T(test_write_retries),
 		T(test_oversized_answer_not_network),
+		T(test_uploads_encoded_without_echo),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
