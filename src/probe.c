@@ -99,7 +99,10 @@ enum slot_type {
 	SLOT_PROBE,     /* proves rule kind `kind` */
 	SLOT_REAL_PUT,  /* the real write */
 	SLOT_REMOVE,    /* cleanup: DELETE ?versionId */
-	SLOT_LOOKUP     /* cleanup: HEAD of a key whose answer was lost */
+	SLOT_LOOKUP,    /* cleanup: HEAD of a key whose answer was lost */
+	SLOT_EARLIER,   /* round 1: ListObjectsV2 of the probe prefix, for
+			   probe objects earlier checks left behind */
+	SLOT_LOCK       /* cleanup: HEAD ?versionId of a refused removal */
 };
 
 struct slot {
@@ -130,6 +133,7 @@ struct created {
 	char *key;
 	char *vid;          /* NULL: the answer was lost, look it up */
 	int done;           /* removed, or known not to exist */
+	char *lock;         /* why the removal was refused (Object Lock) */
 	struct s3_response last; /* last cleanup answer, as evidence */
 };
 
@@ -150,6 +154,8 @@ struct run {
 	char *up_key;
 	char *up_id;
 	int parts_sent;              /* ListParts of --upload-id in round 1 */
+	char **earlier;              /* probe objects of earlier checks */
+	size_t nearlier;
 	/* Stop: fatal answer or interrupt. */
 	int fatal;
 	struct s3p_error ferr;
@@ -282,6 +288,8 @@ static const char *slot_op(const struct slot *s)
 	case SLOT_REAL_PUT: return "PutObject (probe object)";
 	case SLOT_REMOVE: return "DeleteObject ?versionId (cleanup)";
 	case SLOT_LOOKUP: return "HeadObject (cleanup)";
+	case SLOT_EARLIER: return "ListObjectsV2 (earlier probe objects)";
+	case SLOT_LOCK: return "HeadObject ?versionId (Object Lock)";
 	default: return names[s->kind];
 	}
 }
@@ -550,6 +558,20 @@ static int on_upload(void *ctx, const struct s3_upload *u)
 		r->up_key = xstrdup(u->key);
 		r->up_id = xstrdup(u->upload_id);
 	}
+	return 0;
+}
+
+/* A probe object of an earlier check (not this run's own). */
+static int on_earlier(void *ctx, const struct s3_list_entry *e)
+{
+	struct run *r = ctx;
+
+	if (e->is_prefix || e->problem || strstr(e->key, r->token) ||
+	    !is_probe_key(r, e->key) || r->nearlier >= 16)
+		return 0;
+	r->earlier = xrealloc(r->earlier,
+			      (r->nearlier + 1) * sizeof(*r->earlier));
+	r->earlier[r->nearlier++] = xstrdup(e->key);
 	return 0;
 }
 
@@ -895,6 +917,22 @@ static void judge_real_put(struct run *r, struct slot *s,
 			"the real write was denied: a condition of the policy "
 			"(e.g. required encryption headers) or of the KMS key "
 			"refuses the vendor's writes"));
+	} else if (s->resp.status == 400 &&
+		   !strcmp(s->resp.code, "InvalidRequest") &&
+		   (strstr(s->resp.message, "Object Lock") ||
+		    strstr(s->resp.message, "Content-MD5"))) {
+		/* AWS: "Content-MD5 OR x-amz-checksum- HTTP header is
+		 * required for Put Object requests with Object Lock
+		 * parameters": default retention; nothing was stored.  The
+		 * grant stays proven by the no-write probe. */
+		r->rep->object_lock_default = 1;
+		replace(&res->evidence, fmt("%s; %s answered %s: the bucket "
+			"has default Object Lock retention", res->evidence ?
+			res->evidence : "", what, ans));
+		replace(&res->detail, fmt("the real write was skipped: this "
+			"bucket has default Object Lock retention, so the "
+			"vendor's own exports there can be deleted only after "
+			"the retention ends"));
 	} else if (s->resp.error_class == S3_ERR_PRECONDITION &&
 		   s->resp.prior_status >= 500) {
 		/* The key is this run's own: only the attempt that answered
@@ -949,6 +987,8 @@ static int batch_send(struct run *r, struct batch *b, struct s3p_error *err)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->s[i].type != SLOT_REMOVE &&
 		    b->s[i].type != SLOT_LOOKUP &&
+		    b->s[i].type != SLOT_EARLIER &&
+		    b->s[i].type != SLOT_LOCK &&
 		    !write_may_have_run(&b->s[i]) &&
 		    answer_is_fatal(&b->s[i].resp))
 			set_fatal(r, &b->s[i]);
@@ -1018,6 +1058,16 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 	}
 	if (need_kind(r, PROBE_GET_OBJECT) && r->p->object)
 		slot_get_first_byte(b, bucket, r->p->object);
+	if (!strcmp(r->p->mode, "export") && !r->p->no_write &&
+	    need_kind(r, PROBE_PUT_BAD_DIGEST)) {
+		/* Probe objects an earlier check could not remove (Object
+		 * Lock): if there is one, no other is written. */
+		s = slot_add(b, SLOT_EARLIER, 0, "GET", bucket, NULL);
+		s->vid = fmt("%s" PROBE_DIR, r->prefix);
+		s3_op_list_objects(&s->op, bucket, s->vid, NULL, NULL,
+				   LIST_MAX);
+		s->rq = s->op.rq;
+	}
 	if (need_kind(r, PROBE_LIST_PARTS) && r->p->upload_id &&
 	    r->p->upload_key) {
 		replace(&r->up_key, xstrdup(r->p->upload_key));
@@ -1050,6 +1100,15 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		judge_get_object(r, s, result_of(r, PROBE_GET_OBJECT));
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_LIST_PARTS)))
 		judge_list_parts(r, s, result_of(r, PROBE_LIST_PARTS));
+	if ((s = batch_find(b, SLOT_EARLIER, 0)) &&
+	    s->resp.error_class == S3_OK) {
+		struct s3p_error e;
+
+		/* Unreadable: as if none was found (the write is made). */
+		(void)s3_parse_list_objects(s->resp.body.data,
+					    s->resp.body.len, on_earlier, r,
+					    NULL, &e);
+	}
 	return 0;
 }
 
@@ -1144,10 +1203,24 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"real write was not made because without "
 				"s3:DeleteObjectVersion it could not be removed "
 				"by version id"));
+		} else if (r->nearlier) {
+			r->rep->earlier_probes = (int)r->nearlier;
+			replace(&res->detail, fmt("proven without writing; the "
+				"real write was not made because %zu probe "
+				"object%s of an earlier check %s still under the "
+				"probe prefix (listed as left behind)",
+				r->nearlier, r->nearlier == 1 ? "" : "s",
+				r->nearlier == 1 ? "is" : "are"));
 		} else {
 			s = slot_add(b, SLOT_REAL_PUT, PROBE_PUT_BAD_DIGEST,
 				     "PUT", bucket, probe_key(r, "object"));
-			slot_probe_body(s, PROBE_BODY, sizeof(PROBE_BODY) - 1);
+			/* Without Content-MD5 (or a checksum): on a bucket
+			 * with default Object Lock retention AWS refuses it
+			 * (400 InvalidRequest) and stores nothing, so the
+			 * probe never leaves an undeletable object there. */
+			slot_header(s, "If-None-Match", "*");
+			s->rq.body = PROBE_BODY;
+			s->rq.body_len = sizeof(PROBE_BODY) - 1;
 			/* If-None-Match: * makes a second run harmless: a
 			 * 412 after a 500 says the first one stored it. */
 			s->rq.flags = S3_REQ_RETRY_UNEXECUTED |
@@ -1189,6 +1262,88 @@ static char *removal_command(const struct run *r, const struct created *c)
 		buf_put_shell_quoted(&b, r->p->endpoint);
 	}
 	return buf_detach(&b);
+}
+
+static void add_left(struct run *r, const char *what, const char *key,
+		     const char *vid, char *reason)
+{
+	struct probe_report *rep = r->rep;
+	struct probe_leftover *l;
+	struct created c;
+
+	rep->left = xrealloc(rep->left, (rep->nleft + 1) * sizeof(*rep->left));
+	l = &rep->left[rep->nleft++];
+	memset(l, 0, sizeof(*l));
+	l->what = xstrdup(what);
+	l->key = xstrdup(key);
+	l->version_id = vid ? xstrdup(vid) : NULL;
+	memset(&c, 0, sizeof(c));
+	c.key = (char *)key;
+	c.vid = (char *)vid;
+	l->command = removal_command(r, &c);
+	l->reason = reason;
+}
+
+/* Does an answer blame Object Lock?  AWS: 403 AccessDenied "Access Denied
+ * because object protected by object lock." */
+static int blames_lock(const struct s3_response *resp)
+{
+	const char *m = resp->message;
+
+	return strstr(m, "object lock") || strstr(m, "Object Lock") ||
+	       strstr(m, "retention") || strstr(m, "legal hold");
+}
+
+/* Removals S3 refused: ask the version's Object Lock state (HEAD
+ * ?versionId: mode, retain-until date, legal hold) so the report says
+ * exactly why it stays.  One more round, only after a refusal. */
+static int lock_lookup(struct run *r, struct s3p_error *err)
+{
+	struct batch b;
+
+	b.n = 0;
+	for (size_t i = 0; i < r->ncreated; i++) {
+		struct created *c = &r->created[i];
+		struct slot *s;
+
+		if (c->done || !c->vid || (c->last.status != 403 &&
+					   c->last.status != 400))
+			continue;
+		s = slot_add(&b, SLOT_LOCK, 0, "HEAD", r->p->bucket,
+			     xstrdup(c->key));
+		s->vid = xstrdup(c->vid);
+		slot_query(s, "versionId", s->vid);
+		s->item = i;
+	}
+	if (!b.n)
+		return 0;
+	if (batch_send(r, &b, err) < 0) {
+		batch_release(&b);
+		return -1;
+	}
+	for (size_t j = 0; j < b.n; j++) {
+		struct slot *s = &b.s[j];
+		struct created *c = &r->created[s->item];
+		const char *mode = s3_response_header(&s->resp,
+			"x-amz-object-lock-mode");
+		const char *until = s3_response_header(&s->resp,
+			"x-amz-object-lock-retain-until-date");
+		const char *hold = s3_response_header(&s->resp,
+			"x-amz-object-lock-legal-hold");
+		int held = hold && !strcmp(hold, "ON");
+
+		if (mode || held)
+			c->lock = fmt("protected by Object Lock (%s%s%s%s%s)",
+				mode ? mode : "", mode && until ? " until " : "",
+				mode && until ? until : "",
+				mode && held ? ", " : "",
+				held ? "legal hold" : "");
+		else if (blames_lock(&c->last))
+			c->lock = fmt("protected by Object Lock (S3: %s)",
+				      c->last.message);
+	}
+	batch_release(&b);
+	return 0;
 }
 
 static int cleanup(struct run *r, struct s3p_error *err)
@@ -1250,11 +1405,16 @@ static int cleanup(struct run *r, struct s3p_error *err)
 		}
 		batch_release(&b);
 	}
+	if (lock_lookup(r, err) < 0)
+		return -1;
+	for (size_t i = 0; i < r->nearlier; i++)
+		add_left(r, "probe object of an earlier check", r->earlier[i],
+			 NULL, fmt("found under the probe prefix before "
+			 "writing (Object Lock retention or a denied removal "
+			 "kept it): no new probe object was written"));
 	for (size_t i = 0; i < r->ncreated; i++) {
 		struct created *c = &r->created[i];
-		struct probe_report *rep = r->rep;
 		struct probe_result *res = result_of(r, c->kind);
-		struct probe_leftover *l;
 
 		/* Only now is it known whether it was removed. */
 		if (res && res->evidence)
@@ -1265,14 +1425,8 @@ static int cleanup(struct run *r, struct s3p_error *err)
 				c->done && c->vid ? c->vid : ""));
 		if (c->done)
 			continue;
-		rep->left = xrealloc(rep->left, (rep->nleft + 1) *
-				     sizeof(*rep->left));
-		l = &rep->left[rep->nleft++];
-		memset(l, 0, sizeof(*l));
-		l->what = xstrdup(c->what);
-		l->key = xstrdup(c->key);
-		l->version_id = c->vid ? xstrdup(c->vid) : NULL;
-		l->command = removal_command(r, c);
+		add_left(r, c->what, c->key, c->vid,
+			 c->lock ? xstrdup(c->lock) : NULL);
 	}
 	return 0;
 }
@@ -1430,8 +1584,12 @@ out:
 		free(r.created[i].what);
 		free(r.created[i].key);
 		free(r.created[i].vid);
+		free(r.created[i].lock);
 		s3_response_release(&r.created[i].last);
 	}
+	for (size_t i = 0; i < r.nearlier; i++)
+		free(r.earlier[i]);
+	free(r.earlier);
 	free(r.obj_key);
 	free(r.up_key);
 	free(r.up_id);
@@ -1474,6 +1632,7 @@ void probe_report_release(struct probe_report *r)
 		free(r->left[i].version_id);
 		free(r->left[i].upload_id);
 		free(r->left[i].command);
+		free(r->left[i].reason);
 	}
 	free(r->left);
 	for (size_t i = 0; i < r->nkms; i++) {

@@ -111,6 +111,8 @@ struct probe_leftover {
 	char *version_id;       /* NULL if not known */
 	char *upload_id;        /* NULL if none */
 	char *command;          /* the AWS CLI command that removes it */
+	char *reason;           /* why it stays: "protected by Object Lock
+				   (COMPLIANCE until ...)", or NULL */
 };
 
 /* An SSE-KMS key met on the way. */
@@ -156,6 +158,11 @@ struct probe_report {
 	int wrote;                   /* a real write was made */
 	int versioned;               /* -1 unknown, 0 no, 1 yes */
 	int interrupted;             /* stopped by p->stop */
+	int object_lock_default;     /* the real write was refused for want of
+					Content-MD5: default Object Lock
+					retention (the write was skipped) */
+	int earlier_probes;          /* probe objects of earlier checks found
+					under the probe prefix (no new write) */
 	int conditional_delete_ignored; /* the server answered a DELETE with
 					   If-Match: * of a missing key as a
 					   plain delete (radosgw 16) */

@@ -212,6 +212,14 @@ static void merge_commands(const struct probe_report *r,
 	"of a missing key (on a versioned bucket it makes a delete marker, " \
 	"which the cleanup removes)"
 
+#define OBJECT_LOCK_NOTE "the bucket has default Object Lock retention " \
+	"(S3 refused a write without Content-MD5): the real write was " \
+	"skipped, and the vendor's own exports there can be deleted only " \
+	"after the retention ends"
+#define EARLIER_NOTE "probe objects of an earlier check are still under " \
+	"the probe prefix (listed below): no new one was written; remove them " \
+	"when their retention allows"
+
 static json_t *str_or_null(const char *s)
 {
 	return s ? json_string(s) : json_null();
@@ -325,11 +333,13 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 	for (size_t i = 0; i < r->nleft; i++) {
 		const struct probe_leftover *l = &r->left[i];
 
-		json_array_append_new(left, json_pack("{s:s, s:s, s:o, s:o, s:s}",
+		json_array_append_new(left, json_pack(
+			"{s:s, s:s, s:o, s:o, s:s, s:o}",
 			"what", l->what, "key", l->key,
 			"version_id", str_or_null(l->version_id),
 			"upload_id", str_or_null(l->upload_id),
-			"command", l->command));
+			"command", l->command,
+			"reason", str_or_null(l->reason)));
 	}
 	json_object_set_new(root, "left_behind", left);
 	for (size_t i = 0; i < r->nkms; i++)
@@ -341,6 +351,13 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 		json_array_append_new(findings, json_pack("{s:s, s:s}",
 			"kind", "no-conditional-delete", "message",
 			CONDITIONAL_DELETE_NOTE));
+	if (r->object_lock_default)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "object-lock", "message", OBJECT_LOCK_NOTE));
+	if (r->earlier_probes)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "earlier-probe-objects", "message",
+			EARLIER_NOTE));
 	json_object_set_new(root, "findings", findings);
 	s3p_error_clear(err);
 	rem = remediation_doc(r, o, err);
@@ -377,6 +394,8 @@ void report_leftovers(const struct probe_report *r, struct buf *out)
 			buf_printf(out, " version %s", l->version_id);
 		if (l->upload_id)
 			buf_printf(out, " upload %s", l->upload_id);
+		if (l->reason)
+			buf_printf(out, ": %s", l->reason);
 		buf_printf(out, "; remove it with:\n  %s\n", l->command);
 	}
 }
@@ -449,6 +468,10 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			 "version id\n");
 	if (r->conditional_delete_ignored)
 		buf_printf(out, "note: %s\n", CONDITIONAL_DELETE_NOTE);
+	if (r->object_lock_default)
+		buf_printf(out, "finding: %s\n", OBJECT_LOCK_NOTE);
+	if (r->earlier_probes)
+		buf_printf(out, "finding: %s\n", EARLIER_NOTE);
 	if (r->nleft) {
 		buf_puts(out, "\n");
 		report_leftovers(r, out);

@@ -74,6 +74,8 @@ static const struct rule base_rules[] = {
 	{ "HEAD", "/bkt", NULL, 200, "x-amz-bucket-region: us-east-1\n", "" },
 	{ "GET", "location", NULL, 200, "",
 	  "<?xml version=\"1.0\"?><LocationConstraint/>" },
+	/* earlier checks' probe objects: none */
+	{ "GET", ".s3perm-probe%2F", "uploadId", 200, "", empty_list_body },
 	{ "GET", "list-type=2", NULL, 200, "", list_body },
 	{ "GET", "uploads", NULL, 200, "", uploads_body },
 	{ "PUT", "-digest", NULL, 400, "", ERR("BadDigest", "bad") },
@@ -995,7 +997,8 @@ static void test_listings_url_encoded(void **state)
 		}
 		p = nl ? nl + 1 : "";
 	}
-	assert_int_equal(lists, 2);
+	/* objects, uploads, and earlier checks' probe objects */
+	assert_int_equal(lists, 3);
 	done(&e);
 }
 
@@ -1262,9 +1265,99 @@ static void test_conditional_delete_ignored(void **state)
 	done(&e);
 }
 
+
+/* AWS on a bucket with default Object Lock retention (recorded answer of
+ * the S3 API reference): a PutObject without Content-MD5 or a checksum
+ * header is refused, 400 InvalidRequest, nothing stored.  The real write is
+ * sent without them: that answer is the Object Lock finding, PutObject
+ * stays proven by the no-write probe, nothing is left behind. */
+static void test_object_lock_default_retention(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 400, "",
+		  ERR("InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP "
+		      "header is required for Put Object requests with Object "
+		      "Lock parameters") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.object_lock_default, 1);
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:PutObject")->basis, PROBE_BASIS_NO_WRITE);
+	assert_non_null(strstr(res(&e, "s3:PutObject")->detail,
+			       "Object Lock"));
+	assert_int_equal(e.rep.nleft, 0);
+	assert_int_equal(e.rep.wrote, 0);
+	done(&e);
+}
+
+/* AWS refuses the removal of a locked version (403 AccessDenied "Access
+ * Denied because object protected by object lock."); HEAD ?versionId says
+ * the mode and the retain-until date: the leftover says exactly that. */
+static void test_object_lock_cleanup_refused(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 200, "x-amz-version-id: VL1\n", "" },
+		{ "DELETE", "-object?versionId=VL1", NULL, 403, "",
+		  ERR("AccessDenied", "Access Denied because object protected "
+		      "by object lock.") },
+		{ "HEAD", "-object?versionId=VL1", NULL, 200,
+		  "x-amz-object-lock-mode: COMPLIANCE\n"
+		  "x-amz-object-lock-retain-until-date: 2031-01-01T00:00:00.000Z\n",
+		  "" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 3);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.nleft, 1);
+	assert_string_equal(e.rep.left[0].version_id, "VL1");
+	assert_non_null(e.rep.left[0].reason);
+	assert_non_null(strstr(e.rep.left[0].reason, "COMPLIANCE until "
+			       "2031-01-01T00:00:00.000Z"));
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* A probe object an earlier check left behind (Object Lock): no other is
+ * written; it is reported with the command that removes it. */
+static void test_earlier_probe_object_no_new_write(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", ".s3perm-probe%2F", "uploadId", 200, "",
+		  "<?xml version=\"1.0\"?><ListBucketResult><Name>bkt</Name>"
+		  "<IsTruncated>false</IsTruncated><Contents><Key>"
+		  ".s3perm-probe/0123abcd-object</Key><Size>40</Size>"
+		  "</Contents></ListBucketResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_false(sent(&e, "PUT /bkt/.s3perm-probe/t0k-object"));
+	assert_int_equal(e.rep.wrote, 0);
+	assert_int_equal(e.rep.earlier_probes, 1);
+	assert_int_equal(e.rep.nleft, 1);
+	assert_string_equal(e.rep.left[0].key, ".s3perm-probe/0123abcd-object");
+	assert_non_null(strstr(e.rep.left[0].command, "delete-object"));
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_GRANTED);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_object_lock_default_retention),
+		cmocka_unit_test(test_object_lock_cleanup_refused),
+		cmocka_unit_test(test_earlier_probe_object_no_new_write),
 		cmocka_unit_test(test_no_upload_is_no_data),
 		cmocka_unit_test(test_unknown_other_reason_needs_fix),
 		cmocka_unit_test(test_named_upload),

@@ -139,5 +139,44 @@ def no_write_versioned():
     no_write_leaves_nothing(True)
 
 
+@test
+def compliance_bucket_no_new_undeletable_object():
+    """A bucket with default Object Lock retention (COMPLIANCE).  radosgw 16
+    does not refuse a write without Content-MD5 there (AWS does: tested
+    offline), so the first check writes its probe object and cannot remove
+    it: reported as left behind, exit 1.  The second check finds it under
+    the probe prefix, writes no other, reports it with the command that
+    removes it: no new undeletable object."""
+    c = s3env.client("customer")
+    b = s3env.unique_bucket()
+    c.create_bucket(Bucket=b, ObjectLockEnabledForBucket=True)
+    s3env._created_buckets.append(b)
+    c.put_object_lock_configuration(Bucket=b, ObjectLockConfiguration={
+        "ObjectLockEnabled": "Enabled",
+        "Rule": {"DefaultRetention": {"Mode": "COMPLIANCE", "Days": 1}}})
+    s3env.put_object(b, DATA_KEY, b"PAR1 data PAR1")
+    s3env.put_policy(b, gen("export", b))
+    rc1, out1, err1 = check(b, "--json")
+    v1 = s3env.list_versions(b)
+    print("first run: exit %d; versions %r" % (rc1, v1))
+    doc1 = json.loads(out1)
+    eq(rc1, 1, "first run exit (stderr %s)" % err1.strip())
+    ok(len(doc1["left_behind"]) == 1, "first run: the locked probe object "
+       "is reported: %r" % doc1["left_behind"])
+    rc2, out2, err2 = check(b, "--json")
+    v2 = s3env.list_versions(b)
+    print("second run: exit %d; versions %r" % (rc2, v2))
+    doc2 = json.loads(out2)
+    eq(rc2, 1, "second run exit (stderr %s)" % err2.strip())
+    eq(sorted(v2), sorted(v1), "no new object or version on the second run")
+    kinds = [f["kind"] for f in doc2["findings"]]
+    ok("earlier-probe-objects" in kinds, "finding: %r" % kinds)
+    left = doc2["left_behind"]
+    ok(any(".s3perm-probe/" in l["key"] and "delete-object" in l["command"]
+           for l in left), "reported with its removal command: %r" % left)
+    st = {r["action"]: r["status"] for r in doc2["results"]}
+    eq(st["s3:PutObject"], "granted", "PutObject (no-write probe)")
+
+
 if __name__ == "__main__":
     s3env.main()
