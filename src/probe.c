@@ -102,7 +102,8 @@ enum slot_type {
 	SLOT_LOOKUP,    /* cleanup: HEAD of a key whose answer was lost */
 	SLOT_EARLIER,   /* round 1: ListObjectsV2 of the probe prefix, for
 			   probe objects earlier checks left behind */
-	SLOT_LOCK       /* cleanup: HEAD ?versionId of a refused removal */
+	SLOT_LOCK,      /* cleanup: HEAD ?versionId of a refused removal */
+	SLOT_PAYER      /* ListObjectsV2 agreeing to pay (Requester Pays) */
 };
 
 struct slot {
@@ -290,6 +291,7 @@ static const char *slot_op(const struct slot *s)
 	case SLOT_LOOKUP: return "HeadObject (cleanup)";
 	case SLOT_EARLIER: return "ListObjectsV2 (earlier probe objects)";
 	case SLOT_LOCK: return "HeadObject ?versionId (Object Lock)";
+	case SLOT_PAYER: return "ListObjectsV2 (x-amz-request-payer)";
 	default: return names[s->kind];
 	}
 }
@@ -989,6 +991,7 @@ static int batch_send(struct run *r, struct batch *b, struct s3p_error *err)
 		    b->s[i].type != SLOT_LOOKUP &&
 		    b->s[i].type != SLOT_EARLIER &&
 		    b->s[i].type != SLOT_LOCK &&
+		    b->s[i].type != SLOT_PAYER &&
 		    !write_may_have_run(&b->s[i]) &&
 		    answer_is_fatal(&b->s[i].resp))
 			set_fatal(r, &b->s[i]);
@@ -1108,6 +1111,44 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		(void)s3_parse_list_objects(s->resp.body.data,
 					    s->resp.body.len, on_earlier, r,
 					    NULL, &e);
+	}
+	return 0;
+}
+
+/* A bucket that requires x-amz-request-payer answers every request
+ * without it 403 (AWS and radosgw).  When the listing was refused, ask it
+ * once more agreeing to pay (one request, 1 key: a fraction of a cent):
+ * allowed means Requester Pays, and the refusals are not missing grants.
+ * Only after a refused listing, so never on the path of a granted bucket. */
+static int requester_pays(struct run *r, struct batch *b,
+			  struct s3p_error *err)
+{
+	struct probe_result *l = result_of(r, PROBE_LIST_OBJECTS);
+	struct slot *s;
+
+	if (r->listed || !l || l->status != PROBE_MISSING)
+		return 0;
+	s = slot_add(b, SLOT_PAYER, 0, "GET", r->p->bucket, NULL);
+	s3_op_list_objects(&s->op, r->p->bucket, r->prefix, NULL, NULL, 1);
+	s->rq = s->op.rq;
+	s->rq.headers = s->h;
+	slot_header(s, "x-amz-request-payer", "requester");
+	if (batch_send(r, b, err) < 0)
+		return -1;
+	if (s->resp.error_class != S3_OK)
+		return 0;
+	r->rep->requester_pays = 1;
+	for (size_t i = 0; i < r->rep->nresults; i++) {
+		struct probe_result *x = &r->rep->results[i];
+
+		if (x->status != PROBE_MISSING)
+			continue;
+		x->status = PROBE_UNKNOWN;
+		replace(&x->detail, fmt("the bucket requires Requester Pays: "
+			"S3 refuses every request that does not agree to pay "
+			"(x-amz-request-payer: requester), whatever the policy; "
+			"the customer must disable Requester Pays, or the vendor "
+			"must agree to pay"));
 	}
 	return 0;
 }
@@ -1542,6 +1583,9 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	if (stopped(&r))
 		goto clean;
 	if (round1(&r, b, err) < 0)
+		goto clean_fail;
+	batch_release(b);
+	if (!stopped(&r) && requester_pays(&r, b, err) < 0)
 		goto clean_fail;
 	batch_release(b);
 	if (stopped(&r))

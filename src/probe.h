@@ -161,6 +161,9 @@ struct probe_report {
 	int object_lock_default;     /* the real write was refused for want of
 					Content-MD5: default Object Lock
 					retention (the write was skipped) */
+	int requester_pays;          /* every probe was refused, and a listing
+					that agreed to pay (x-amz-request-payer:
+					requester) was allowed */
 	int earlier_probes;          /* probe objects of earlier checks found
 					under the probe prefix (no new write) */
 	int conditional_delete_ignored; /* the server answered a DELETE with

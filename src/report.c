@@ -216,6 +216,11 @@ static void merge_commands(const struct probe_report *r,
 	"(S3 refused a write without Content-MD5): the real write was " \
 	"skipped, and the vendor's own exports there can be deleted only " \
 	"after the retention ends"
+#define REQUESTER_PAYS_NOTE "the bucket requires Requester Pays: S3 " \
+	"refuses every request that does not agree to pay, whatever the " \
+	"policy (a listing with x-amz-request-payer: requester was allowed); " \
+	"the customer must disable Requester Pays, or the vendor must agree " \
+	"to pay for its requests"
 #define EARLIER_NOTE "probe objects of an earlier check are still under " \
 	"the probe prefix (listed below): no new one was written; remove them " \
 	"when their retention allows"
@@ -351,6 +356,10 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 		json_array_append_new(findings, json_pack("{s:s, s:s}",
 			"kind", "no-conditional-delete", "message",
 			CONDITIONAL_DELETE_NOTE));
+	if (r->requester_pays)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "requester-pays", "message",
+			REQUESTER_PAYS_NOTE));
 	if (r->object_lock_default)
 		json_array_append_new(findings, json_pack("{s:s, s:s}",
 			"kind", "object-lock", "message", OBJECT_LOCK_NOTE));
@@ -468,6 +477,8 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			 "version id\n");
 	if (r->conditional_delete_ignored)
 		buf_printf(out, "note: %s\n", CONDITIONAL_DELETE_NOTE);
+	if (r->requester_pays)
+		buf_printf(out, "finding: %s\n", REQUESTER_PAYS_NOTE);
 	if (r->object_lock_default)
 		buf_printf(out, "finding: %s\n", OBJECT_LOCK_NOTE);
 	if (r->earlier_probes)

@@ -1352,9 +1352,56 @@ static void test_earlier_probe_object_no_new_write(void **state)
 	done(&e);
 }
 
+
+/* Requester Pays (recorded AWS answers): every request without
+ * x-amz-request-payer is 403 AccessDenied; the listing that agrees to pay
+ * is allowed.  The refusals are not missing grants: the finding says why. */
+static void test_requester_pays(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "max-keys=1", "max-keys=100", 200, "", empty_list_body },
+		{ "GET", "", NULL, 403, "", ERR("AccessDenied", "Access Denied") },
+		{ "PUT", "", NULL, 403, "", ERR("AccessDenied", "Access Denied") },
+		{ "DELETE", "", NULL, 403, "", ERR("AccessDenied", "Access Denied") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 4);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.requester_pays, 1);
+	for (size_t i = 0; i < e.rep.nresults; i++)
+		assert_int_not_equal(e.rep.results[i].status, PROBE_MISSING);
+	assert_non_null(strstr(res(&e, "s3:ListBucket")->detail,
+			       "Requester Pays"));
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* A plain refusal (no Requester Pays): the listing agreeing to pay is
+ * refused too, and the grants are missing as before. */
+static void test_not_requester_pays(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "list-type=2", NULL, 403, "", ERR("AccessDenied", "") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "read", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.requester_pays, 0);
+	assert_int_equal(STATUS(&e, "s3:ListBucket"), PROBE_MISSING);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_requester_pays),
+		cmocka_unit_test(test_not_requester_pays),
 		cmocka_unit_test(test_object_lock_default_retention),
 		cmocka_unit_test(test_object_lock_cleanup_refused),
 		cmocka_unit_test(test_earlier_probe_object_no_new_write),

@@ -178,5 +178,24 @@ def compliance_bucket_no_new_undeletable_object():
     eq(st["s3:PutObject"], "granted", "PutObject (no-write probe)")
 
 
+@test
+def requester_pays_bucket():
+    """radosgw enforces Requester Pays: every request of the vendor without
+    x-amz-request-payer is refused.  The check recognises it (a listing that
+    agrees to pay is allowed) and says so instead of reporting every grant
+    missing."""
+    b = granted_bucket()
+    s3env.client("customer").put_bucket_request_payment(
+        Bucket=b, RequestPaymentConfiguration={"Payer": "Requester"})
+    rc, out, err = check(b, "--json")
+    eq(rc, 1, "exit (stderr %s)" % err.strip())
+    doc = json.loads(out)
+    kinds = [f["kind"] for f in doc["findings"]]
+    ok("requester-pays" in kinds, "finding: %r" % kinds)
+    eq(doc["missing"], [], "no grant reported missing")
+    rc, out, err = check(b)
+    ok("Requester Pays" in out, "the table says so: %s" % out)
+
+
 if __name__ == "__main__":
     s3env.main()
