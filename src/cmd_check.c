@@ -170,6 +170,7 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 	pp.endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp.no_write = a->no_write;
 	pp.stop = &stop_flag;
+	pp.identity = 1;
 	if (a->have_pr)
 		pp.principal = a->pr.arn;
 	trap_signals();
@@ -182,6 +183,7 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 	ro.account = a->id.account;
 	ro.principal = a->id.principal;
 	ro.templates_dir = a->grants.templates;
+	ro.caller_arn = rep.caller_arn;
 	ro.endpoint = pp.endpoint;
 	ro.color = !a->json && use_color();
 	if (!ok) {

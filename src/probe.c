@@ -103,7 +103,9 @@ enum slot_type {
 	SLOT_EARLIER,   /* round 1: ListObjectsV2 of the probe prefix, for
 			   probe objects earlier checks left behind */
 	SLOT_LOCK,      /* cleanup: HEAD ?versionId of a refused removal */
-	SLOT_PAYER      /* ListObjectsV2 agreeing to pay (Requester Pays) */
+	SLOT_PAYER,     /* ListObjectsV2 agreeing to pay (Requester Pays) */
+	SLOT_IDENTITY,  /* STS GetCallerIdentity */
+	SLOT_REGION     /* HeadBucket: the bucket's region (AWS) */
 };
 
 struct slot {
@@ -155,6 +157,7 @@ struct run {
 	char *up_key;
 	char *up_id;
 	int parts_sent;              /* ListParts of --upload-id in round 1 */
+	int identity_asked;
 	char **earlier;              /* probe objects of earlier checks */
 	size_t nearlier;
 	/* Stop: fatal answer or interrupt. */
@@ -292,6 +295,8 @@ static const char *slot_op(const struct slot *s)
 	case SLOT_EARLIER: return "ListObjectsV2 (earlier probe objects)";
 	case SLOT_LOCK: return "HeadObject ?versionId (Object Lock)";
 	case SLOT_PAYER: return "ListObjectsV2 (x-amz-request-payer)";
+	case SLOT_IDENTITY: return "STS GetCallerIdentity";
+	case SLOT_REGION: return "HeadBucket (region)";
 	default: return names[s->kind];
 	}
 }
@@ -992,6 +997,8 @@ static int batch_send(struct run *r, struct batch *b, struct s3p_error *err)
 		    b->s[i].type != SLOT_EARLIER &&
 		    b->s[i].type != SLOT_LOCK &&
 		    b->s[i].type != SLOT_PAYER &&
+		    b->s[i].type != SLOT_IDENTITY &&
+		    b->s[i].type != SLOT_REGION &&
 		    !write_may_have_run(&b->s[i]) &&
 		    answer_is_fatal(&b->s[i].resp))
 			set_fatal(r, &b->s[i]);
@@ -1017,6 +1024,71 @@ static void set_unknown(struct probe_result *res, char *detail)
 static int need_kind(struct run *r, enum probe_kind k)
 {
 	return r->idx[k] >= 0;
+}
+
+static void slot_identity(struct batch *b)
+{
+	struct slot *s = slot_add(b, SLOT_IDENTITY, 0, "GET", NULL, NULL);
+
+	s3_op_get_caller_identity(&s->op);
+	s->rq = s->op.rq;
+}
+
+/* The answer of GetCallerIdentity into the report. */
+static void judge_identity(struct run *r, const struct slot *s)
+{
+	struct s3_caller who;
+	struct s3p_error e;
+	char ans[160];
+
+	if (s->resp.error_class == S3_OK &&
+	    s3_parse_caller_identity(s->resp.body.data, s->resp.body.len,
+				     &who, &e) == 0) {
+		r->rep->caller_arn = xstrdup(who.principal);
+		return;
+	}
+	answer_text(&s->resp, ans, sizeof(ans));
+	r->rep->identity_note = fmt("the identity of the credentials could "
+		"not be confirmed (STS GetCallerIdentity answered %s%s)", ans,
+		s->resp.error_class == S3_OK ? ", not readable" : "");
+}
+
+/* Does the caller's principal (from STS) stand for the one named?  The
+ * same ARN; a role named with a path and the role of a session (no
+ * path); an account root for any caller of that account. */
+static int same_principal(const char *named, const char *caller)
+{
+	const char *nk, *ck, *nn, *cn;
+
+	if (!strcmp(named, caller))
+		return 1;
+	nk = strstr(named, ":iam::");
+	ck = strstr(caller, ":iam::");
+	if (!nk || !ck || strncmp(nk + 6, ck + 6, 12) ||
+	    (nk - named) != (ck - caller) ||
+	    strncmp(named, caller, (size_t)(nk - named)))
+		return 0;
+	if (!strcmp(nk + 18, ":root"))
+		return 1;
+	if (strncmp(nk + 18, ":role/", 6) || strncmp(ck + 18, ":role/", 6))
+		return 0;
+	nn = strrchr(nk, '/');
+	cn = strrchr(ck, '/');
+	return nn && cn && !strcmp(nn, cn);
+}
+
+/* Credentials of someone else than the principal named: stop before any
+ * probe (exit 2), naming both. */
+static int identity_mismatch(struct run *r, struct s3p_error *err)
+{
+	if (!r->p->principal || !r->rep->caller_arn ||
+	    same_principal(r->p->principal, r->rep->caller_arn))
+		return 0;
+	return s3p_error_set(err, S3P_E_USAGE,
+		"the credentials are those of '%s', not of '%s' named by "
+		"--user/--principal: run the check with the credentials of "
+		"the principal being granted (or name the right one)",
+		r->rep->caller_arn, r->p->principal);
 }
 
 static int round1(struct run *r, struct batch *b, struct s3p_error *err)
@@ -1061,6 +1133,10 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 	}
 	if (need_kind(r, PROBE_GET_OBJECT) && r->p->object)
 		slot_get_first_byte(b, bucket, r->p->object);
+	if (r->p->identity && !r->identity_asked) {
+		slot_identity(b);
+		r->identity_asked = 1;
+	}
 	if (!strcmp(r->p->mode, "export") && !r->p->no_write &&
 	    need_kind(r, PROBE_PUT_BAD_DIGEST)) {
 		/* Probe objects an earlier check could not remove (Object
@@ -1103,6 +1179,8 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		judge_get_object(r, s, result_of(r, PROBE_GET_OBJECT));
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_LIST_PARTS)))
 		judge_list_parts(r, s, result_of(r, PROBE_LIST_PARTS));
+	if ((s = batch_find(b, SLOT_IDENTITY, 0)))
+		judge_identity(r, s);
 	if ((s = batch_find(b, SLOT_EARLIER, 0)) &&
 	    s->resp.error_class == S3_OK) {
 		struct s3p_error e;
@@ -1555,6 +1633,40 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	 * S3 layer), which saves the round trips of a lookup that would only
 	 * say "default". */
 	if (s3_client_is_aws(c)) {
+		/* AWS: the identity goes with the region lookup (no extra
+		 * round trip), so that other credentials stop the check
+		 * before any probe.  Elsewhere it goes in round 1 (which
+		 * creates nothing) and a mismatch stops before round 2. */
+		struct batch *first = xcalloc(1, sizeof(*first));
+		struct slot *s;
+
+		if (s3_client_is_aws(c)) {
+			s = slot_add(first, SLOT_REGION, 0, "HEAD", p->bucket,
+				     NULL);
+			s->rq.flags = S3_REQ_NO_REDIRECT;
+		}
+		if (p->identity) {
+			slot_identity(first);
+			r.identity_asked = 1;
+		}
+		if (batch_send(&r, first, err) < 0) {
+			batch_release(first);
+			free(first);
+			return -1;
+		}
+		r.rep->rounds = 0;
+		r.rep->requests = 0;
+		if ((s = batch_find(first, SLOT_REGION, 0)) &&
+		    s->resp.region[0])
+			s3_client_set_region(c, p->bucket, s->resp.region);
+		if ((s = batch_find(first, SLOT_IDENTITY, 0)))
+			judge_identity(&r, s);
+		batch_release(first);
+		free(first);
+		if (identity_mismatch(&r, err) < 0)
+			return -1;
+	}
+	if (s3_client_is_aws(c)) {
 		if (s3_resolve_region(c, p->bucket, &region, err) < 0)
 			return -1;
 	} else {
@@ -1585,6 +1697,10 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	if (round1(&r, b, err) < 0)
 		goto clean_fail;
 	batch_release(b);
+	if (!r.fatal && identity_mismatch(&r, &r.ferr) < 0) {
+		r.fatal = 1;
+		goto clean;
+	}
 	if (!stopped(&r) && requester_pays(&r, b, err) < 0)
 		goto clean_fail;
 	batch_release(b);
@@ -1685,6 +1801,8 @@ void probe_report_release(struct probe_report *r)
 	}
 	free(r->kms);
 	free(r->principal_hint);
+	free(r->caller_arn);
+	free(r->identity_note);
 	free(r->bucket);
 	free(r->region);
 	free(r->mode);

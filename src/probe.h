@@ -132,7 +132,14 @@ struct probe_params {
 	const char *upload_id;       /*   upload for ListParts, or NULL */
 	const char *templates_dir;   /* NULL: default search */
 	const char *endpoint;        /* for the removal commands; NULL: AWS */
-	const char *principal;       /* for upload initiator filtering, NULL */
+	const char *principal;       /* the principal named (--user,
+					--principal), or NULL: the initiator
+					of an upload that proves nothing, and
+					who the credentials must be */
+	int identity;                /* ask STS GetCallerIdentity: on AWS
+					with the region lookup; elsewhere in
+					round 1, or first when principal is
+					named (to stop before probing) */
 	int no_write;
 	/* Set asynchronously (SIGINT/SIGTERM): stop probing, clean up. */
 	volatile sig_atomic_t *stop;
@@ -153,6 +160,10 @@ struct probe_report {
 	size_t nkms;
 	char *principal_hint;        /* principal ARN named by an AccessDenied
 					message, or NULL */
+	char *caller_arn;            /* the caller's principal from STS (role
+					ARN of an assumed-role session), or
+					NULL */
+	char *identity_note;         /* why it could not be confirmed, NULL */
 	int rounds;                  /* request rounds after the region */
 	int requests;                /* requests sent (after the region) */
 	int wrote;                   /* a real write was made */

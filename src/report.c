@@ -290,8 +290,10 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 	json_object_set_new(root, "region", str_or_null(r->region));
 	json_object_set_new(root, "mode", json_string(r->mode));
 	principal_arn(r, o, arn, sizeof(arn));
-	json_object_set_new(root, "principal", json_pack("{s:s, s:s}",
-		"arn", arn, "source", principal_source(r, o)));
+	json_object_set_new(root, "principal", json_pack("{s:s, s:s, s:o, s:o}",
+		"arn", arn, "source", principal_source(r, o),
+		"caller", str_or_null(r->caller_arn),
+		"identity_note", str_or_null(r->identity_note)));
 	json_object_set_new(root, "summary", json_pack(
 		"{s:I, s:I, s:I, s:I}",
 		"granted", (json_int_t)count_status(r, PROBE_GRANTED),
@@ -435,6 +437,11 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 	if (r->prefix)
 		buf_printf(out, "  prefix '%s'", r->prefix);
 	buf_putc(out, '\n');
+	if (r->caller_arn)
+		buf_printf(out, "signed in as %s (STS GetCallerIdentity)\n",
+			   r->caller_arn);
+	else if (r->identity_note)
+		buf_printf(out, "%s\n", r->identity_note);
 	buf_printf(out, "\n%-8s %-30s %-4s %-14s %s\n", "STATUS", "ACTION",
 		   "HTTP", "CODE", "BASIS");
 	for (size_t i = 0; i < r->nresults; i++) {

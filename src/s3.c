@@ -1240,6 +1240,13 @@ static void set_bucket_region(struct s3_client *c, const char *bucket,
 	copy_str(e->region, sizeof(e->region), region);
 }
 
+void s3_client_set_region(struct s3_client *c, const char *bucket,
+			  const char *region)
+{
+	if (bucket && region && valid_region(region))
+		set_bucket_region(c, bucket, region);
+}
+
 const char *s3_client_endpoint(const struct s3_client *c)
 {
 	return c->endpoint;
@@ -1322,7 +1329,16 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		return s3p_error_set(err, S3P_E_INTERNAL,
 				     "s3 request with a key but no bucket");
 	/* Host */
-	if (c->custom) {
+	if (rq->service && !strcmp(rq->service, "sts")) {
+		/* STS of the region's partition (a custom endpoint: the same
+		 * host, as S3-compatible servers that offer STS do). */
+		if (c->custom)
+			buf_puts(&w->host, c->host);
+		else
+			buf_printf(&w->host, "sts.%s.%s", region,
+				   strncmp(region, "cn-", 3) == 0 ?
+				   "amazonaws.com.cn" : "amazonaws.com");
+	} else if (c->custom) {
 		if (!path_style)
 			buf_printf(&w->host, "%s.%s", rq->bucket, c->host);
 		else
@@ -1394,9 +1410,9 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 	sr.payload_hash = hash;
 	memset(&pa, 0, sizeof(pa));
 	pa.region = region;
-	pa.service = "s3";
+	pa.service = rq->service ? rq->service : "s3";
 	pa.amz_date = amz_date;
-	pa.flags = SIGV4_S3;
+	pa.flags = rq->service ? 0 : SIGV4_S3;
 	if (sigv4_sign_headers(&sr, &pa, &c->sc, &sig, NULL, err) < 0)
 		goto out;
 	for (size_t i = 0; i < rq->header_count + 1; i++)
@@ -1803,6 +1819,72 @@ void s3_op_list_uploads(struct s3_op *op, const char *bucket,
 	op_param(op, "key-marker", key_marker);
 	op_param(op, "upload-id-marker", upload_id_marker);
 	op_max(op, "max-uploads", max_uploads);
+}
+
+void s3_op_get_caller_identity(struct s3_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->rq.method = "GET";
+	op->rq.service = "sts";
+	op->rq.query = op->q;
+	op->rq.max_body = 64 * 1024;
+	op->q[op->rq.query_count++] = (struct s3_param){ "Action",
+							"GetCallerIdentity" };
+	op->q[op->rq.query_count++] = (struct s3_param){ "Version",
+							"2011-06-15" };
+}
+
+int s3_parse_caller_identity(const char *body, size_t len,
+			     struct s3_caller *out, struct s3p_error *err)
+{
+	static const char *const tops[] = { "GetCallerIdentityResult/Arn",
+		"GetCallerIdentityResult/Account",
+		"GetCallerIdentityResult/UserId", NULL };
+	struct rec_parser p;
+	const char *arn;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.root = "GetCallerIdentityResponse";
+	p.tops = tops;
+	p.err = err;
+	rc = rec_run(&p, body, len);
+	if (rc == 0) {
+		arn = top_get(&p, "GetCallerIdentityResult/Arn");
+		if (!arn || strncmp(arn, "arn:", 4)) {
+			rc = s3p_error_set(err, S3P_E_S3,
+					   "malformed answer: no Arn");
+		} else {
+			copy_str(out->arn, sizeof(out->arn), arn);
+			copy_str(out->account, sizeof(out->account),
+				 top_get(&p, "GetCallerIdentityResult/Account"));
+			s3_caller_principal(arn, out->principal,
+					    sizeof(out->principal));
+		}
+	}
+	rec_release(&p);
+	return rc;
+}
+
+void s3_caller_principal(const char *arn, char *out, size_t size)
+{
+	/* arn:PART:sts::ACCOUNT:assumed-role/ROLE/SESSION */
+	const char *p = strstr(arn, ":sts::");
+	const char *ar = p ? strstr(p, ":assumed-role/") : NULL;
+
+	if (ar) {
+		const char *role = ar + strlen(":assumed-role/");
+		const char *slash = strchr(role, '/');
+		int plen = (int)(p - arn);
+		int alen = (int)(ar - (p + 6));
+
+		snprintf(out, size, "%.*s:iam::%.*s:role/%.*s", plen, arn,
+			 alen, p + 6, slash ? (int)(slash - role) :
+			 (int)strlen(role), role);
+		return;
+	}
+	copy_str(out, size, arn);
 }
 
 int s3_list_objects_answer(struct s3_response *r, const char *bucket,

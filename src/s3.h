@@ -140,6 +140,10 @@ void s3_client_free(struct s3_client *c);  /* wipes the secrets */
 const char *s3_client_region(const struct s3_client *c, const char *bucket);
 /* "https://s3.eu-west-1.amazonaws.com" or the custom endpoint. */
 const char *s3_client_endpoint(const struct s3_client *c);
+/* Remember bucket's region (as s3_resolve_region() would), e.g. from the
+ * x-amz-bucket-region of a HeadBucket sent in a batch. */
+void s3_client_set_region(struct s3_client *c, const char *bucket,
+			  const char *region);
 int s3_client_is_aws(const struct s3_client *c);
 
 /* ---- Requests and responses ----------------------------------------- */
@@ -181,6 +185,8 @@ struct s3_request {
 	const void *body;
 	size_t body_len;
 	unsigned flags;         /* enum s3_request_flags */
+	const char *service;    /* NULL: S3; "sts": STS of the client's
+				   region (bucket and key must be NULL) */
 	size_t max_body;        /* response body cap; 0: 1 MiB
 				   (HTTP_DEFAULT_MAX_BODY) */
 };
@@ -331,6 +337,24 @@ struct s3_op {
 void s3_op_list_objects(struct s3_op *op, const char *bucket,
 			const char *prefix, const char *delimiter,
 			const char *token, int max_keys);
+/* STS GetCallerIdentity (GET ?Action=GetCallerIdentity, signed for
+ * "sts" in the client's region: its partition). */
+void s3_op_get_caller_identity(struct s3_op *op);
+
+struct s3_caller {
+	char arn[512];          /* as STS says it */
+	char account[32];
+	char principal[512];    /* what a bucket policy names: the role ARN
+				   (arn:P:iam::A:role/NAME) of an assumed-role
+				   session, else arn */
+};
+/* <GetCallerIdentityResponse>: 0, or -1 (S3P_E_S3, malformed). */
+int s3_parse_caller_identity(const char *body, size_t len,
+			     struct s3_caller *out, struct s3p_error *err);
+/* arn:P:sts::A:assumed-role/R/S -> arn:P:iam::A:role/R (a role's path is
+ * not in the session ARN); any other ARN unchanged. */
+void s3_caller_principal(const char *arn, char *out, size_t size);
+
 /* GET ?uploads (prefix and markers may be NULL; max 0: default). */
 void s3_op_list_uploads(struct s3_op *op, const char *bucket,
 			const char *prefix, const char *key_marker,

@@ -1397,9 +1397,160 @@ static void test_not_requester_pays(void **state)
 	done(&e);
 }
 
+
+/* GetObject of the listed object, virtual-hosted (AWS addressing). */
+#define AWS_GET { "GET", "amazonaws.com/events/a.parquet", NULL, 206, \
+	"Content-Range: bytes 0-0/10\n", "P" }
+
+#define STS_ANSWER(arn) "<GetCallerIdentityResponse xmlns=\"https://sts." \
+	"amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>" arn \
+	"</Arn><UserId>AIDAEXAMPLE</UserId><Account>999689269917</Account>" \
+	"</GetCallerIdentityResult></GetCallerIdentityResponse>"
+
+/* AWS: the identity goes with the region lookup; the named principal is
+ * the caller: the check goes on. */
+static void test_identity_matches(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:iam::999689269917:user/statsig-abc") },
+		AWS_GET,
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	e.pp.identity = 1;
+	e.pp.principal = "arn:aws:iam::999689269917:user/statsig-abc";
+	run(&e, "read", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_string_equal(e.rep.caller_arn,
+			    "arn:aws:iam::999689269917:user/statsig-abc");
+	assert_non_null(strstr(buf_str(&e.fake.hosts),
+		"https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity"));
+	done(&e);
+}
+
+/* Credentials of someone else: exit 2 before any probe, naming both;
+ * only the identity and region requests were sent. */
+static void test_identity_mismatch_stops(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:iam::999689269917:user/other") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	e.pp.identity = 1;
+	e.pp.principal = "arn:aws:iam::999689269917:user/statsig-abc";
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, -1);
+	assert_int_equal(e.err.kind, S3P_E_USAGE);
+	assert_non_null(strstr(e.err.msg, "user/other"));
+	assert_non_null(strstr(e.err.msg, "user/statsig-abc"));
+	assert_int_equal(count_method(&e, "PUT"), 0);
+	assert_int_equal(count_method(&e, "DELETE"), 0);
+	assert_int_equal(count_method(&e, "GET"), 1);   /* the identity */
+	assert_int_equal(count_method(&e, "HEAD"), 1);  /* the region */
+	done(&e);
+}
+
+/* No principal named: an assumed-role session's role ARN (what a bucket
+ * policy names) is the report's principal, learnt from STS. */
+static void test_identity_assumed_role(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:sts::999689269917:assumed-role/vendor-role/"
+			     "s3perm") },
+		AWS_GET,
+	};
+	struct env e;
+	struct report_opts ro;
+	struct buf out = BUF_INIT;
+	json_t *doc, *pr;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	e.pp.identity = 1;
+	run(&e, "read", over, 2);
+	assert_int_equal(e.rc, 0);
+	memset(&ro, 0, sizeof(ro));
+	ro.caller_arn = e.rep.caller_arn;
+	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
+	doc = json_loads(buf_str(&out), 0, NULL);
+	pr = json_object_get(doc, "principal");
+	assert_string_equal(json_string_value(json_object_get(pr, "arn")),
+			    "arn:aws:iam::999689269917:role/vendor-role");
+	assert_string_equal(json_string_value(json_object_get(pr, "source")),
+			    "sts:GetCallerIdentity");
+	json_decref(doc);
+	buf_release(&out);
+	done(&e);
+}
+
+/* An S3-compatible endpoint without STS (radosgw 16 answers the request
+ * as something else): the identity could not be confirmed, the check goes
+ * on; asked in round 1, so no round is added. */
+static void test_identity_not_confirmed(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  "<?xml version=\"1.0\"?><ListAllMyBucketsResult><Buckets/>"
+		  "</ListAllMyBucketsResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.identity = 1;
+	run(&e, "read", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_null(e.rep.caller_arn);
+	assert_non_null(e.rep.identity_note);
+	assert_non_null(strstr(e.rep.identity_note, "could not be confirmed"));
+	assert_int_equal(e.rep.rounds, 2);
+	done(&e);
+}
+
+
+/* An S3-compatible endpoint with STS: the identity is asked in round 1
+ * (no round added); other credentials stop the check before round 2, exit
+ * 2, having created nothing. */
+static void test_identity_mismatch_custom_endpoint(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:iam::999689269917:user/other") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.identity = 1;
+	e.pp.principal = "arn:aws:iam::999689269917:user/statsig-abc";
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, -1);
+	assert_int_equal(e.err.kind, S3P_E_USAGE);
+	assert_false(sent(&e, "-object"));
+	assert_false(sent(&e, "-delete"));
+	assert_int_equal(e.rep.rounds, 1);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_identity_mismatch_custom_endpoint),
+		cmocka_unit_test(test_identity_matches),
+		cmocka_unit_test(test_identity_mismatch_stops),
+		cmocka_unit_test(test_identity_assumed_role),
+		cmocka_unit_test(test_identity_not_confirmed),
 		cmocka_unit_test(test_requester_pays),
 		cmocka_unit_test(test_not_requester_pays),
 		cmocka_unit_test(test_object_lock_default_retention),

@@ -197,5 +197,20 @@ def requester_pays_bucket():
     ok("Requester Pays" in out, "the table says so: %s" % out)
 
 
+@test
+def identity_not_confirmed_on_radosgw():
+    """radosgw 16 answers STS GetCallerIdentity with an error (403
+    SignatureDoesNotMatch for the sts-signed request): the identity could
+    not be confirmed, the check goes on with the principal named."""
+    b = granted_bucket()
+    rc, out, err = check(b, "--json")
+    eq(rc, 0, "exit (stderr %s)" % err.strip())
+    pr = json.loads(out)["principal"]
+    eq(pr["caller"], None, "no caller learnt")
+    ok("could not be confirmed" in (pr["identity_note"] or ""),
+       "says so: %r" % pr)
+    eq(pr["source"], "--user", "principal from --user")
+
+
 if __name__ == "__main__":
     s3env.main()
