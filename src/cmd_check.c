@@ -173,10 +173,7 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 	pp.identity = 1;
 	if (a->have_pr)
 		pp.principal = a->pr.arn;
-	trap_signals();
 	ok = probe_run(c, &pp, &rep, &err) == 0;
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 
 	memset(&ro, 0, sizeof(ro));
 	ro.user = a->id.user;
@@ -186,6 +183,7 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 	ro.caller_arn = rep.caller_arn;
 	ro.endpoint = pp.endpoint;
 	ro.color = !a->json && use_color();
+	ro.verbose = a->s3.verbose;
 	if (!ok) {
 		report_leftovers(&rep, &left);
 		fputs(buf_str(&left), stderr);
@@ -247,6 +245,9 @@ int cmd_check(int argc, char **argv)
 	 * and a check that could not run stops the rest.  Several prefixes
 	 * with --json: a JSON array of the reports. */
 	rc = EXIT_ALL_GOOD;
+	/* From the first request to the exit: a signal at any point lets the
+	 * cleanup finish and ends with "interrupted", exit 3. */
+	trap_signals();
 	if (a.json && pl->n > 1)
 		buf_puts(&out, "[\n");
 	for (size_t i = 0; i < (pl->n ? pl->n : 1); i++) {
@@ -264,8 +265,19 @@ int cmd_check(int argc, char **argv)
 	}
 	if (a.json && pl->n > 1)
 		buf_puts(&out, "]\n");
-	if (rc < EXIT_USAGE)
+	if (rc < EXIT_USAGE && !stop_flag)
 		fputs(buf_str(&out), stdout);
+	if (stop_flag && rc < EXIT_USAGE) {
+		/* after the last probe's cleanup: everything was removed
+		 * (what was not is in the report's left-behind list) */
+		struct s3p_error ie;
+
+		s3p_error_set(&ie, S3P_E_S3, "check interrupted; the probes "
+			      "and their cleanup had finished");
+		rc = cmd_fail(&ie);
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 out:
 	buf_release(&out);
 	s3_client_free(c);

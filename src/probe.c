@@ -1713,6 +1713,9 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 clean:
 	if (cleanup(&r, err) < 0)
 		goto out;
+	/* A signal during the cleanup (which always runs to its end)
+	 * still ends the check as interrupted. */
+	(void)stopped(&r);
 	if (r.fatal) {
 		*err = r.ferr;
 		goto out;

@@ -455,15 +455,20 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			   c->on[x->status], probe_status_name(x->status),
 			   c->off, x->action, http, x->code ? x->code : "-",
 			   probe_basis_name(x->basis));
-		buf_printf(out, "%s         on %s\n", c->dim, x->resource);
-		if (x->evidence)
-			buf_printf(out, "         %s\n", x->evidence);
-		if (de)
-			buf_printf(out, "         %s\n", de);
-		if (x->request_id)
-			buf_printf(out, "         request id %s\n",
-				   x->request_id);
-		buf_puts(out, c->off);
+		/* One line per grant; the evidence only where there is
+		 * something to look at (or with --verbose). */
+		if (x->status != PROBE_GRANTED || o->verbose) {
+			buf_printf(out, "%s         on %s\n", c->dim,
+				   x->resource);
+			if (x->evidence)
+				buf_printf(out, "         %s\n", x->evidence);
+			if (de)
+				buf_printf(out, "         %s\n", de);
+			if (x->request_id)
+				buf_printf(out, "         request id %s\n",
+					   x->request_id);
+			buf_puts(out, c->off);
+		}
 		free(de);
 	}
 	buf_printf(out, "\n%zu granted, %zu missing, %zu unknown, %zu skipped "

@@ -25,6 +25,8 @@ struct report_opts {
 	const char *templates_dir;
 	const char *endpoint;       /* for the AWS CLI commands, NULL */
 	int color;                  /* ANSI colours in the table */
+	int verbose;                /* the table shows the evidence of
+				       granted grants too */
 };
 
 /* The remediation policy document as pretty JSON text (statements of the

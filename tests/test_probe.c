@@ -1543,9 +1543,40 @@ static void test_identity_mismatch_custom_endpoint(void **state)
 	done(&e);
 }
 
+
+/* The table: one line per granted grant; the evidence and request ids of
+ * a grant not granted, or of every grant with --verbose. */
+static void test_table_one_line_per_grant(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 403, "", ERR("AccessDenied", "") },
+	};
+	struct env e;
+	struct report_opts ro;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	memset(&ro, 0, sizeof(ro));
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_null(strstr(buf_str(&out), "ListObjectsV2 (whole bucket) "
+			   "answered"));
+	assert_non_null(strstr(buf_str(&out), "ListMultipartUploads (whole "
+			       "bucket) answered 403"));
+	buf_release(&out);
+	ro.verbose = 1;
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_non_null(strstr(buf_str(&out), "ListObjectsV2 (whole bucket) "
+			       "answered"));
+	buf_release(&out);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_one_line_per_grant),
 		cmocka_unit_test(test_identity_mismatch_custom_endpoint),
 		cmocka_unit_test(test_identity_matches),
 		cmocka_unit_test(test_identity_mismatch_stops),

@@ -212,5 +212,40 @@ def identity_not_confirmed_on_radosgw():
     eq(pr["source"], "--user", "principal from --user")
 
 
+@test
+def sigint_during_the_last_cleanup_request():
+    """SIGINT while the last cleanup request (the removal of the probe
+    object by version id) is in flight: the removal completes, the check
+    ends with "interrupted" and exit 3, nothing on stdout, the bucket as
+    before."""
+    import os
+    import signal
+    import subprocess
+    import time
+    b = granted_bucket(versioned=True)
+    before = state(b)
+    with s3env.fault_proxy(["delay=1.0*inf@DELETE:-object\\?versionId="]) \
+            as p:
+        env = dict(os.environ)
+        env.update(s3env.aws_env("vendor"))
+        env["AWS_ENDPOINT_URL"] = p.url
+        proc = subprocess.Popen(
+            [s3env.s3perm_path(), "check", "--bucket", b, "--mode", "export",
+             "--json"], env=env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+        t0 = time.time()
+        while p.stats()["by_fault"].get("delay", 0) < 1 and \
+                time.time() - t0 < 30:
+            time.sleep(0.02)
+        ok(p.stats()["by_fault"].get("delay", 0) >= 1,
+           "the cleanup request reached the proxy")
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    eq(proc.returncode, 3, "exit (stderr %s)" % err.strip())
+    ok("interrupted" in err, "says interrupted: %r" % err)
+    eq(out, "", "nothing on stdout")
+    eq(state(b), before, "bucket as before")
+
+
 if __name__ == "__main__":
     s3env.main()
