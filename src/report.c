@@ -216,6 +216,9 @@ static void merge_commands(const struct probe_report *r,
 	"(S3 refused a write without Content-MD5): the real write was " \
 	"skipped, and the vendor's own exports there can be deleted only " \
 	"after the retention ends"
+#define SCOPE_NOTE "a probe proves a grant for the keys it touched; a Deny " \
+	"on other keys of the resource (e.g. B/private/*) is not seen by a " \
+	"probe: 's3perm verify' evaluates the whole policy"
 #define REQUESTER_PAYS_NOTE "the bucket requires Requester Pays: S3 " \
 	"refuses every request that does not agree to pay, whatever the " \
 	"policy (a listing with x-amz-request-payer: requester was allowed); " \
@@ -370,6 +373,7 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 			"kind", "earlier-probe-objects", "message",
 			EARLIER_NOTE));
 	json_object_set_new(root, "findings", findings);
+	json_object_set_new(root, "probe_scope", json_string(SCOPE_NOTE));
 	s3p_error_clear(err);
 	rem = remediation_doc(r, o, err);
 	if (!rem && err->kind != S3P_OK) {
@@ -487,6 +491,7 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			 "below\n" : "the bucket is versioned: every version "
 			 "and delete marker the probes created was removed by "
 			 "version id\n");
+	buf_printf(out, "note: %s\n", SCOPE_NOTE);
 	if (r->conditional_delete_ignored)
 		buf_printf(out, "note: %s\n", CONDITIONAL_DELETE_NOTE);
 	if (r->requester_pays)

@@ -784,7 +784,7 @@ static void test_one_missing_json_and_remediation(void **state)
 	};
 	static const char *const keys[] = { "bucket", "region", "mode",
 		"principal", "summary", "results", "missing", "left_behind",
-		"findings", "remediation" };
+		"findings", "probe_scope", "remediation" };
 	static const char *const rkeys[] = { "action", "resource", "status",
 		"http_status", "code", "request_id", "evidence", "detail",
 		"no_data", "evidence_basis" };
@@ -811,7 +811,7 @@ static void test_one_missing_json_and_remediation(void **state)
 	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
 	doc = json_loads(buf_str(&out), JSON_PRESERVE_ORDER, NULL);
 	assert_non_null(doc);
-	assert_int_equal(json_object_size(doc), 10);
+	assert_int_equal(json_object_size(doc), 11);
 	json_object_foreach(doc, k, v)
 		assert_string_equal(k, keys[i++]);
 	r0 = json_array_get(json_object_get(doc, "results"), 0);
@@ -1564,6 +1564,9 @@ static void test_table_one_line_per_grant(void **state)
 			   "answered"));
 	assert_non_null(strstr(buf_str(&out), "ListMultipartUploads (whole "
 			       "bucket) answered 403"));
+	/* check and verify agree or explain */
+	assert_non_null(strstr(buf_str(&out), "proves a grant for the keys "
+			       "it touched"));
 	buf_release(&out);
 	ro.verbose = 1;
 	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
