@@ -63,14 +63,23 @@ static int mfa_prompt(void *ctx, const char *serial, char *code, size_t size)
 	return n ? 0 : -1;
 }
 
+/* The options the credentials were found with, for refreshing them: one
+ * client per process, and the profile name lives in argv. */
+static struct creds_options refresh_opts;
+
+static int refresh(void *ctx, struct creds *out, struct s3p_error *err)
+{
+	(void)ctx;
+	return creds_load_opts(&refresh_opts, out, err);
+}
+
 int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 		  struct s3_client **out, struct s3p_error *err)
 {
 	struct creds cr;
 	struct s3_config cfg = S3_CONFIG_INIT;
-	int rc;
-
 	struct creds_options co = { 0 };
+	int rc;
 
 	*out = NULL;
 	co.profile = o->profile;
@@ -86,14 +95,22 @@ int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 			gmtime_r(&cr.expiration, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		}
-		fprintf(stderr, "s3perm: credentials from %s: %s%s%s\n",
-			cr.provider, cr.source, *when ? ", expire " : "", when);
+		fprintf(stderr, "s3perm: credentials from %s%s%s%s%s\n",
+			cr.provider, strcmp(cr.provider, cr.source) ? ": " : "",
+			strcmp(cr.provider, cr.source) ? cr.source : "",
+			*when ? ", expire " : "", when);
 	}
 	cfg.endpoint = o->endpoint;
 	cfg.region = o->region;
 	cfg.path_style = o->path_style ? 1 : -1;
 	cfg.timeout_seconds = (int)o->timeout;
 	cfg.max_concurrency = max_concurrency;
+	cfg.max_attempts = cr.max_attempts;
+	if (cr.expiration) {
+		refresh_opts = co;
+		refresh_opts.mfa_prompt = NULL;   /* never ask again mid-run */
+		cfg.refresh = refresh;
+	}
 	if (o->verbose)
 		cfg.verbose = trace;
 	rc = s3_client_new(&cfg, &cr, out, err);   /* *out NULL if it fails */

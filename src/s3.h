@@ -108,10 +108,20 @@ struct s3_config {
 	void *clock_ctx;
 	unsigned backoff_base_ms;  /* 0: 200 */
 	unsigned backoff_cap_ms;   /* 0: 5000 */
+	/* Temporary credentials (creds->expiration set): called when a
+	 * request is signed less than CREDS_REFRESH_BEFORE seconds before
+	 * the expiry, to fill *out with fresh ones (creds_load again); if it
+	 * fails the old ones are used while they last.  NULL: never. */
+	int (*refresh)(void *ctx, struct creds *out, struct s3p_error *err);
+	void *refresh_ctx;
+	/* AWS host names: 1 = FIPS (s3-fips.), dual-stack (.dualstack.);
+	 * -1: from creds (use_fips_endpoint / use_dualstack_endpoint). */
+	int fips;
+	int dualstack;
 };
 
 #define S3_CONFIG_INIT { NULL, NULL, -1, 0, 0, 0, NULL, NULL, NULL, \
-			 NULL, NULL, NULL, NULL, 0, 0 }
+			 NULL, NULL, NULL, NULL, 0, 0, NULL, NULL, -1, -1 }
 
 struct s3_client;
 

@@ -336,6 +336,43 @@ def credential_source_ec2_instance_metadata(st, e):
     signed_with(st, cs.ROLE)
 
 
+@test
+def http_proxy_in_either_case_and_no_proxy(st, e):
+    # The stand-in is the proxy: a proxied request names the absolute URL.
+    # The S3 endpoint is a closed 127.0.0.1 port (no DNS, no network).
+    e.env["AWS_ACCESS_KEY_ID"] = "AKIDPROXYTEST"
+    e.env["AWS_SECRET_ACCESS_KEY"] = "proxySecretStandin000000000"
+    for k in ("http_proxy", "https_proxy", "no_proxy", "all_proxy",
+              "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"):
+        e.env.pop(k, None)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    target = "http://127.0.0.1:%d" % closed.getsockname()[1]
+    closed.close()
+
+    def run():
+        st.log.clear()
+        p = subprocess.run(
+            [S3PERM, "check", "--bucket", "s3p-standin", "--endpoint", target,
+             "--path-style", "--region", "us-east-1", "--timeout", "5"],
+            capture_output=True, text=True, env=e.env, timeout=60,
+            stdin=subprocess.DEVNULL)
+        OUTPUTS.append(p.stdout + p.stderr)
+        return [path for _, path, _, _ in st.log]
+
+    for name in ("HTTP_PROXY", "http_proxy"):
+        e.env[name] = st.url
+        seen = run()
+        ok(seen and all(p.startswith(target + "/s3p-standin") for p in seen),
+           "%s: requests the proxy saw: %r" % (name, seen))
+        for no in ("NO_PROXY", "no_proxy"):
+            e.env[no] = "127.0.0.1"
+            ok(run() == [], "%s with %s: the proxy was used" % (name, no))
+            e.env.pop(no)
+        e.env.pop(name)
+    ok(run() == [], "no proxy set: the proxy was used")
+
+
 def main():
     passed = failed = 0
     only = sys.argv[1:]
