@@ -9,7 +9,9 @@
 
 #include "buf.h"
 #include "cmd.h"
+#include "cmd_check.h"
 #include "cmd_s3.h"
+#include "fleet.h"
 #include "gen.h"
 #include "names.h"
 #include "opts.h"
@@ -27,6 +29,9 @@ struct check_args {
 	int have_pr;
 	int no_write;
 	int json;
+	const char *manifest;
+	long jobs;
+	int summary;
 	struct cmd_s3_opts s3;
 };
 
@@ -40,7 +45,24 @@ static const struct opt_spec check_opts[] = {
 		 "export mode: prove only what needs no write at all"),
 	OPT_FLAG(struct check_args, json, "json", 0,
 		 "print the result as JSON"),
+	OPT_STRING(struct check_args, manifest, "manifest", 0, "FILE",
+		   "check every bucket listed in FILE (JSON lines or CSV; - "
+		   "for stdin)", NULL),
+	OPT_LONG(struct check_args, jobs, "jobs", 'j', "N",
+		 "with --manifest: buckets checked at once (default 32)", 1,
+		 FLEET_MAX_JOBS),
+	OPT_FLAG(struct check_args, summary, "summary", 0,
+		 "with --manifest: print the summary even when stderr is not "
+		 "a terminal"),
 };
+
+int check_exit_status(const struct probe_report *rep)
+{
+	for (size_t i = 0; i < rep->nresults; i++)
+		if (rep->results[i].status != PROBE_GRANTED)
+			return EXIT_FINDING;
+	return rep->nleft ? EXIT_FINDING : EXIT_ALL_GOOD;
+}
 
 static volatile sig_atomic_t stop_flag;
 
@@ -72,6 +94,16 @@ static int use_color(void)
 
 static int validate(struct check_args *a, struct s3p_error *err)
 {
+	if (a->manifest && a->bucket)
+		return s3p_error_set(err, S3P_E_USAGE, "'--bucket' and "
+			"'--manifest' exclude each other (put the bucket in "
+			"the manifest)");
+	if (!a->manifest && (a->jobs || a->summary))
+		return s3p_error_set(err, S3P_E_USAGE, "'%s' needs "
+				     "'--manifest'", a->jobs ? "--jobs" :
+				     "--summary");
+	if (a->manifest)
+		return 0;
 	if (!a->bucket)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"missing '--bucket NAME'");
@@ -143,12 +175,7 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 		rc = cmd_fail(&err);
 		goto done;
 	}
-	rc = EXIT_ALL_GOOD;
-	for (size_t i = 0; i < rep.nresults; i++)
-		if (rep.results[i].status != PROBE_GRANTED)
-			rc = EXIT_FINDING;
-	if (rep.nleft)
-		rc = EXIT_FINDING;
+	rc = check_exit_status(&rep);
 done:
 	buf_release(&left);
 	probe_report_release(&rep);
@@ -172,7 +199,9 @@ int cmd_check(int argc, char **argv)
 	rc = opts_parse(argc, argv, groups, OPTS_COUNT(groups), &err);
 	if (rc == OPTS_HELP) {
 		opts_print_help(stdout, "s3perm check --bucket NAME [--mode "
-				"read|export] [--prefix P ...] [options]",
+				"read|export] [--prefix P ...] [options]\n"
+				"       s3perm check --manifest FILE|- [--jobs N] "
+				"[--summary] [options]",
 				"Prove, with live signed requests made as the "
 				"principal being granted, that\nevery grant "
 				"of the mode works; name each missing one and "
@@ -185,8 +214,30 @@ int cmd_check(int argc, char **argv)
 	}
 	if (!a.grants.mode)
 		a.grants.mode = "read";
-	if (rc < 0 || validate(&a, &err) ||
-	    cmd_s3_client(&a.s3, 0, &c, &err)) {
+	if (rc < 0 || validate(&a, &err)) {
+		rc = cmd_fail(&err);
+		goto out;
+	}
+	if (a.manifest) {
+		struct check_defaults d;
+
+		memset(&d, 0, sizeof(d));
+		d.grants = &a.grants;
+		d.id = &a.id;
+		d.object = a.object;
+		d.no_write = a.no_write;
+		d.json = a.json;
+		d.summary = a.summary;
+		d.jobs = a.jobs ? a.jobs : 32;
+		d.manifest = a.manifest;
+		d.s3 = &a.s3;
+		trap_signals();
+		rc = cmd_check_fleet(&d, &stop_flag);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		goto out;
+	}
+	if (cmd_s3_client(&a.s3, 0, &c, &err)) {
 		rc = cmd_fail(&err);
 		goto out;
 	}

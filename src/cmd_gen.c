@@ -13,7 +13,7 @@
 #include "template.h"
 
 struct gen_args {
-	const char *bucket, *merge, *format, *output;
+	const char *bucket, *merge, *format, *output, *tf_name;
 	int remove;
 	struct cmd_principal pr;
 	struct cmd_grants grants;
@@ -28,6 +28,9 @@ static const struct opt_spec gen_opts[] = {
 		 "with --merge: take the vendor's statements out instead"),
 	OPT_STRING(struct gen_args, format, "format", 'f', "FORMAT",
 		   "json (default), terraform or cloudformation", NULL),
+	OPT_STRING(struct gen_args, tf_name, "tf-name", 0, "NAME",
+		   "the Terraform resource name (default: from the bucket)",
+		   NULL),
 	OPT_STRING(struct gen_args, output, "output", 'o', "FILE",
 		   "write to FILE atomically instead of standard output", NULL),
 };
@@ -76,6 +79,7 @@ int cmd_gen(int argc, char **argv)
 	req.remove = a.remove;
 	req.format = a.format ? a.format : "json";
 	req.templates_dir = a.grants.templates;
+	req.tf_name = a.tf_name;
 	if (gen_run(&req, &res, &err)) {
 		rc = cmd_fail(&err);
 		goto out;
@@ -86,7 +90,11 @@ int cmd_gen(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
-	rc = EXIT_ALL_GOOD;
+	/* --remove left the vendor something: the policy is printed (to fix
+	 * by hand), and each statement still granting is named */
+	for (size_t i = 0; i < res.nerrors; i++)
+		fprintf(stderr, "s3perm: error: %s\n", res.errors[i]);
+	rc = res.nerrors ? EXIT_FINDING : EXIT_ALL_GOOD;
 out:
 	gen_result_release(&res);
 	opts_release(groups, OPTS_COUNT(groups));

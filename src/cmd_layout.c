@@ -157,8 +157,8 @@ int cmd_layout(int argc, char **argv)
 					  a.bucket ? a.bucket : a.local);
 	}
 	fputs(text, stdout);
-	rc = layout_count_severity(l, LAYOUT_ERROR) ||
-	     layout_count_severity(l, LAYOUT_WARNING) ? EXIT_FINDING :
+	rc = finding_max_severity(layout_findings(l)) >=
+	     (int)SEVERITY_WARNING ? EXIT_FINDING :
 	     EXIT_ALL_GOOD;
 	goto out;
 fail:

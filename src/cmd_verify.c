@@ -12,6 +12,7 @@
 #include "policy.h"
 #include "s3.h"
 #include "verify.h"
+#include "verify_report.h"
 
 struct verify_args {
 	const char *bucket, *policy;
@@ -144,11 +145,18 @@ int cmd_verify(int argc, char **argv)
 			rc = cmd_fail(&err);
 			goto out;
 		}
-		if (r == 1)
+		if (r == 1) {
 			r = verify_no_policy(&rq, &res, &err);
-		else
+		} else {
+			/* Not a file: errors name the answer. */
+			struct buf name = BUF_INIT;
+
+			buf_printf(&name, "GetBucketPolicy answer of bucket %s",
+				   a.bucket);
 			r = verify_policy_text(&rq, text, strlen(text),
-					       a.bucket, &res, &err);
+					       buf_str(&name), &res, &err);
+			buf_release(&name);
+		}
 	} else {
 		if (policy_read_file(a.policy, &text, &len, &err)) {
 			rc = cmd_fail(&err);

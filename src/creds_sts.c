@@ -192,7 +192,7 @@ int creds_sts_call(struct creds_ctx *cx, const struct creds_sts_call *c,
 		pa.region = region;
 		pa.service = "sts";
 		pa.amz_date = amz_date;
-		pa.flags = SIGV4_PATH_VERBATIM;
+		pa.flags = 0;   /* STS: no x-amz-content-sha256; path "/" */
 		sc.access_key_id = c->signer->access_key_id;
 		sc.secret_access_key = c->signer->secret_access_key;
 		sc.session_token = c->signer->session_token;

@@ -31,19 +31,6 @@ void crypto_sha256_hex(const void *data, size_t len,
 void crypto_sha1_hex(const void *data, size_t len,
 		     char out[CRYPTO_SHA1_HEX_LEN + 1]);
 
-/* Incremental SHA-256 (e.g. hashing a file in blocks).  begin() returns a
- * context that end_hex() or abort() frees; exactly one of them must be
- * called. */
-struct crypto_sha256_ctx;
-struct crypto_sha256_ctx *crypto_sha256_begin(void);
-void crypto_sha256_update(struct crypto_sha256_ctx *c, const void *data,
-			  size_t len);
-void crypto_sha256_end(struct crypto_sha256_ctx *c,
-		       uint8_t out[CRYPTO_SHA256_LEN]);
-void crypto_sha256_end_hex(struct crypto_sha256_ctx *c,
-			   char out[CRYPTO_SHA256_HEX_LEN + 1]);
-void crypto_sha256_abort(struct crypto_sha256_ctx *c);
-
 /* HMAC-SHA256(key, data). */
 void crypto_hmac_sha256(const void *key, size_t keylen,
 			const void *data, size_t len,

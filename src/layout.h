@@ -33,17 +33,12 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "finding.h"
 
 #define LAYOUT_NO_DAY INT_MIN
 
 /* The dataset that is not day-partitioned. */
 #define LAYOUT_SIGNALS "signals"
-
-enum layout_severity {
-	LAYOUT_INFO = 0,
-	LAYOUT_WARNING,
-	LAYOUT_ERROR
-};
 
 struct layout_options {
 	const char *const *datasets; /* only these (borrowed); NULL: all */
@@ -54,12 +49,15 @@ struct layout_options {
 	bool content;                /* ask the feeder for content reads */
 };
 
-struct layout_finding {
-	enum layout_severity severity;
-	const char *code;            /* stable, static: "missing_days", ... */
-	char *path;                  /* relative to the root */
-	char *message;
+/* Days from..to (from <= to) are missing. */
+struct layout_gap {
+	int from;
+	int to;
 };
+
+/* Days spanned by a dataset beyond which its first or last day is taken
+ * for a wrong date (the implausible_days finding): 100 years. */
+#define LAYOUT_MAX_SPAN_DAYS 36525
 
 struct layout_dataset {
 	char *name;
@@ -69,8 +67,11 @@ struct layout_dataset {
 	size_t days;                 /* days with files, in range, not future */
 	uint64_t files;              /* in those days (signals/: all files) */
 	uint64_t bytes;
-	int *missing;                /* days between first and last, sorted */
-	size_t nmissing;
+	struct layout_gap *gaps;     /* the days between first and last
+					without files (empty day folders
+					included), as runs, sorted */
+	size_t ngaps;
+	uint64_t nmissing;           /* days in the gaps */
 };
 
 enum layout_add_result {
@@ -112,13 +113,10 @@ size_t layout_dataset_count(const struct layout *l);
 const struct layout_dataset *layout_dataset_at(const struct layout *l,
 					       size_t i);
 size_t layout_finding_count(const struct layout *l);
-const struct layout_finding *layout_finding_at(const struct layout *l,
-					       size_t i);
-/* How many findings have this severity. */
-size_t layout_count_severity(const struct layout *l,
-			     enum layout_severity sev);
-
-const char *layout_severity_name(enum layout_severity sev);
+/* The findings are struct finding (finding.h): path relative to the root
+ * (never NULL, "" for the root itself), statement FINDING_NO_STATEMENT. */
+const struct finding *layout_finding_at(const struct layout *l, size_t i);
+const struct finding_list *layout_findings(const struct layout *l);
 
 /* Is this the content of a parquet file: "PAR1" at both ends and a footer
  * length (the little-endian 32-bit number before the trailing magic) that

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jsonstr.h"
 
 static json_t *day_or_null(int day)
 {
@@ -24,26 +25,16 @@ static int set(json_t *obj, const char *key, json_t *value)
 	return value ? json_object_set_new(obj, key, value) : -1;
 }
 
-static json_t *dataset_json(const struct layout_dataset *d)
+static json_t *gap_json(const struct layout_gap *g)
 {
-	json_t *o = json_object(), *missing = json_array();
-	int bad = !o || !missing;
+	json_t *o = json_object();
+	int bad = !o;
 
-	for (size_t i = 0; !bad && i < d->nmissing; i++)
-		bad |= json_array_append_new(missing,
-					     day_or_null(d->missing[i]));
-	if (bad) {
-		json_decref(o);
-		json_decref(missing);
+	if (bad)
 		return NULL;
-	}
-	bad |= set(o, "name", json_string(d->name));
-	bad |= set(o, "first_day", day_or_null(d->first_day));
-	bad |= set(o, "last_day", day_or_null(d->last_day));
-	bad |= set(o, "days", json_integer((json_int_t)d->days));
-	bad |= set(o, "files", json_integer((json_int_t)d->files));
-	bad |= set(o, "bytes", json_integer((json_int_t)d->bytes));
-	bad |= set(o, "missing_days", missing);
+	bad |= set(o, "from", day_or_null(g->from));
+	bad |= set(o, "to", day_or_null(g->to));
+	bad |= set(o, "days", json_integer((json_int_t)g->to - g->from + 1));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -51,18 +42,27 @@ static json_t *dataset_json(const struct layout_dataset *d)
 	return o;
 }
 
-static json_t *finding_json(const struct layout_finding *f)
+static json_t *dataset_json(const struct layout_dataset *d)
 {
-	json_t *o = json_object();
-	int bad = !o;
+	json_t *o = json_object(), *missing = json_array();
+	int bad = !o || !missing;
 
-	if (bad)
+	for (size_t i = 0; !bad && i < d->ngaps; i++)
+		bad |= json_array_append_new(missing, gap_json(&d->gaps[i]));
+	if (bad) {
+		json_decref(o);
+		json_decref(missing);
 		return NULL;
-	bad |= set(o, "severity", json_string(layout_severity_name(
-						   f->severity)));
-	bad |= set(o, "code", json_string(f->code));
-	bad |= set(o, "path", json_string(f->path));
-	bad |= set(o, "message", json_string(f->message));
+	}
+	bad |= set(o, "name", jsonstr_new(d->name, NULL));
+	bad |= set(o, "first_day", day_or_null(d->first_day));
+	bad |= set(o, "last_day", day_or_null(d->last_day));
+	bad |= set(o, "days", json_integer((json_int_t)d->days));
+	bad |= set(o, "files", json_integer((json_int_t)d->files));
+	bad |= set(o, "bytes", json_integer((json_int_t)d->bytes));
+	bad |= set(o, "missing_days", missing);
+	bad |= set(o, "missing_day_count",
+		   json_integer((json_int_t)d->nmissing));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -83,10 +83,10 @@ char *layout_report_json(const struct layout *l, enum layout_root kind,
 			dataset_json(layout_dataset_at(l, i)));
 	for (size_t i = 0; !bad && i < layout_finding_count(l); i++)
 		bad |= json_array_append_new(findings,
-			finding_json(layout_finding_at(l, i)));
+			finding_json(layout_finding_at(l, i), 1, 0));
 	if (!bad) {
 		bad |= set(doc, kind == LAYOUT_ROOT_BUCKET ? "bucket" :
-			   "directory", json_string(root));
+			   "directory", jsonstr_new(root, NULL));
 		bad |= set(doc, "datasets", datasets);
 		datasets = NULL;
 		bad |= set(doc, "findings", findings);
@@ -120,14 +120,20 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 {
 	struct buf b = BUF_INIT;
 	size_t w = strlen("dataset"), nds = layout_dataset_count(l);
-	size_t nerr = layout_count_severity(l, LAYOUT_ERROR);
-	size_t nwarn = layout_count_severity(l, LAYOUT_WARNING);
-	size_t ninfo = layout_count_severity(l, LAYOUT_INFO);
+	size_t nerr = finding_count(layout_findings(l), SEVERITY_ERROR);
+	size_t nwarn = finding_count(layout_findings(l), SEVERITY_WARNING);
+	size_t ninfo = finding_count(layout_findings(l), SEVERITY_INFO);
+	char **names = xcalloc(nds + 1, sizeof(*names));
 
-	buf_printf(&b, "%s: %s\n\n", kind == LAYOUT_ROOT_BUCKET ?
-		   "bucket" : "directory", root);
+	buf_printf(&b, "%s: ", kind == LAYOUT_ROOT_BUCKET ?
+		   "bucket" : "directory");
+	buf_put_term(&b, root);
+	buf_puts(&b, "\n\n");
 	for (size_t i = 0; i < nds; i++) {
-		size_t n = strlen(layout_dataset_at(l, i)->name);
+		size_t n;
+
+		names[i] = term_escape(layout_dataset_at(l, i)->name);
+		n = strlen(names[i]);
 
 		if (n > w)
 			w = n;
@@ -147,7 +153,7 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 			layout_day_format(d->first_day, first);
 			layout_day_format(d->last_day, last);
 		}
-		buf_printf(&b, "%-*s  %-10s  %-10s  ", (int)w, d->name, first,
+		buf_printf(&b, "%-*s  %-10s  %-10s  ", (int)w, names[i], first,
 			   last);
 		if (d->by_day)
 			buf_printf(&b, "%6zu", d->days);
@@ -157,7 +163,7 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 			   (unsigned long long)d->files,
 			   (unsigned long long)d->bytes);
 		if (d->by_day)
-			buf_printf(&b, "%zu", d->nmissing);
+			buf_printf(&b, "%llu", (unsigned long long)d->nmissing);
 		else
 			buf_puts(&b, "-");
 		buf_puts(&b, d->by_day ? "\n" : "  (not by day: parquet "
@@ -165,14 +171,11 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 	}
 	if (layout_finding_count(l))
 		buf_puts(&b, "\n");
-	for (size_t i = 0; i < layout_finding_count(l); i++) {
-		const struct layout_finding *f = layout_finding_at(l, i);
-
-		buf_printf(&b, "%s: %s: %s [%s]\n",
-			   *f->path ? f->path : "(root)",
-			   layout_severity_name(f->severity), f->message,
-			   f->code);
-	}
+	for (size_t i = 0; i < layout_finding_count(l); i++)
+		finding_format(layout_finding_at(l, i), &b);
+	for (size_t i = 0; i < nds; i++)
+		free(names[i]);
+	free(names);
 	buf_puts(&b, "\n");
 	if (!nerr && !nwarn && !ninfo) {
 		buf_puts(&b, "layout ok: no finding\n");
