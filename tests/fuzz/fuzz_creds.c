@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -59,8 +60,9 @@ static int unsafe(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
 		size_t wl = strlen(words[i]), j;
 
+		/* key names are case-insensitive (ROLE_ARN is role_arn) */
 		for (j = 0; j + wl <= size; j++)
-			if (memcmp(data + j, words[i], wl) == 0)
+			if (strncasecmp((const char *)data + j, words[i], wl) == 0)
 				return 1;
 	}
 	return 0;
