@@ -158,6 +158,26 @@ const char *creds_service_endpoint(const struct creds_ctx *cx,
 	return creds_profile_get(&cx->files, profile, "endpoint_url");
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void creds_copy(struct creds *dst, const struct creds *src)
+{
+	*dst = *src;
+	dst->access_key_id = dup_or_null(src->access_key_id);
+	dst->secret_access_key = dup_or_null(src->secret_access_key);
+	dst->session_token = dup_or_null(src->session_token);
+	dst->region = dup_or_null(src->region);
+	dst->endpoint_url = dup_or_null(src->endpoint_url);
+	dst->profile = dup_or_null(src->profile);
+	dst->provider = dup_or_null(src->provider);
+	dst->source = dup_or_null(src->source);
+	dst->ca_bundle = dup_or_null(src->ca_bundle);
+	dst->retry_mode = dup_or_null(src->retry_mode);
+}
+
 void creds_free(struct creds *c)
 {
 	if (!c)

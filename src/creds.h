@@ -94,6 +94,9 @@ int creds_load(const char *profile, struct creds *out, struct s3p_error *err);
 #define CREDS_REFRESH_BEFORE (5 * 60)
 int creds_need_refresh(const struct creds *c, time_t now);
 
+/* A deep copy of src into dst (free with creds_free). */
+void creds_copy(struct creds *dst, const struct creds *src);
+
 /* Wipe the secrets and free everything; *c is zeroed. NULL-safe. */
 void creds_free(struct creds *c);
 

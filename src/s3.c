@@ -56,7 +56,7 @@ struct s3_client {
 	/* temporary credentials (s3_config.refresh) */
 	time_t expiration;         /* 0: long-term keys */
 	time_t refresh_retry_at;   /* after a failed refresh */
-	int (*refresh)(void *, struct creds *, struct s3p_error *);
+	int (*refresh)(void *, time_t, struct creds *, struct s3p_error *);
 	void *refresh_ctx;
 	int fips, dualstack;       /* AWS host names */
 };
@@ -1315,7 +1315,7 @@ static int refresh_if_due(struct s3_client *c, time_t now,
 	    now < c->refresh_retry_at)
 		return 0;
 	memset(&fresh, 0, sizeof(fresh));
-	if (c->refresh(c->refresh_ctx, &fresh, &e2) < 0) {
+	if (c->refresh(c->refresh_ctx, c->expiration, &fresh, &e2) < 0) {
 		creds_free(&fresh);
 		if (now >= c->expiration) {
 			*err = e2;

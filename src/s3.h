@@ -113,9 +113,12 @@ struct s3_config {
 	size_t memory_budget;
 	/* Temporary credentials (creds->expiration set): called when a
 	 * request is signed less than CREDS_REFRESH_BEFORE seconds before
-	 * the expiry, to fill *out with fresh ones (creds_load again); if it
-	 * fails the old ones are used while they last.  NULL: never. */
-	int (*refresh)(void *ctx, struct creds *out, struct s3p_error *err);
+	 * the expiry, to fill *out with credentials newer than those
+	 * expiring at `expiring` (creds_load again, or a copy of what another
+	 * client just loaded); if it fails the old ones are used while they
+	 * last.  May be called from several threads.  NULL: never. */
+	int (*refresh)(void *ctx, time_t expiring, struct creds *out,
+		       struct s3p_error *err);
 	void *refresh_ctx;
 	/* AWS host names: 1 = FIPS (s3-fips.), dual-stack (.dualstack.);
 	 * -1: from creds (use_fips_endpoint / use_dualstack_endpoint). */

@@ -495,6 +495,45 @@ def precedence_environment_container_imds(st, e):
     ok("credentials from instance metadata" in err, err[:200])
 
 
+@test
+def fleet_refreshes_once_for_all_workers(st, e):
+    # credential_process: the first run's credentials expire in 2 minutes
+    # (inside the 5-minute refresh window), later runs' in an hour.  A
+    # fleet check with 4 workers must run the process twice in all (the
+    # lookup, then one refresh shared by every worker) and sign every S3
+    # request with the fresh key.
+    counter = e.write("runs", "")
+    script = e.write("proc.py", """import datetime, sys
+with open(%r, "a") as f:
+    f.write("x")
+n = len(open(%r).read())
+t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+    seconds=120 if n == 1 else 3600)
+print('{"Version": 1, "AccessKeyId": "AKIDPROCRUN%%d", '
+      '"SecretAccessKey": "procRunSecret000000000000", '
+      '"Expiration": "%%s"}' %% (n, t.strftime("%%Y-%%m-%%dT%%H:%%M:%%SZ")))
+""" % (counter, counter))
+    cs.SECRETS["PROCRUN"] = {"SecretAccessKey": "procRunSecret000000000000",
+                             "Token": "procRunSecret000000000000"}
+    e.write(".aws/config", "[default]\ncredential_process = %s %s\n"
+            % (sys.executable, script))
+    manifest = e.write("m.jsonl", "".join(
+        '{"bucket": "s3p-standin-%d"}\n' % i for i in range(8)))
+    p = subprocess.run(
+        [S3PERM, "check", "--manifest", manifest, "--jobs", "4",
+         "--endpoint", st.url, "--path-style", "--region", "us-east-1",
+         "--timeout", "5", "--verbose"], capture_output=True, text=True,
+        env=e.env, timeout=120, stdin=subprocess.DEVNULL)
+    OUTPUTS.append(p.stdout + p.stderr)
+    runs = len(open(counter).read())
+    ok(runs == 2, "credential_process ran %d times" % runs)
+    ok(p.stderr.count("s3perm: credentials from credential_process") == 1,
+       "verbose lines: %s" % p.stderr[:400])
+    keys = set(k for k, _ in st.s3_auth)
+    ok(keys == {"AKIDPROCRUN2"}, "S3 requests signed with %r" % keys)
+    ok(len(st.s3_auth) >= 8, "%d S3 requests" % len(st.s3_auth))
+
+
 def main():
     passed = failed = 0
     only = sys.argv[1:]

@@ -905,11 +905,13 @@ static int rf_perform(void *ctx, struct http_exchange *ex, size_t n,
 	return 0;
 }
 
-static int rf_refresh(void *ctx, struct creds *out, struct s3p_error *err)
+static int rf_refresh(void *ctx, time_t expiring, struct creds *out,
+		      struct s3p_error *err)
 {
 	char key[32];
 
 	(void)ctx;
+	(void)expiring;
 	rf_calls++;
 	if (rf_fail)
 		return s3p_error_set(err, S3P_E_S3, "sts is down");
