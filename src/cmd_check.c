@@ -85,13 +85,6 @@ static void trap_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
-static int use_color(void)
-{
-	const char *nc = getenv("NO_COLOR");
-
-	return isatty(STDOUT_FILENO) && !(nc && *nc);
-}
-
 static int validate(struct check_args *a, struct s3p_error *err)
 {
 	if (a->manifest && a->bucket)
@@ -112,10 +105,7 @@ static int validate(struct check_args *a, struct s3p_error *err)
 	if (a->object && !*a->object)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"invalid object key '': give an existing key");
-	if (a->no_write && strcmp(a->grants.mode, "export"))
-		return s3p_error_set(err, S3P_E_USAGE,
-			"'--no-write' applies to '--mode export' (read mode "
-			"never writes)");
+	/* --no-write in read mode is accepted: read never writes */
 	if (a->id.user || a->id.principal || a->id.account) {
 		const char *part;
 
@@ -163,7 +153,7 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 	ro.principal = a->id.principal;
 	ro.templates_dir = a->grants.templates;
 	ro.endpoint = pp.endpoint;
-	ro.color = !a->json && use_color();
+	ro.color = !a->json && cmd_color(STDOUT_FILENO);
 	if (!ok) {
 		report_leftovers(&rep, &left);
 		fputs(buf_str(&left), stderr);

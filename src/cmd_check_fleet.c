@@ -65,6 +65,7 @@ struct fleet_ctx {
 	size_t linecap;
 	int read_error;            /* errno of a failed read, 0 */
 	struct s3_client **clients;
+	struct s3_throttle *throttle;  /* shared by the clients */
 	/* tallies */
 	size_t total;              /* entries in a regular-file manifest, 0 */
 	size_t done;
@@ -450,6 +451,9 @@ static void print_summary(struct fleet_ctx *x, double seconds)
 		   x->counts[OUT_GRANTED], x->counts[OUT_MISSING],
 		   x->counts[OUT_UNKNOWN], x->counts[OUT_ERROR],
 		   x->counts[OUT_BAD]);
+	if (s3_throttle_count(x->throttle))
+		buf_printf(&b, "S3 throttled %lu request(s); every worker paused "
+			   "with it\n", s3_throttle_count(x->throttle));
 	if (x->natt) {
 		buf_puts(&b, "need attention:\n");
 		for (size_t i = 0; i < x->natt; i++) {
@@ -512,13 +516,16 @@ int cmd_check_fleet(const struct check_defaults *d,
 		return cmd_fail(&err);
 	}
 	x.m = manifest_new();
+	/* One pause for all workers: SlowDown anywhere slows the fleet. */
+	x.throttle = s3_throttle_new();
 	x.clients = xcalloc((size_t)jobs, sizeof(*x.clients));
 	/* one credential lookup for all workers (cmd_s3_clients) */
 	if (cmd_s3_clients(d->s3, 0, x.clients, (size_t)jobs, &err)) {
 		rc = cmd_fail(&err);
 		goto done;
 	}
-	nclients = (int)jobs;
+	for (nclients = 0; nclients < jobs; nclients++)
+		s3_client_set_throttle(x.clients[nclients], x.throttle);
 	x.progress = isatty(STDERR_FILENO);
 	if (x.progress)
 		x.total = count_entries(x.in);
@@ -552,6 +559,7 @@ done:
 	for (int i = 0; i < nclients; i++)
 		s3_client_free(x.clients[i]);
 	free(x.clients);
+	s3_throttle_free(x.throttle);
 	for (size_t i = 0; i < x.natt; i++) {
 		free(x.att[i].id);
 		free(x.att[i].bucket);

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -12,9 +13,28 @@
 #include "names.h"
 #include "s3.h"
 
+/* Longer than any URL a server answers at: a usage error here, not a
+ * network error later. */
+#define ENDPOINT_MAX 2048
+
+static int check_endpoint(const char *v, struct s3p_error *err)
+{
+	size_t len = strlen(v);
+
+	if (!len)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid --endpoint '': give a URL such as "
+			"https://s3.example.com");
+	if (len > ENDPOINT_MAX)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid --endpoint '%.40s...': %zu characters long "
+			"(at most %d)", v, len, ENDPOINT_MAX);
+	return 0;
+}
+
 const struct opt_spec cmd_s3_opts_table[CMD_S3_NOPTS] = {
 	OPT_STRING(struct cmd_s3_opts, endpoint, "endpoint", 0, "URL",
-		   "S3-compatible endpoint instead of AWS", NULL),
+		   "S3-compatible endpoint instead of AWS", check_endpoint),
 	OPT_STRING(struct cmd_s3_opts, region, "region", 0, "REGION",
 		   "starting region (default: environment, profile, "
 		   "discovered)", names_check_region),
@@ -29,24 +49,31 @@ const struct opt_spec cmd_s3_opts_table[CMD_S3_NOPTS] = {
 	  NULL, 0, 0, OPT_F_UNCOUNTED },
 };
 
-/* One line per attempt; the event holds no header and no secret. */
+/* One line per attempt; the event holds no header and no secret.  What
+ * the server sent (code, request id, region) is escaped for the
+ * terminal. */
 static void trace(void *ctx, const struct s3_trace_event *ev)
 {
+	struct buf b = BUF_INIT;
+	char *line;
+
 	(void)ctx;
-	fprintf(stderr, "s3perm: %s %s%s -> ", ev->method, ev->host,
-		ev->path_query);
+	buf_printf(&b, "%s %s%s -> ", ev->method, ev->host, ev->path_query);
 	if (ev->status)
-		fprintf(stderr, "%ld%s%s", ev->status, ev->code[0] ? " " : "",
-			ev->code);
+		buf_printf(&b, "%ld%s%s", ev->status, ev->code[0] ? " " : "",
+			   ev->code);
 	else
-		fprintf(stderr, "no answer (%s)", ev->transport_error);
+		buf_printf(&b, "no answer (%s)", ev->transport_error);
 	if (ev->request_id[0])
-		fprintf(stderr, ", request id %s", ev->request_id);
-	fprintf(stderr, ", %ld ms, region %s, attempt %d", ev->elapsed_ms,
-		ev->region, ev->attempt);
+		buf_printf(&b, ", request id %s", ev->request_id);
+	buf_printf(&b, ", %ld ms, region %s, attempt %d", ev->elapsed_ms,
+		   ev->region, ev->attempt);
 	if (ev->backoff_ms)
-		fprintf(stderr, ", retry in %u ms", ev->backoff_ms);
-	fputc('\n', stderr);
+		buf_printf(&b, ", retry in %u ms", ev->backoff_ms);
+	line = term_escape(buf_str(&b));
+	fprintf(stderr, "s3perm: %s\n", line);
+	free(line);
+	buf_release(&b);
 }
 
 /* mfa_serial: ask on the terminal (only called when stdin is one). */

@@ -16,6 +16,7 @@ static const struct command commands[] = {
 	{ "check", cmd_check, "prove with live requests that every grant works" },
 	{ "verify", cmd_verify, "evaluate a bucket policy offline for the vendor's grants" },
 	{ "layout", cmd_layout, "check the bucket's layout for daily parquet ingestion" },
+	{ "doctor", cmd_doctor, "check your bucket's settings that would stop the vendor" },
 };
 
 static void usage(FILE *out)

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -45,6 +46,7 @@ struct s3_client {
 	int max_attempts;
 	unsigned backoff_base_ms, backoff_cap_ms;
 	size_t memory_budget;
+	struct s3_throttle *throttle;   /* shared pause, or NULL */
 	void (*verbose)(void *, const struct s3_trace_event *);
 	void *verbose_ctx;
 	time_t (*now)(void *);
@@ -1220,6 +1222,65 @@ static void set_bucket_region(struct s3_client *c, const char *bucket,
 	copy_str(e->region, sizeof(e->region), region);
 }
 
+/* ---- The shared pause ------------------------------------------------------ */
+
+struct s3_throttle {
+	_Atomic long long until_ms;     /* monotonic ms; 0: no pause */
+	atomic_ulong count;
+};
+
+static long long monotonic_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct s3_throttle *s3_throttle_new(void)
+{
+	struct s3_throttle *t = xmalloc(sizeof(*t));
+
+	atomic_init(&t->until_ms, 0);
+	atomic_init(&t->count, 0);
+	return t;
+}
+
+void s3_throttle_free(struct s3_throttle *t)
+{
+	free(t);
+}
+
+void s3_client_set_throttle(struct s3_client *c, struct s3_throttle *t)
+{
+	c->throttle = t;
+}
+
+unsigned long s3_throttle_count(const struct s3_throttle *t)
+{
+	return atomic_load(&((struct s3_throttle *)t)->count);
+}
+
+/* A throttled answer: every sharer pauses for at least wait_ms from now. */
+static void throttle_note(struct s3_throttle *t, unsigned wait_ms)
+{
+	long long want = monotonic_ms() + wait_ms;
+	long long cur = atomic_load(&t->until_ms);
+
+	atomic_fetch_add(&t->count, 1);
+	while (cur < want &&
+	       !atomic_compare_exchange_weak(&t->until_ms, &cur, want))
+		;
+}
+
+/* Before an attempt: what is left of the shared pause, in ms. */
+static unsigned throttle_left(struct s3_throttle *t)
+{
+	long long left = atomic_load(&t->until_ms) - monotonic_ms();
+
+	return left > 0 ? (unsigned)left : 0;
+}
+
 int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
 				const char *region, struct s3p_error *err)
 {
@@ -1655,6 +1716,12 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 		}
 		if (m == 0)
 			break;
+		if (c->throttle) {
+			unsigned left = throttle_left(c->throttle);
+
+			if (left)
+				c->sleep_ms(c->clock_ctx, left);
+		}
 		if (c->transport.perform(c->transport.ctx, ex, m, err) < 0) {
 			for (size_t k = 0; k < m; k++)
 				http_exchange_release(&ex[k]);
@@ -1716,6 +1783,9 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 				again = 1;
 				wait = backoff(c, s->attempts);
 			}
+			if (c->throttle && r->error_class == S3_ERR_THROTTLED)
+				throttle_note(c->throttle, wait ? wait :
+					      c->backoff_base_ms);
 			if (c->verbose) {
 				struct s3_trace_event ev;
 
@@ -2095,4 +2165,22 @@ int s3_resolve_region(struct s3_client *c, const char *bucket,
 out:
 	s3_response_release(&r);
 	return rc;
+}
+
+/* ---- Bucket configuration reads (doctor) ------------------------------ */
+
+void s3_op_bucket_config(struct s3_op *op, const char *bucket,
+			 const char *subresource)
+{
+	memset(op, 0, sizeof(*op));
+	op->q[0].name = subresource;
+	op->q[0].value = NULL;
+	op->rq.method = "GET";
+	op->rq.bucket = bucket;
+	op->rq.query = op->q;
+	op->rq.query_count = 1;
+	/* configuration documents are small; a server that answers with
+	 * something else (radosgw: a listing for ?encryption) is cut */
+	op->rq.max_body = S3_CONFIG_MAX_BODY;
+	op->rq.flags = S3_REQ_STOP_AT_MAX;
 }

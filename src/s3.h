@@ -159,6 +159,18 @@ int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
 /* Forget every bucket's learnt region (a long-lived client checking many
  * buckets keeps its memory flat this way). */
 void s3_client_forget_regions(struct s3_client *c);
+/* A pause shared by clients that talk to the same S3 (the fleet check's
+ * workers): when one of them is throttled (SlowDown, 503, 429, ...), every
+ * client sharing it waits out that backoff before its next attempt, so a
+ * throttled fleet slows down as a whole instead of each worker hammering
+ * on.  Thread-safe.  Free with s3_throttle_free() after the clients. */
+struct s3_throttle;
+struct s3_throttle *s3_throttle_new(void);
+void s3_throttle_free(struct s3_throttle *t);
+/* Share t (borrowed; NULL: none) with c. */
+void s3_client_set_throttle(struct s3_client *c, struct s3_throttle *t);
+/* How many throttled answers t was told of. */
+unsigned long s3_throttle_count(const struct s3_throttle *t);
 /* "https://s3.eu-west-1.amazonaws.com" or the custom endpoint. */
 const char *s3_client_endpoint(const struct s3_client *c);
 int s3_client_is_aws(const struct s3_client *c);
@@ -421,6 +433,16 @@ int s3_list_uploads_page(struct s3_client *c, const char *bucket,
 int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
 			 char **text, struct s3_response *resp,
 			 struct s3p_error *err);
+
+/* GET ?SUBRESOURCE of a bucket ("location", "policy", "encryption",
+ * "ownershipControls", "object-lock", "requestPayment", "versioning",
+ * "lifecycle"): the bucket configuration reads, for a batch.  The answer is
+ * cut at S3_CONFIG_MAX_BODY (body_cut set): no configuration document is
+ * larger, and a server that answers with something else is not read to
+ * the end. */
+#define S3_CONFIG_MAX_BODY (1024 * 1024)
+void s3_op_bucket_config(struct s3_op *op, const char *bucket,
+			 const char *subresource);
 
 /* GetBucketLocation: the region (mapped by s3_location_to_region) into
  * out[size]. */

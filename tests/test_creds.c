@@ -338,7 +338,7 @@ static void test_env_settings(void **state)
 	assert_string_equal(creds_env_ca_bundle(), "/x.pem");
 }
 
-/* ---- issue 12: the provider chain ------------------------------------- */
+/* ---- the provider chain ------------------------------------------------ */
 
 static time_t fake_now_value;
 static time_t fake_now(void *ctx)
@@ -430,7 +430,7 @@ static void test_no_credentials_lists_every_provider(void **state)
 }
 
 /* AWS_PROFILE naming a missing profile is refused even with keys in the
- * environment, as the AWS CLI refuses it (issue 9 item 11); before, the
+ * environment, as the AWS CLI refuses it; before, the
  * environment's keys were used silently. */
 static void test_aws_profile_missing_with_env_keys(void **state)
 {

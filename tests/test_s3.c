@@ -517,6 +517,52 @@ static void test_retry_503_then_ok(void **state)
 	s3_client_free(c);
 }
 
+/* The fleet check's workers share a pause: once one client is throttled,
+ * another client sharing the pause waits before its next request, and a
+ * client that does not share it does not. */
+static void test_shared_throttle(void **state)
+{
+	struct answer a[] = {
+		{ "/b/k1", 503, { NULL }, SLOWDOWN_BODY, HTTP_OK, 0 },
+		{ "/b/k1", 200, { NULL }, "ok", HTTP_OK, 0 },
+		{ "/b/k2", 200, { NULL }, "ok", HTTP_OK, 0 },
+		{ "/b/k3", 200, { NULL }, "ok", HTTP_OK, 0 } };
+	struct s3_request r1 = { .method = "GET", .bucket = "b", .key = "k1" };
+	struct s3_request r2 = { .method = "GET", .bucket = "b", .key = "k2" };
+	struct s3_request r3 = { .method = "GET", .bucket = "b", .key = "k3" };
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3_throttle *t = s3_throttle_new();
+	struct s3p_error err;
+	struct s3_client *c1, *c2, *c3;
+
+	(void)state;
+	fake_reset(a, 4);
+	c1 = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	c2 = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	c3 = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	s3_client_set_throttle(c1, t);
+	s3_client_set_throttle(c2, t);
+	assert_int_equal(s3_send(c1, &r1, &r, &err), 0);
+	assert_int_equal(r.status, 200);
+	assert_int_equal(s3_throttle_count(t), 1);
+	s3_response_release(&r);
+	/* (the fake sleeps take no time, so the pause is still on) */
+	F.nsleeps = 0;
+	assert_int_equal(s3_send(c2, &r2, &r, &err), 0);
+	assert_int_equal(r.attempts, 1);
+	assert_int_equal(F.nsleeps, 1);
+	assert_in_range(F.sleeps[0], 1, 200);
+	s3_response_release(&r);
+	F.nsleeps = 0;
+	assert_int_equal(s3_send(c3, &r3, &r, &err), 0);
+	assert_int_equal(F.nsleeps, 0);
+	s3_response_release(&r);
+	s3_client_free(c1);
+	s3_client_free(c2);
+	s3_client_free(c3);
+	s3_throttle_free(t);
+}
+
 /* AWS 500 InternalError on every attempt: 3 attempts, growing pauses,
  * then the server-error class with the last answer's evidence. */
 static void test_retry_gives_up(void **state)
@@ -1445,7 +1491,7 @@ static void test_http_dates(void **state)
 }
 
 
-/* ---- hostile and misleading answers (issue: a house that holds) ---------- */
+/* ---- hostile and misleading answers ----------------------------------- */
 
 /* One builder per listing operation: every ListObjectsV2 and
  * ListMultipartUploads asks encoding-type=url and caps its answer. */
@@ -1695,6 +1741,7 @@ int main(void)
 		T(test_region_from_env),
 		T(test_profile_region_and_endpoint),
 		T(test_retry_503_then_ok),
+		T(test_shared_throttle),
 		T(test_retry_gives_up),
 		T(test_retry_network),
 		T(test_post_retried_only_when_safe),

@@ -1,5 +1,5 @@
 """`s3perm check` against a real S3 server (Ceph radosgw evaluating bucket
-policies): issue 4, "Tests that must exist and pass".
+policies).
 
 The check runs as the vendor (statsig-abc in tenant 999689269917); the
 customer owns the bucket, holds objects and an in-progress multipart upload

@@ -1,5 +1,5 @@
 """`s3perm layout` on the real local S3 server (radosgw) and on local
-directories holding the same trees (issue 6): a clean layout, gaps, a CSV, a
+directories holding the same trees: a clean layout, gaps, a CSV, a
 fake parquet, a zero-byte parquet, an empty day folder, a bad date, a loose
 file, many days across a month and a year boundary, a listing of more than
 1000 keys (pagination) -- and for each, the findings for the bucket and for

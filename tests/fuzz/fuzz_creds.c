@@ -5,8 +5,9 @@
  * Input: "PROFILE\0CREDENTIALS_FILE\0CONFIG_FILE" (an empty PROFILE means
  * none: the default profile).  Inputs that would make the loader run a
  * command or call a network service (credential_process, role_arn,
- * sso_*, web_identity_token_file, credential_source) are skipped: the
- * harness tests parsing, and must never execute what the fuzzer writes.
+ * sso_*, web_identity_token_file, credential_source, in any case: the
+ * files' key names are case-insensitive) are skipped: the harness tests
+ * parsing, and must never execute what the fuzzer writes.
  */
 #include <stdint.h>
 #include <stdio.h>
