@@ -536,13 +536,13 @@ int cmd_check_fleet(const struct check_defaults *d,
 	/* One pause for all workers: SlowDown anywhere slows the fleet. */
 	x.throttle = s3_throttle_new();
 	x.clients = xcalloc((size_t)jobs, sizeof(*x.clients));
-	for (nclients = 0; nclients < jobs; nclients++) {
-		if (cmd_s3_client(d->s3, 0, &x.clients[nclients], &err)) {
-			rc = cmd_fail(&err);
-			goto done;
-		}
-		s3_client_set_throttle(x.clients[nclients], x.throttle);
+	/* one credential lookup for all workers (cmd_s3_clients) */
+	if (cmd_s3_clients(d->s3, 0, x.clients, (size_t)jobs, &err)) {
+		rc = cmd_fail(&err);
+		goto done;
 	}
+	for (nclients = 0; nclients < jobs; nclients++)
+		s3_client_set_throttle(x.clients[nclients], x.throttle);
 	x.progress = isatty(STDERR_FILENO);
 	if (x.progress)
 		x.total = count_entries(x.in);

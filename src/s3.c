@@ -54,6 +54,13 @@ struct s3_client {
 	void *clock_ctx;
 	long skew;                 /* server time - local time, seconds */
 	uint64_t rng;
+
+	/* temporary credentials (s3_config.refresh) */
+	time_t expiration;         /* 0: long-term keys */
+	time_t refresh_retry_at;   /* after a failed refresh */
+	int (*refresh)(void *, time_t, struct creds *, struct s3p_error *);
+	void *refresh_ctx;
+	int fips, dualstack;       /* AWS host names */
 };
 
 /* ---- Small helpers ----------------------------------------------------- */
@@ -1099,6 +1106,12 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 	c->sc.access_key_id = c->key_id;
 	c->sc.secret_access_key = c->secret;
 	c->sc.session_token = c->token;
+	c->expiration = creds->expiration;
+	c->refresh = cfg->refresh;
+	c->refresh_ctx = cfg->refresh_ctx;
+	c->fips = cfg->fips >= 0 ? cfg->fips : creds->use_fips;
+	c->dualstack = cfg->dualstack >= 0 ? cfg->dualstack
+					   : creds->use_dualstack;
 
 	endpoint = cfg->endpoint;
 	if (!endpoint)
@@ -1152,6 +1165,8 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 		ho.timeout_ms = (long)t * 1000;
 		ho.ca_bundle = cfg->ca_bundle ? cfg->ca_bundle
 					      : creds_env_ca_bundle();
+		if (!ho.ca_bundle)
+			ho.ca_bundle = creds->ca_bundle;   /* config file */
 		ho.max_concurrency = cfg->max_concurrency;
 		if (http_client_new(&ho, &c->http, err) < 0)
 			goto fail;
@@ -1159,7 +1174,8 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 		c->transport.perform = curl_perform;
 	}
 	if (!c->custom)
-		snprintf(c->endpoint, sizeof(c->endpoint), "https://s3.%s.%s",
+		snprintf(c->endpoint, sizeof(c->endpoint), "https://s3%s%s.%s.%s",
+			 c->fips ? "-fips" : "", c->dualstack ? ".dualstack" : "",
 			 c->region,
 			 strncmp(c->region, "cn-", 3) == 0 ? "amazonaws.com.cn"
 							   : "amazonaws.com");
@@ -1363,6 +1379,49 @@ static int use_path_style(const struct s3_client *c, const char *bucket)
 	return c->custom || !dns_compatible(bucket);
 }
 
+/* Temporary credentials about to expire: take fresh ones (once per
+ * expiry; after a failure, keep the old ones while they last and try
+ * again a minute later). */
+static int refresh_if_due(struct s3_client *c, time_t now,
+			  struct s3p_error *err)
+{
+	struct creds fresh;
+	struct s3p_error e2;
+
+	if (!c->refresh || !c->expiration ||
+	    c->expiration - now >= CREDS_REFRESH_BEFORE ||
+	    now < c->refresh_retry_at)
+		return 0;
+	memset(&fresh, 0, sizeof(fresh));
+	if (c->refresh(c->refresh_ctx, c->expiration, &fresh, &e2) < 0) {
+		creds_free(&fresh);
+		if (now >= c->expiration) {
+			*err = e2;
+			return s3p_error_prefix(err, "credentials expired and "
+						"could not be refreshed");
+		}
+		c->refresh_retry_at = now + 60;
+		return 0;
+	}
+	secure_zero(c->secret, strlen(c->secret));
+	free(c->secret);
+	if (c->token) {
+		secure_zero(c->token, strlen(c->token));
+		free(c->token);
+	}
+	free(c->key_id);
+	c->key_id = xstrdup(fresh.access_key_id);
+	c->secret = xstrdup(fresh.secret_access_key);
+	c->token = fresh.session_token ? xstrdup(fresh.session_token) : NULL;
+	c->sc.access_key_id = c->key_id;
+	c->sc.secret_access_key = c->secret;
+	c->sc.session_token = c->token;
+	c->expiration = fresh.expiration;
+	c->refresh_retry_at = 0;
+	creds_free(&fresh);
+	return 0;
+}
+
 static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		      struct wire *w, struct s3p_error *err)
 {
@@ -1403,11 +1462,15 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		const char *dom = strncmp(region, "cn-", 3) == 0
 					  ? "amazonaws.com.cn"
 					  : "amazonaws.com";
+		const char *fips = c->fips ? "-fips" : "";
+		const char *ds = c->dualstack ? ".dualstack" : "";
+
 		if (!path_style)
-			buf_printf(&w->host, "%s.s3.%s.%s", rq->bucket, region,
-				   dom);
+			buf_printf(&w->host, "%s.s3%s%s.%s.%s", rq->bucket,
+				   fips, ds, region, dom);
 		else
-			buf_printf(&w->host, "s3.%s.%s", region, dom);
+			buf_printf(&w->host, "s3%s%s.%s.%s", fips, ds, region,
+				   dom);
 	}
 	/* Raw path (the signer encodes it once, never normalizes) */
 	buf_puts(&path, c->base_path);
@@ -1452,7 +1515,10 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 	else
 		crypto_sha256_hex(rq->body ? rq->body : "", rq->body_len, hash);
 
-	now = c->now(c->clock_ctx) + c->skew;
+	now = c->now(c->clock_ctx);
+	if (refresh_if_due(c, now, err) < 0)
+		goto out;
+	now += c->skew;
 	gmtime_r(&now, &tm);
 	strftime(amz_date, sizeof(amz_date), "%Y%m%dT%H%M%SZ", &tm);
 

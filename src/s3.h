@@ -111,10 +111,23 @@ struct s3_config {
 	/* Bytes of answer bodies one s3_send_batch() may hold at once,
 	 * whatever the server sends; 0: S3_MEMORY_BUDGET. */
 	size_t memory_budget;
+	/* Temporary credentials (creds->expiration set): called when a
+	 * request is signed less than CREDS_REFRESH_BEFORE seconds before
+	 * the expiry, to fill *out with credentials newer than those
+	 * expiring at `expiring` (creds_load again, or a copy of what another
+	 * client just loaded); if it fails the old ones are used while they
+	 * last.  May be called from several threads.  NULL: never. */
+	int (*refresh)(void *ctx, time_t expiring, struct creds *out,
+		       struct s3p_error *err);
+	void *refresh_ctx;
+	/* AWS host names: 1 = FIPS (s3-fips.), dual-stack (.dualstack.);
+	 * -1: from creds (use_fips_endpoint / use_dualstack_endpoint). */
+	int fips;
+	int dualstack;
 };
 
 #define S3_CONFIG_INIT { NULL, NULL, -1, 0, 0, 0, NULL, NULL, NULL, \
-			 NULL, NULL, NULL, NULL, 0, 0, 0 }
+			 NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, -1, -1 }
 
 /* What one batch may hold in answer bodies (the process stays far below
  * 64 MiB whatever the server sends), and the cap of one listing answer:
