@@ -2259,6 +2259,66 @@ out:
 	return rc;
 }
 
+/* ---- bucket policy writes (apply) --------------------------------------- */
+
+int s3_put_bucket_policy(struct s3_client *c, const char *bucket,
+			 const char *text, size_t len,
+			 struct s3_response *resp, struct s3p_error *err)
+{
+	struct s3_param q[] = { { "policy", NULL } };
+	char md5[CRYPTO_MD5_BASE64_LEN + 1];
+	struct s3_param h[] = { { "Content-MD5", md5 },
+				{ "Content-Type", "application/json" } };
+	struct s3_request rq;
+	struct s3_response local, *r = resp_slot(resp, &local);
+	int rc;
+
+	crypto_md5_base64(text, len, md5);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "PUT";
+	rq.bucket = bucket;
+	rq.query = q;
+	rq.query_count = 1;
+	rq.headers = h;
+	rq.header_count = 2;
+	rq.body = text;
+	rq.body_len = len;
+	if (s3_send(c, &rq, r, err) < 0)
+		rc = -1;
+	else if (r->error_class == S3_OK)
+		rc = 0;
+	else
+		rc = op_fail(r, "cannot put the policy of bucket", bucket, err);
+	if (r == &local)
+		s3_response_release(&local);
+	return rc;
+}
+
+int s3_delete_bucket_policy(struct s3_client *c, const char *bucket,
+			    struct s3_response *resp, struct s3p_error *err)
+{
+	struct s3_param q[] = { { "policy", NULL } };
+	struct s3_request rq;
+	struct s3_response local, *r = resp_slot(resp, &local);
+	int rc;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "DELETE";
+	rq.bucket = bucket;
+	rq.query = q;
+	rq.query_count = 1;
+	if (s3_send(c, &rq, r, err) < 0)
+		rc = -1;
+	else if (r->error_class == S3_OK)
+		rc = 0;
+	else
+		rc = op_fail(r, "cannot delete the policy of bucket", bucket,
+			     err);
+	if (r == &local)
+		s3_response_release(&local);
+	return rc;
+}
+
 /* ---- Bucket configuration reads (doctor) ------------------------------ */
 
 void s3_op_bucket_config(struct s3_op *op, const char *bucket,

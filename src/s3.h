@@ -519,4 +519,18 @@ enum s3_error_class s3_classify(long status, const char *code,
  * ("2015-08-30T12:36:00Z" / ".000Z") into *t (UTC).  -1 if malformed. */
 int s3_parse_http_date(const char *s, time_t *t);
 
+/* ---- Bucket policy writes (apply) ------------------------------------ */
+
+/* PutBucketPolicy with the policy text (sent as is, with Content-MD5).
+ * 0, or -1 on any other answer than 2xx (resp holds it: MalformedPolicy's
+ * message is in resp->message). */
+int s3_put_bucket_policy(struct s3_client *c, const char *bucket,
+			 const char *text, size_t len,
+			 struct s3_response *resp, struct s3p_error *err);
+
+/* DeleteBucketPolicy.  0 (also when there was none: S3 answers 204), or
+ * -1 on any other answer. */
+int s3_delete_bucket_policy(struct s3_client *c, const char *bucket,
+			    struct s3_response *resp, struct s3p_error *err);
+
 #endif
