@@ -17,6 +17,7 @@
 
 enum {
 	O_BUCKET, O_LOCAL, O_DATASET, O_SINCE, O_UNTIL, O_NO_CONTENT, O_JSON,
+	O_SCHEMA, O_OUTLIER,
 };
 
 static const struct opt_spec layout_opts[] = {
@@ -28,7 +29,11 @@ static const struct opt_spec layout_opts[] = {
 	{ O_SINCE, "since", 0, "YYYY-MM-DD", "ignore days before this one", 0 },
 	{ O_UNTIL, "until", 0, "YYYY-MM-DD", "ignore days after this one", 0 },
 	{ O_NO_CONTENT, "no-content", 0, NULL,
-	  "skip reading the head and tail of .parquet files", 0 },
+	  "skip reading the head and footer of .parquet files", 0 },
+	{ O_SCHEMA, "schema", 0, NULL,
+	  "print only each dataset's schema", 0 },
+	{ O_OUTLIER, "outlier-pct", 0, "N",
+	  "a day under N% of the median day's rows is an outlier (25)", 0 },
 	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
 	CMD_S3_OPTIONS
 };
@@ -37,7 +42,8 @@ struct layout_args {
 	const char *bucket, *local, *since, *until;
 	const char **datasets;
 	size_t ndatasets;
-	int no_content, json;
+	int no_content, json, schema;
+	long outlier_pct;
 	struct cmd_s3_opts s3;   /* with --bucket */
 };
 
@@ -52,6 +58,10 @@ static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
 	case O_UNTIL: a->until = v; return 0;
 	case O_NO_CONTENT: a->no_content = 1; return 0;
 	case O_JSON: a->json = 1; return 0;
+	case O_SCHEMA: a->schema = 1; return 0;
+	case O_OUTLIER:
+		return opts_parse_long("outlier-pct", v, 1, 100,
+				       &a->outlier_pct, err);
 	case O_DATASET:
 		if (!*v || strchr(v, '/'))
 			return s3p_error_set(err, S3P_E_USAGE,
@@ -97,6 +107,7 @@ static const char usage_line[] =
 	"s3perm layout (--bucket NAME | --local DIR) [--dataset NAME ...]\n"
 	"                     [--since YYYY-MM-DD] [--until YYYY-MM-DD] "
 	"[--no-content] [--json]\n"
+	"                     [--schema] [--outlier-pct N]\n"
 	"                     " CMD_S3_USAGE;
 
 int cmd_layout(int argc, char **argv)
@@ -117,7 +128,9 @@ int cmd_layout(int argc, char **argv)
 			"per dataset, a folder per day (YYYY-MM-DD), parquet\n"
 			"files in each day.  Reports missing, empty and future "
 			"days, files that are\nnot parquet, bad day names and "
-			"stray objects.",
+			"stray objects; reads each parquet footer for\nthe "
+			"schema (drift between days) and the rows per day "
+			"(empty days, outliers).",
 			layout_opts, OPTS_COUNT(layout_opts));
 		rc = EXIT_ALL_GOOD;
 		goto out;
@@ -145,6 +158,11 @@ int cmd_layout(int argc, char **argv)
 		s3p_error_prefix(&err, "--until");
 		goto fail;
 	}
+	if (a.schema && a.no_content) {
+		s3p_error_set(&err, S3P_E_USAGE,
+			"'--schema' needs the footers: drop '--no-content'");
+		goto fail;
+	}
 	if (a.since && a.until && lo.since > lo.until) {
 		s3p_error_set(&err, S3P_E_USAGE,
 			"--since %s is after --until %s", a.since, a.until);
@@ -154,12 +172,15 @@ int cmd_layout(int argc, char **argv)
 	lo.ndatasets = a.ndatasets;
 	lo.today = today_utc();
 	lo.content = !a.no_content;
+	lo.outlier_pct = (unsigned)a.outlier_pct;
 	l = layout_new(&lo);
 	if (a.bucket ? scan_bucket(&a, l, &err) :
 	    layout_local_scan(l, a.local, &err))
 		goto fail;
 	layout_finish(l);
-	if (a.json) {
+	if (a.schema && !a.json) {
+		text = layout_report_schema(l);
+	} else if (a.json) {
 		text = layout_report_json(l, a.bucket ? LAYOUT_ROOT_BUCKET :
 					  LAYOUT_ROOT_DIRECTORY,
 					  a.bucket ? a.bucket : a.local, &err);

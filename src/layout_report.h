@@ -4,9 +4,19 @@
  * this order, and nothing else:
  *   {"bucket"|"directory": ROOT,
  *    "datasets": [{"name", "first_day", "last_day", "days", "files",
- *                  "bytes", "missing_days": ["YYYY-MM-DD", ...]}],
+ *                  "bytes", "missing_days": ["YYYY-MM-DD", ...],
+ *                  "markers", "footers", "rows", "schemas",
+ *                  "schema": [{"path", "depth", "type", "type_length",
+ *                              "repetition", "converted_type",
+ *                              "logical_type", "num_children"}],
+ *                  "rows_per_day": [{"day", "rows", "files", "complete",
+ *                                    "outlier"}]}],
  *    "findings": [{"severity", "code", "path", "message"}]}
  * first_day and last_day are null for a dataset without days (signals/).
+ * schema is the dataset's dominant schema (most files), every element
+ * below the root in file order (a group: type null, num_children set);
+ * schemas counts the distinct schemas seen; rows_per_day has every day
+ * with parquet files (complete: every footer of the day was read).
  */
 #ifndef S3P_LAYOUT_REPORT_H
 #define S3P_LAYOUT_REPORT_H
@@ -29,5 +39,9 @@ char *layout_report_json(const struct layout *l, enum layout_root kind,
  * Free with free(). */
 char *layout_report_text(const struct layout *l, enum layout_root kind,
 			 const char *root);
+
+/* Only the schemas (--schema): per dataset whose footers were read, its
+ * name and one line per column.  Free with free(). */
+char *layout_report_schema(const struct layout *l);
 
 #endif

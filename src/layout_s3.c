@@ -96,8 +96,77 @@ static bool fatal(enum s3_error_class c)
 	       c == S3_ERR_CLOCK_SKEW || c == S3_ERR_WRONG_REGION;
 }
 
-/* Head (bytes=0-3) and tail (last 8 bytes) of the pending files, at most
- * s->concurrency files at a time. */
+/* The answer to a content read: a finding, or fatal (rc set). */
+static bool read_ok(const struct pending *p, const struct s3_response *r,
+		    size_t min_len, struct scan *s, int *rc,
+		    struct s3p_error *err)
+{
+	char why[768];
+
+	if (r->error_class != S3_OK) {
+		s3_response_describe(r, why, sizeof(why));
+		if (fatal(r->error_class))
+			*rc = s3p_error_set(err, S3P_E_S3,
+				"cannot read '%s': %s (%s)", p->key, why,
+				s3_error_class_explain(r->error_class));
+		else
+			layout_content_failed(s->l, p->key, why);
+		return false;
+	}
+	if (r->body.len < min_len) {
+		layout_content_failed(s->l, p->key,
+				      "short answer to a ranged read");
+		return false;
+	}
+	return true;
+}
+
+/* The footers longer than the first read: one exact ranged GET each. */
+static int read_long_footers(struct scan *s, const struct pending *const *p,
+			     const unsigned char (*heads)[4],
+			     const size_t *need, size_t n,
+			     struct s3p_error *err)
+{
+	struct s3_request *rq = xcalloc(n + 1, sizeof(*rq));
+	struct s3_response *rs = xcalloc(n + 1, sizeof(*rs));
+	struct s3_param *hdr = xcalloc(n + 1, sizeof(*hdr));
+	char (*ranges)[48] = xcalloc(n + 1, sizeof(*ranges));
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(ranges[i], sizeof(ranges[i]), "bytes=%llu-%llu",
+			 (unsigned long long)(p[i]->size - need[i]),
+			 (unsigned long long)(p[i]->size - 1));
+		hdr[i] = (struct s3_param){ "Range", ranges[i] };
+		rq[i].method = "GET";
+		rq[i].bucket = s->bucket;
+		rq[i].key = p[i]->key;
+		rq[i].headers = &hdr[i];
+		rq[i].header_count = 1;
+		rq[i].max_body = need[i] + 1;
+		rs[i] = (struct s3_response)S3_RESPONSE_INIT;
+	}
+	rc = s3_send_batch(s->c, rq, rs, n, err);
+	for (size_t i = 0; i < n && !rc; i++) {
+		if (!read_ok(p[i], &rs[i], need[i], s, &rc, err))
+			continue;
+		/* A server that ignores Range sends it all: take the end. */
+		layout_content(s->l, p[i]->key, p[i]->size, heads[i],
+			       (const unsigned char *)rs[i].body.data +
+			       rs[i].body.len - need[i], need[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		s3_response_release(&rs[i]);
+	free(rq);
+	free(rs);
+	free(hdr);
+	free(ranges);
+	return rc;
+}
+
+/* Head (bytes=0-3) and the last LAYOUT_TAIL_READ bytes of the pending
+ * files, at most s->concurrency files at a time; then the footers that
+ * were longer, exactly. */
 static int run_checks(struct scan *s, struct s3p_error *err)
 {
 	size_t per = s->concurrency;
@@ -105,17 +174,23 @@ static int run_checks(struct scan *s, struct s3p_error *err)
 	struct s3_response *rs = xcalloc(2 * per, sizeof(*rs));
 	struct s3_param *hdr = xcalloc(2 * per, sizeof(*hdr));
 	char (*ranges)[48] = xcalloc(per, sizeof(*ranges));
+	const struct pending **again = xcalloc(per, sizeof(*again));
+	unsigned char (*heads)[4] = xcalloc(per, sizeof(*heads));
+	size_t *need = xcalloc(per, sizeof(*need));
 	int rc = 0;
 
 	for (size_t at = 0; at < s->npending && !rc; at += per) {
 		size_t n = s->npending - at < per ? s->npending - at : per;
+		size_t nagain = 0;
 
 		for (size_t i = 0; i < n; i++) {
 			const struct pending *p = &s->pending[at + i];
+			uint64_t len = p->size < LAYOUT_TAIL_READ ? p->size :
+				       LAYOUT_TAIL_READ;
 
 			snprintf(ranges[i], sizeof(ranges[i]),
 				 "bytes=%llu-%llu",
-				 (unsigned long long)(p->size - 8),
+				 (unsigned long long)(p->size - len),
 				 (unsigned long long)(p->size - 1));
 			hdr[2 * i] = (struct s3_param){ "Range", "bytes=0-3" };
 			hdr[2 * i + 1] = (struct s3_param){ "Range",
@@ -129,7 +204,7 @@ static int run_checks(struct scan *s, struct s3p_error *err)
 				q->key = p->key;
 				q->headers = &hdr[2 * i + k];
 				q->header_count = 1;
-				q->max_body = 4096;
+				q->max_body = k ? LAYOUT_TAIL_READ + 1 : 4096;
 				rs[2 * i + k] = (struct s3_response)
 					S3_RESPONSE_INIT;
 			}
@@ -139,37 +214,30 @@ static int run_checks(struct scan *s, struct s3p_error *err)
 			const struct pending *p = &s->pending[at + i];
 			const struct s3_response *h = &rs[2 * i],
 						 *t = &rs[2 * i + 1];
-			char why[768];
+			size_t len = p->size < LAYOUT_TAIL_READ ?
+				     (size_t)p->size : LAYOUT_TAIL_READ, more;
 
-			if (h->error_class != S3_OK ||
-			    t->error_class != S3_OK) {
-				const struct s3_response *bad =
-					h->error_class != S3_OK ? h : t;
-
-				s3_response_describe(bad, why, sizeof(why));
-				if (fatal(bad->error_class)) {
-					rc = s3p_error_set(err, S3P_E_S3,
-						"cannot read '%s': %s (%s)",
-						p->key, why,
-						s3_error_class_explain(
-							bad->error_class));
-					break;
-				}
-				layout_content_failed(s->l, p->key, why);
-			} else if (h->body.len < 4 || t->body.len < 8) {
-				layout_content_failed(s->l, p->key,
-					"short answer to a ranged read");
-			} else {
-				/* A server that ignores Range sends it all:
-				 * the tail is then the last 8 bytes. */
-				layout_content(s->l, p->key, p->size,
-					(const unsigned char *)h->body.data,
-					(const unsigned char *)t->body.data +
-					t->body.len - 8);
+			if (!read_ok(p, h, 4, s, &rc, err) ||
+			    !read_ok(p, t, len, s, &rc, err))
+				continue;
+			/* A server that ignores Range sends it all: the
+			 * tail is then the end of the body. */
+			more = layout_content(s->l, p->key, p->size,
+				(const unsigned char *)h->body.data,
+				(const unsigned char *)t->body.data +
+				t->body.len - len, len);
+			if (more) {
+				memcpy(heads[nagain], h->body.data, 4);
+				need[nagain] = more;
+				again[nagain++] = p;
 			}
 		}
 		for (size_t i = 0; i < 2 * n; i++)
 			s3_response_release(&rs[i]);
+		if (!rc && nagain)
+			rc = read_long_footers(s, again,
+					       (const unsigned char (*)[4])heads,
+					       need, nagain, err);
 	}
 	for (size_t i = 0; i < s->npending; i++)
 		free(s->pending[i].key);
@@ -178,6 +246,9 @@ static int run_checks(struct scan *s, struct s3p_error *err)
 	free(rs);
 	free(hdr);
 	free(ranges);
+	free(again);
+	free(heads);
+	free(need);
 	return rc;
 }
 
@@ -292,13 +363,35 @@ int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
 		   size_t concurrency, struct s3p_error *err)
 {
 	struct scan s = { 0 };
+	const char *const *filter;
+	size_t nfilter;
 	int rc;
 
 	s.l = l;
 	s.c = c;
 	s.bucket = bucket;
 	s.concurrency = concurrency ? concurrency : LAYOUT_S3_CONCURRENCY;
-	rc = list_top(&s, err);
+	filter = layout_dataset_filter(l, &nfilter);
+	if (filter) {
+		/* --dataset: list only those prefixes, never the bucket root,
+		 * which a grant scoped to the prefixes denies. */
+		for (size_t i = 0; i < nfilter; i++) {
+			struct buf p = BUF_INIT;
+			bool dup = false;
+
+			for (size_t k = 0; k < i && !dup; k++)
+				dup = !strcmp(filter[k], filter[i]);
+			if (dup)
+				continue;
+			buf_printf(&p, "%s/", filter[i]);
+			s.prefixes = xrealloc(s.prefixes, (s.nprefixes + 1) *
+					      sizeof(*s.prefixes));
+			s.prefixes[s.nprefixes++] = buf_detach(&p);
+		}
+		rc = 0;
+	} else {
+		rc = list_top(&s, err);
+	}
 	if (!rc)
 		rc = list_datasets(&s, err);
 	for (size_t i = 0; i < s.npending; i++)

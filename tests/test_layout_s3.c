@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "layout.h"
 #include "layout_s3.h"
+#include "mini_parquet.h"
 #include "s3.h"
 
 #define PAGE 3              /* keys per fake ListObjectsV2 page */
@@ -282,8 +283,8 @@ static char *findings(const struct layout *l)
 	return buf_detach(&b);
 }
 
-#define PQ "PAR1abcdefgh\x08\0\0\0PAR1"
-#define PQ_LEN 20
+#define PQ MINI_PQ
+#define PQ_LEN MINI_PQ_LEN
 
 static void test_lists_and_reads(void **state)
 {
@@ -403,7 +404,9 @@ static void test_dataset_filter_lists_only_those(void **state)
 	layout_finish(l);
 	assert_int_equal(layout_finding_count(l), 0);
 	assert_int_equal(layout_dataset_count(l), 1);
-	assert_int_equal(F.lists, 1 + 1);
+	/* Only the prefix: never the root, which a grant scoped to the
+	 * prefix denies. */
+	assert_int_equal(F.lists, 1);
 	layout_free(l);
 	s3_client_free(c);
 }
