@@ -480,6 +480,53 @@ static void test_network_failure_on_read_fails(void **state)
 	s3_client_free(c);
 }
 
+/* A footer over the first 64 KiB read (DuckDB's 1000-column fixture):
+ * the head, the last 64 KiB, then exactly the footer: 3 GETs.  A small
+ * file: 2. */
+static void test_long_footer_second_read(void **state)
+{
+	FILE *f = fopen("tests/fixtures/parquet/duckdb_wide.parquet", "rb");
+	char *wide;
+	long n;
+	struct object objs[] = {
+		{ "events/2024-01-01/a.parquet", NULL, 0 },
+		{ "events/2024-01-01/b.parquet", PQ, PQ_LEN },
+	};
+	struct s3_client *c = client();
+	struct layout *l = new_check(true);
+	struct s3p_error err = { 0 };
+	const struct layout_dataset *d;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > (long)LAYOUT_TAIL_READ);
+	rewind(f);
+	wide = malloc((size_t)n);
+	assert_non_null(wide);
+	assert_int_equal(fread(wide, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	objs[0].body = wide;
+	objs[0].size = (size_t)n;
+	fake_bucket(objs, 2);
+	assert_int_equal(layout_s3_scan(l, c, "b", 4, &err), 0);
+	layout_finish(l);
+	/* Two schemas in one day: both files' footers were read. */
+	assert_int_equal(layout_finding_count(l), 2);
+	assert_string_equal(layout_finding_at(l, 0)->code, "schema_drift");
+	assert_string_equal(layout_finding_at(l, 1)->code,
+			    "schema_mixed_within_day");
+	assert_int_equal(F.gets, 3 + 2);
+	d = layout_dataset_at(l, 0);
+	assert_int_equal(d->footers, 2);
+	assert_int_equal(d->rows, 2 + MINI_PQ_ROWS);
+	assert_int_equal(d->nschemas, 2);
+	layout_free(l);
+	s3_client_free(c);
+	free(wide);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -490,6 +537,7 @@ int main(void)
 		cmocka_unit_test(test_keys_starting_with_slash),
 		cmocka_unit_test(test_refused_listing_fails),
 		cmocka_unit_test(test_network_failure_on_read_fails),
+		cmocka_unit_test(test_long_footer_second_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
