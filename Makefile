@@ -4,6 +4,8 @@
 #   make test       build and run every test (unit tests under valgrind when
 #                   available, end-to-end tests against a local radosgw)
 #   make check      rebuild with ASan/UBSan and run every test
+#   make fuzz       build the libFuzzer harnesses (tests/fuzz/, clang) and run
+#                   each for FUZZ_SECONDS (default 30), FUZZ_JOBS (2) at a time
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make deps       install the Debian packages needed to build and test
 
@@ -31,8 +33,8 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
 CPPFLAGS += -D_POSIX_C_SOURCE=200809L -DS3PERM_VERSION='"$(VERSION)"' \
             -Isrc -I$(BUILD)
-CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS)
-LDLIBS   += $(PKG_LIBS) -lm
+CFLAGS   += $(WARN) $(OPT) $(SAN) $(PKG_CFLAGS) -pthread
+LDLIBS   += $(PKG_LIBS) -lm -pthread
 
 LIB_SRC  := $(filter-out src/main.c,$(wildcard src/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(BUILD)/%.o) $(BUILD)/templates_data.o
@@ -40,7 +42,7 @@ TEST_SRC := $(wildcard tests/test_*.c)
 TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 TEMPLATES := $(wildcard templates/*.json)
 
-.PHONY: all test unit e2e check install uninstall deps clean FORCE
+.PHONY: all test unit e2e check fuzz fuzz-bins install uninstall deps clean FORCE
 all: s3perm
 
 s3perm: $(BUILD)/main.o $(LIB_OBJ)
@@ -92,6 +94,28 @@ build-san-all: s3perm-san $(TEST_BIN)
 s3perm-san: $(BUILD)/main.o $(LIB_OBJ)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $(BUILD)/s3perm $^ $(LDLIBS)
 
+# Fuzzing (tests/fuzz/README.md): the library objects are rebuilt with clang
+# into build-fuzz/ with ASan+UBSan and libFuzzer's coverage; each harness
+# links them with libFuzzer's main.
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 30
+FUZZ_JOBS    ?= 2
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_BIN     := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/fuzz/%)
+
+fuzz:
+	$(MAKE) BUILD=build-fuzz CC=$(FUZZ_CC) OPT='-O1 -g -fno-omit-frame-pointer' \
+		SAN='-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all' \
+		fuzz-bins
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_JOBS=$(FUZZ_JOBS) tests/fuzz/run.sh build-fuzz/fuzz
+
+fuzz-bins: $(FUZZ_BIN)
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/fuzz.h $(LIB_OBJ) | $(BUILD)/fuzz
+	$(CC) $(CPPFLAGS) $(CFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< \
+		$(LIB_OBJ) $(LDLIBS)
+$(BUILD)/fuzz:
+	mkdir -p $@
+
 install: s3perm
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
 		$(DESTDIR)$(DATADIR)/templates
@@ -108,4 +132,4 @@ deps:
 	tools/deps.sh
 
 clean:
-	rm -rf build build-san s3perm
+	rm -rf build build-san build-fuzz s3perm

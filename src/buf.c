@@ -104,6 +104,118 @@ void buf_put_shell_quoted(struct buf *b, const char *s)
 	buf_putc(b, '\'');
 }
 
+size_t utf8_seq_len(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t len, i;
+	unsigned long cp;
+
+	if (!n)
+		return 0;
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if (n < len)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return len;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+static void put_hex_byte(struct buf *b, unsigned char c)
+{
+	char e[4] = { '\\', 'x', hexdigits[c >> 4], hexdigits[c & 15] };
+
+	buf_append(b, e, sizeof(e));
+}
+
+size_t buf_put_utf8_escaped(struct buf *b, const char *s, size_t n)
+{
+	size_t bad = 0, i = 0;
+
+	while (i < n) {
+		size_t k = utf8_seq_len(s + i, n - i);
+
+		if (k) {
+			buf_append(b, s + i, k);
+			i += k;
+		} else {
+			put_hex_byte(b, (unsigned char)s[i++]);
+			bad++;
+		}
+	}
+	return bad;
+}
+
+size_t buf_put_term_n(struct buf *b, const char *s, size_t n)
+{
+	size_t esc = 0, i = 0;
+
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t k = utf8_seq_len(s + i, n - i);
+
+		if (k == 2 && c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) {
+			/* C1 control, U+0080..U+009F */
+			buf_printf(b, "\\u%04x", (unsigned)(unsigned char)
+				   s[i + 1]);
+			esc++;
+		} else if (k > 1 || (k == 1 && c >= 0x20 && c != 0x7f)) {
+			buf_append(b, s + i, k);
+		} else if (k == 0) {
+			put_hex_byte(b, c);
+			esc++;
+			k = 1;
+		} else {
+			esc++;
+			if (c == '\n')
+				buf_puts(b, "\\n");
+			else if (c == '\r')
+				buf_puts(b, "\\r");
+			else if (c == '\t')
+				buf_puts(b, "\\t");
+			else if (c == 0x1b)
+				buf_puts(b, "\\e");
+			else
+				put_hex_byte(b, c);
+		}
+		i += k;
+	}
+	return esc;
+}
+
+size_t buf_put_term(struct buf *b, const char *s)
+{
+	return buf_put_term_n(b, s, strlen(s));
+}
+
+char *term_escape(const char *s)
+{
+	struct buf b = BUF_INIT;
+
+	buf_put_term(&b, s);
+	return buf_detach(&b);
+}
+
 void buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;

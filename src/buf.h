@@ -24,6 +24,28 @@ void buf_printf(struct buf *b, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* s single-quoted for a POSIX shell: it's -> 'it'\''s' */
 void buf_put_shell_quoted(struct buf *b, const char *s);
+/* The length of the valid UTF-8 sequence at s (n bytes available): 1 to 4,
+ * or 0 when the bytes there are not UTF-8 (overlong forms, surrogates and
+ * code points above U+10FFFF are not). */
+size_t utf8_seq_len(const char *s, size_t n);
+
+/* s as valid UTF-8: every byte that is not part of a valid sequence is
+ * written as the four characters \xNN (hexadecimal).  Returns how many
+ * bytes were so replaced (0: s was copied unchanged). */
+size_t buf_put_utf8_escaped(struct buf *b, const char *s, size_t n);
+
+/* s for a terminal, where it cannot move the cursor, clear the screen or
+ * start a line of its own: control characters (C0, DEL, and C1 raw or as
+ * UTF-8) become \n \r \t \e \xNN or \u0085, and bytes that are not
+ * UTF-8 become \xNN; printable text, UTF-8 included, is copied.  Returns
+ * how many characters were escaped.  The one escaping of human-readable
+ * output: every report and message with bytes from a server, a key or a
+ * file name goes through it. */
+size_t buf_put_term(struct buf *b, const char *s);
+size_t buf_put_term_n(struct buf *b, const char *s, size_t n);
+/* s escaped as buf_put_term() does, in a new string (free with free()). */
+char *term_escape(const char *s);
+
 void buf_reset(struct buf *b);          /* len = 0, keeps memory */
 const char *buf_str(const struct buf *b); /* "" when empty, never NULL */
 char *buf_detach(struct buf *b);        /* caller frees with free() */

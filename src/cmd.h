@@ -4,6 +4,7 @@
 #define S3P_CMD_H
 
 #include "error.h"
+#include "opts.h"
 
 enum {
 	EXIT_ALL_GOOD = 0,  /* every grant present, nothing found */
@@ -16,6 +17,29 @@ int cmd_gen(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_layout(int argc, char **argv);
+
+/* The option groups the commands share, defined once (cmd.c) so every
+ * command accepts them the same way.  Zero-initialise the structs. */
+
+/* --user/-u, --account, --principal, --partition. */
+struct cmd_principal {
+	const char *user, *account, *principal, *partition;
+};
+#define CMD_PRINCIPAL_NOPTS 4
+extern const struct opt_spec cmd_principal_opts[CMD_PRINCIPAL_NOPTS];
+#define CMD_PRINCIPAL_GROUP(p) \
+	{ cmd_principal_opts, CMD_PRINCIPAL_NOPTS, (p), NULL }
+
+/* --mode/-m (checked: read or export), --prefix (repeatable),
+ * --templates: which grants. */
+struct cmd_grants {
+	const char *mode;            /* NULL: read */
+	struct opt_list prefixes;
+	const char *templates;
+};
+#define CMD_GRANTS_NOPTS 3
+extern const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS];
+#define CMD_GRANTS_GROUP(g) { cmd_grants_opts, CMD_GRANTS_NOPTS, (g), NULL }
 
 /* Print "s3perm: error: MSG" on stderr and return the exit code for the
  * error's kind. */

@@ -15,66 +15,46 @@
 #include "opts.h"
 #include "s3.h"
 
-enum {
-	O_BUCKET, O_LOCAL, O_DATASET, O_SINCE, O_UNTIL, O_NO_CONTENT, O_JSON,
-	O_SCHEMA, O_OUTLIER,
-};
-
-static const struct opt_spec layout_opts[] = {
-	{ O_BUCKET, "bucket", 'b', "NAME", "check the layout of this bucket", 0 },
-	{ O_LOCAL, "local", 0, "DIR",
-	  "check a local directory instead (before upload)", 0 },
-	{ O_DATASET, "dataset", 'd', "NAME",
-	  "only this top-level dataset folder (repeatable)", 1 },
-	{ O_SINCE, "since", 0, "YYYY-MM-DD", "ignore days before this one", 0 },
-	{ O_UNTIL, "until", 0, "YYYY-MM-DD", "ignore days after this one", 0 },
-	{ O_NO_CONTENT, "no-content", 0, NULL,
-	  "skip reading the head and footer of .parquet files", 0 },
-	{ O_SCHEMA, "schema", 0, NULL,
-	  "print only each dataset's schema", 0 },
-	{ O_OUTLIER, "outlier-pct", 0, "N",
-	  "a day under N% of the median day's rows is an outlier (25)", 0 },
-	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
-	CMD_S3_OPTIONS
-};
-
 struct layout_args {
 	const char *bucket, *local, *since, *until;
-	const char **datasets;
-	size_t ndatasets;
+	struct opt_list datasets;
 	int no_content, json, schema;
 	long outlier_pct;
 	struct cmd_s3_opts s3;   /* with --bucket */
 };
 
-static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
+/* --dataset NAME: a top-level folder. */
+static int check_dataset(const char *v, struct s3p_error *err)
 {
-	struct layout_args *a = ctx;
-
-	switch (id) {
-	case O_BUCKET: a->bucket = v; return 0;
-	case O_LOCAL: a->local = v; return 0;
-	case O_SINCE: a->since = v; return 0;
-	case O_UNTIL: a->until = v; return 0;
-	case O_NO_CONTENT: a->no_content = 1; return 0;
-	case O_JSON: a->json = 1; return 0;
-	case O_SCHEMA: a->schema = 1; return 0;
-	case O_OUTLIER:
-		return opts_parse_long("outlier-pct", v, 1, 100,
-				       &a->outlier_pct, err);
-	case O_DATASET:
-		if (!*v || strchr(v, '/'))
-			return s3p_error_set(err, S3P_E_USAGE,
-				"invalid dataset '%s': expected a top-level "
-				"folder name, without '/'", v);
-		a->datasets = xrealloc(a->datasets,
-				       (a->ndatasets + 1) * sizeof(char *));
-		a->datasets[a->ndatasets++] = v;
-		return 0;
-	default:
-		return cmd_s3_option(&a->s3, id, v, err);
-	}
+	if (!*v || strchr(v, '/'))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid dataset '%s': expected a top-level "
+			"folder name, without '/'", v);
+	return 0;
 }
+
+static const struct opt_spec layout_opts[] = {
+	OPT_STRING(struct layout_args, bucket, "bucket", 'b', "NAME",
+		   "check the layout of this bucket", NULL),
+	OPT_STRING(struct layout_args, local, "local", 0, "DIR",
+		   "check a local directory instead (before upload)", NULL),
+	OPT_LIST(struct layout_args, datasets, "dataset", 'd', "NAME",
+		 "only this top-level dataset folder (repeatable)",
+		 check_dataset),
+	OPT_STRING(struct layout_args, since, "since", 0, "YYYY-MM-DD",
+		   "ignore days before this one", NULL),
+	OPT_STRING(struct layout_args, until, "until", 0, "YYYY-MM-DD",
+		   "ignore days after this one", NULL),
+	OPT_FLAG(struct layout_args, no_content, "no-content", 0,
+		 "skip reading the head and footer of .parquet files"),
+	OPT_FLAG(struct layout_args, schema, "schema", 0,
+		 "print only each dataset's schema"),
+	OPT_LONG(struct layout_args, outlier_pct, "outlier-pct", 0, "N",
+		 "a day under N% of the median day's rows is an outlier (25)",
+		 1, 100),
+	OPT_FLAG(struct layout_args, json, "json", 0,
+		 "print the report as JSON"),
+};
 
 static int scan_bucket(const struct layout_args *a, struct layout *l,
 		       struct s3p_error *err)
@@ -113,14 +93,16 @@ static const char usage_line[] =
 int cmd_layout(int argc, char **argv)
 {
 	struct layout_args a = { 0 };
+	const struct opt_group groups[] = {
+		OPT_GROUP(layout_opts, &a), CMD_S3_GROUP(&a.s3),
+	};
 	struct layout_options lo = { 0 };
 	struct layout *l = NULL;
 	struct s3p_error err = { 0 };
 	char *text = NULL;
 	int rc = EXIT_USAGE, r;
 
-	r = opts_parse(argc, argv, layout_opts, OPTS_COUNT(layout_opts),
-		       on_opt, &a, &err);
+	r = opts_parse(argc, argv, groups, OPTS_COUNT(groups), &err);
 	if (r == OPTS_HELP) {
 		opts_print_help(stdout, usage_line,
 			"Check that a bucket, or a local directory before "
@@ -131,7 +113,7 @@ int cmd_layout(int argc, char **argv)
 			"stray objects; reads each parquet footer for\nthe "
 			"schema (drift between days) and the rows per day "
 			"(empty days, outliers).",
-			layout_opts, OPTS_COUNT(layout_opts));
+			groups, OPTS_COUNT(groups));
 		rc = EXIT_ALL_GOOD;
 		goto out;
 	}
@@ -168,8 +150,8 @@ int cmd_layout(int argc, char **argv)
 			"--since %s is after --until %s", a.since, a.until);
 		goto fail;
 	}
-	lo.datasets = a.datasets;
-	lo.ndatasets = a.ndatasets;
+	lo.datasets = a.datasets.items;
+	lo.ndatasets = a.datasets.n;
 	lo.today = today_utc();
 	lo.content = !a.no_content;
 	lo.outlier_pct = (unsigned)a.outlier_pct;
@@ -192,8 +174,8 @@ int cmd_layout(int argc, char **argv)
 					  a.bucket ? a.bucket : a.local);
 	}
 	fputs(text, stdout);
-	rc = layout_count_severity(l, LAYOUT_ERROR) ||
-	     layout_count_severity(l, LAYOUT_WARNING) ? EXIT_FINDING :
+	rc = finding_max_severity(layout_findings(l)) >=
+	     (int)SEVERITY_WARNING ? EXIT_FINDING :
 	     EXIT_ALL_GOOD;
 	goto out;
 fail:
@@ -201,6 +183,6 @@ fail:
 out:
 	free(text);
 	layout_free(l);
-	free(a.datasets);
+	opts_release(groups, OPTS_COUNT(groups));
 	return rc;
 }

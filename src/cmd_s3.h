@@ -4,9 +4,9 @@
  * --verbose trace on standard error).
  *
  * Use:
- *   static const struct opt_spec my_opts[] = { ..., CMD_S3_OPTIONS };
  *   struct my_args { ...; struct cmd_s3_opts s3; };  // zeroed
- *   on_opt(): ... default: return cmd_s3_option(&a->s3, id, v, err);
+ *   struct opt_group g[] = { OPT_GROUP(my_opts, &a), CMD_S3_GROUP(&a.s3) };
+ *   opts_parse(argc, argv, g, OPTS_COUNT(g), &err);
  *   if (a.s3.given && !uses_s3) "S3 options (" CMD_S3_OPTION_NAMES ")
  *             need '--x'";
  *   struct s3_client *c;
@@ -21,30 +21,12 @@
 
 struct s3_client;
 
-/* Option ids, above any command's own. */
-enum {
-	CMD_S3_O_ENDPOINT = 1000,
-	CMD_S3_O_REGION,
-	CMD_S3_O_PROFILE,
-	CMD_S3_O_PATH_STYLE,
-	CMD_S3_O_TIMEOUT,
-	CMD_S3_O_VERBOSE
-};
-
-/* The opt_spec entries, for the end of a command's option table. */
-#define CMD_S3_OPTIONS \
-	{ CMD_S3_O_ENDPOINT, "endpoint", 0, "URL", \
-	  "S3-compatible endpoint instead of AWS", 0 }, \
-	{ CMD_S3_O_REGION, "region", 0, "REGION", \
-	  "starting region (default: environment, profile, discovered)", 0 }, \
-	{ CMD_S3_O_PROFILE, "profile", 0, "NAME", \
-	  "AWS CLI profile whose credentials sign the requests", 0 }, \
-	{ CMD_S3_O_PATH_STYLE, "path-style", 0, NULL, \
-	  "path-style addressing (http://host/bucket/key)", 0 }, \
-	{ CMD_S3_O_TIMEOUT, "timeout", 0, "SECONDS", \
-	  "per-request timeout (default 30)", 0 }, \
-	{ CMD_S3_O_VERBOSE, "verbose", 'v', NULL, \
-	  "show each S3 request on standard error (never a secret)", 0 }
+/* The S3 options, bound to a struct cmd_s3_opts: for a command's group
+ * list.  --region and --timeout are checked as they are parsed. */
+#define CMD_S3_NOPTS 6
+extern const struct opt_spec cmd_s3_opts_table[CMD_S3_NOPTS];
+#define CMD_S3_GROUP(o) \
+	{ cmd_s3_opts_table, CMD_S3_NOPTS, (o), &(o)->given }
 
 /* The options `given` counts, for "... need '--bucket'" messages. */
 #define CMD_S3_OPTION_NAMES \
@@ -67,14 +49,6 @@ struct cmd_s3_opts {
 				   given (--verbose is not counted: it only
 				   shows requests, if any are made) */
 };
-
-/* Take one S3 option (id from CMD_S3_OPTIONS, value as opts_parse passes
- * it).  Returns 0, or -1 with err (S3P_E_USAGE) for a --timeout outside
- * 1..3600 or an invalid --region; any other id (a positional argument,
- * OPT_POSITIONAL, included) is "unexpected argument 'VALUE'", so a
- * command's handler can pass on every id it does not know itself. */
-int cmd_s3_option(struct cmd_s3_opts *o, int id, const char *value,
-		  struct s3p_error *err);
 
 /* Load the credentials (--profile, see creds.h), configure and create a
  * client; max_concurrency 0: the client's default.  With --verbose each

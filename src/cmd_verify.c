@@ -12,87 +12,41 @@
 #include "policy.h"
 #include "s3.h"
 #include "verify.h"
-
-enum {
-	O_BUCKET, O_POLICY, O_FETCH, O_MODE, O_USER, O_ACCOUNT, O_PRINCIPAL,
-	O_PARTITION, O_PREFIX, O_CONTEXT, O_TEMPLATES, O_JSON,
-};
-
-static const struct opt_spec verify_opts[] = {
-	{ O_BUCKET, "bucket", 'b', "NAME", "the bucket (required)", 0 },
-	{ O_POLICY, "policy", 'p', "FILE|-",
-	  "the bucket policy to verify (- reads standard input)", 0 },
-	{ O_FETCH, "fetch", 0, NULL,
-	  "read the bucket's current policy with your credentials", 0 },
-	{ O_MODE, "mode", 0, "read|export",
-	  "the grants to verify: read (default) or export", 0 },
-	{ O_USER, "user", 'u', "NAME",
-	  "the vendor's IAM user name (in --account)", 0 },
-	{ O_ACCOUNT, "account", 0, "ID",
-	  "the vendor's AWS account id (default " NAMES_VENDOR_ACCOUNT ")", 0 },
-	{ O_PRINCIPAL, "principal", 0, "ARN",
-	  "any IAM principal ARN instead of --user", 0 },
-	{ O_PARTITION, "partition", 0, "P",
-	  "aws (default), aws-cn or aws-us-gov", 0 },
-	{ O_PREFIX, "prefix", 0, "P",
-	  "the grants are limited to keys under P (repeatable)", 1 },
-	{ O_CONTEXT, "context", 0, "KEY=VALUE",
-	  "a condition key's value in the vendor's requests (repeatable)", 1 },
-	{ O_TEMPLATES, "templates", 0, "DIR",
-	  "read the templates from DIR instead of the installed ones", 0 },
-	{ O_JSON, "json", 0, NULL, "print the report as JSON", 0 },
-	CMD_S3_OPTIONS
-};
+#include "verify_report.h"
 
 struct verify_args {
-	const char *bucket, *policy, *mode, *user, *account, *principal;
-	const char *partition, *templates;
+	const char *bucket, *policy;
 	const char *resource_partition;  /* --partition or the principal's */
-	const char **prefixes, **contexts;
-	size_t nprefixes, ncontexts;
+	struct opt_list contexts;
 	int fetch, json;
+	struct cmd_principal id;
+	struct cmd_grants grants;
 	struct cmd_s3_opts s3;   /* with --fetch */
 };
 
-static void push(const char ***list, size_t *n, const char *v)
+/* --context KEY=VALUE */
+static int check_context(const char *v, struct s3p_error *err)
 {
-	*list = xrealloc(*list, (*n + 1) * sizeof(**list));
-	(*list)[(*n)++] = v;
+	if (!strchr(v, '=') || v[0] == '=')
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid --context '%s': expected KEY=VALUE", v);
+	return 0;
 }
 
-static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
-{
-	struct verify_args *a = ctx;
-
-	switch (id) {
-	case O_BUCKET: a->bucket = v; return 0;
-	case O_POLICY: a->policy = v; return 0;
-	case O_MODE: a->mode = v; return 0;
-	case O_USER: a->user = v; return 0;
-	case O_ACCOUNT: a->account = v; return 0;
-	case O_PRINCIPAL: a->principal = v; return 0;
-	case O_PARTITION: a->partition = v; return 0;
-	case O_TEMPLATES: a->templates = v; return 0;
-	case O_PREFIX:
-		push(&a->prefixes, &a->nprefixes, v);
-		return 0;
-	case O_CONTEXT:
-		if (!strchr(v, '=') || v[0] == '=')
-			return s3p_error_set(err, S3P_E_USAGE,
-				"invalid --context '%s': expected KEY=VALUE",
-				v);
-		push(&a->contexts, &a->ncontexts, v);
-		return 0;
-	case O_FETCH:
-		a->fetch = 1;
-		return 0;
-	case O_JSON:
-		a->json = 1;
-		return 0;
-	default:
-		return cmd_s3_option(&a->s3, id, v, err);
-	}
-}
+static const struct opt_spec verify_opts[] = {
+	OPT_STRING(struct verify_args, bucket, "bucket", 'b', "NAME",
+		   "the bucket (required)", NULL),
+	OPT_STRING(struct verify_args, policy, "policy", 'p', "FILE|-",
+		   "the bucket policy to verify (- reads standard input)",
+		   NULL),
+	OPT_FLAG(struct verify_args, fetch, "fetch", 0,
+		 "read the bucket's current policy with your credentials"),
+	OPT_LIST(struct verify_args, contexts, "context", 0, "KEY=VALUE",
+		 "a condition key's value in the vendor's requests "
+		 "(repeatable)", check_context),
+	OPT_FLAG(struct verify_args, json, "json", 0,
+		 "print the report as JSON"),
+};
 
 static const char usage_line[] =
 	"s3perm verify --bucket NAME (--policy FILE|- | --fetch)\n"
@@ -118,15 +72,12 @@ static int check_args(struct verify_args *a, struct principal *pr,
 	if (!a->fetch && a->s3.given)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"S3 options (" CMD_S3_OPTION_NAMES ") need '--fetch'");
-	if (!a->user && !a->principal)
+	if (!a->id.user && !a->id.principal)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"give exactly one of --user NAME and --principal ARN");
-	for (size_t i = 0; i < a->nprefixes; i++)
-		if (names_check_prefix(a->prefixes[i], err))
-			return -1;
-	return names_resolve_principal(a->user, a->account, a->principal,
-				       a->partition, pr, &a->resource_partition,
-				       err);
+	return names_resolve_principal(a->id.user, a->id.account,
+				       a->id.principal, a->id.partition, pr,
+				       &a->resource_partition, err);
 }
 
 /* GetBucketPolicy with the caller's own credentials.  Returns 0 with
@@ -149,6 +100,10 @@ static int fetch_policy(const struct verify_args *a, char **text,
 int cmd_verify(int argc, char **argv)
 {
 	struct verify_args a;
+	const struct opt_group groups[] = {
+		OPT_GROUP(verify_opts, &a), CMD_PRINCIPAL_GROUP(&a.id),
+		CMD_GRANTS_GROUP(&a.grants), CMD_S3_GROUP(&a.s3),
+	};
 	struct verify_request rq;
 	struct verify_result res;
 	struct principal pr;
@@ -160,15 +115,14 @@ int cmd_verify(int argc, char **argv)
 
 	memset(&a, 0, sizeof(a));
 	memset(&rq, 0, sizeof(rq));
-	r = opts_parse(argc, argv, verify_opts, OPTS_COUNT(verify_opts),
-		       on_opt, &a, &err);
+	r = opts_parse(argc, argv, groups, OPTS_COUNT(groups), &err);
 	if (r == OPTS_HELP) {
 		opts_print_help(stdout, usage_line,
 			"Evaluate a bucket policy as IAM would for each grant "
 			"the vendor needs\n(allowed, explicit-deny, "
 			"implicit-deny, conditional), and lint it.\nThe S3 "
 			"options, --endpoint to --verbose, go with --fetch.",
-			verify_opts, OPTS_COUNT(verify_opts));
+			groups, OPTS_COUNT(groups));
 		rc = EXIT_ALL_GOOD;
 		goto out;
 	}
@@ -177,25 +131,32 @@ int cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	rq.bucket = a.bucket;
-	rq.mode = a.mode;
+	rq.mode = a.grants.mode;
 	rq.principal = &pr;
 	rq.partition = a.resource_partition;
-	rq.prefixes = a.prefixes;
-	rq.nprefixes = a.nprefixes;
-	rq.contexts = a.contexts;
-	rq.ncontexts = a.ncontexts;
-	rq.templates_dir = a.templates;
+	rq.prefixes = a.grants.prefixes.items;
+	rq.nprefixes = a.grants.prefixes.n;
+	rq.contexts = a.contexts.items;
+	rq.ncontexts = a.contexts.n;
+	rq.templates_dir = a.grants.templates;
 	if (a.fetch) {
 		r = fetch_policy(&a, &text, &err);
 		if (r < 0) {
 			rc = cmd_fail(&err);
 			goto out;
 		}
-		if (r == 1)
+		if (r == 1) {
 			r = verify_no_policy(&rq, &res, &err);
-		else
+		} else {
+			/* Not a file: errors name the answer. */
+			struct buf name = BUF_INIT;
+
+			buf_printf(&name, "GetBucketPolicy answer of bucket %s",
+				   a.bucket);
 			r = verify_policy_text(&rq, text, strlen(text),
-					       a.bucket, &res, &err);
+					       buf_str(&name), &res, &err);
+			buf_release(&name);
+		}
 	} else {
 		if (policy_read_file(a.policy, &text, &len, &err)) {
 			rc = cmd_fail(&err);
@@ -231,7 +192,6 @@ out:
 	buf_release(&out);
 	free(json);
 	free(text);
-	free(a.prefixes);
-	free(a.contexts);
+	opts_release(groups, OPTS_COUNT(groups));
 	return rc;
 }

@@ -1,24 +1,23 @@
-/* creds.c - credentials from the environment and the AWS CLI's files.
- * See creds.h for the precedence. */
+/* creds.c - the credential provider chain (creds.h) and what the
+ * providers share (creds_int.h). */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
-#include "buf.h"
-#include "creds.h"
+#include "creds_int.h"
+#include "s3.h"
 
-/* The settings of one profile that we use. */
-struct profile_vals {
-	char *key_id;
-	char *secret;
-	char *token;
-	char *region;
-	char *endpoint_url;
-};
+const char *creds_getenv(const char *name)
+{
+	const char *v = getenv(name);
 
-/* Wipe and free a secret string (NULL-safe). */
-static void free_secret(char *s)
+	return v && *v ? v : NULL;
+}
+
+void creds_free_secret(char *s)
 {
 	if (s) {
 		secure_zero(s, strlen(s));
@@ -26,305 +25,326 @@ static void free_secret(char *s)
 	}
 }
 
-static void vals_free(struct profile_vals *v)
+static int is_true(const char *v)
 {
-	free_secret(v->secret);
-	free_secret(v->token);
-	free(v->key_id);
-	free(v->region);
-	free(v->endpoint_url);
-	memset(v, 0, sizeof(*v));
-}
-
-static const char *env(const char *name)
-{
-	const char *v = getenv(name);
-
-	return v && *v ? v : NULL;
+	return v && strcasecmp(v, "true") == 0;
 }
 
 const char *creds_env_region(void)
 {
-	const char *r = env("AWS_REGION");
+	const char *r = creds_getenv("AWS_REGION");
 
-	return r ? r : env("AWS_DEFAULT_REGION");
+	return r ? r : creds_getenv("AWS_DEFAULT_REGION");
 }
 
 const char *creds_env_endpoint(void)
 {
-	const char *e = env("AWS_ENDPOINT_URL_S3");
+	const char *e;
 
-	return e ? e : env("AWS_ENDPOINT_URL");
+	if (is_true(creds_getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS")))
+		return NULL;
+	e = creds_getenv("AWS_ENDPOINT_URL_S3");
+	return e ? e : creds_getenv("AWS_ENDPOINT_URL");
 }
 
 const char *creds_env_ca_bundle(void)
 {
-	return env("AWS_CA_BUNDLE");
+	return creds_getenv("AWS_CA_BUNDLE");
 }
 
-/* A path from an environment variable or default "~/.aws/NAME", with a
- * leading "~/" expanded.  Returns malloc'd or NULL (no HOME). */
-static char *file_path(const char *envname, const char *deflt)
+void creds_tried(struct creds_ctx *cx, const char *what, const char *fmt, ...)
 {
-	const char *p = env(envname);
-	const char *home = env("HOME");
-	struct buf b = BUF_INIT;
+	va_list ap;
+	char why[300];
 
-	if (!p)
-		p = deflt;
-	if (p[0] == '~' && (p[1] == '/' || p[1] == '\0')) {
-		if (!home)
-			return NULL;
-		buf_puts(&b, home);
-		buf_puts(&b, p + 1);
-		return buf_detach(&b);
-	}
-	return xstrdup(p);
+	va_start(ap, fmt);
+	vsnprintf(why, sizeof(why), fmt, ap);
+	va_end(ap);
+	if (cx->tried.len)
+		buf_puts(&cx->tried, ", ");
+	buf_printf(&cx->tried, "%s (%s)", what, why);
 }
 
-static char *trim(char *s)
+time_t creds_now(const struct creds_ctx *cx)
 {
-	char *e;
-
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-			 e[-1] == '\n'))
-		*--e = '\0';
-	return s;
+	if (cx->opt && cx->opt->now)
+		return cx->opt->now(cx->opt->now_ctx);
+	return time(NULL);
 }
 
-static void set_val(char **slot, const char *v)
+void creds_set(struct creds *out, const char *key, const char *secret,
+	       const char *token, time_t expiration)
 {
-	free_secret(*slot);
-	*slot = xstrdup(v);
+	free(out->access_key_id);
+	creds_free_secret(out->secret_access_key);
+	creds_free_secret(out->session_token);
+	out->access_key_id = xstrdup(key);
+	out->secret_access_key = xstrdup(secret);
+	out->session_token = token && *token ? xstrdup(token) : NULL;
+	out->expiration = expiration;
 }
 
-/* Read the section `want` of an INI file into v (keys not yet set keep
- * being filled; a key already set by an earlier file is kept).  Returns 1
- * if the section exists, 0 if not (or the file does not exist), -1 on a
- * read error. */
-static int read_section(const char *path, const char *want, int is_config,
-			struct profile_vals *v, struct s3p_error *err)
+int creds_parse_time(const char *s, time_t *t)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL;
-	size_t cap = 0;
-	int in = 0, found = 0;
-	struct profile_vals got = { 0 };
+	return s3_parse_http_date(s, t);
+}
 
-	if (!f) {
-		if (errno == ENOENT || errno == ENOTDIR)
-			return 0;
-		return s3p_error_set(err, S3P_E_S3, "cannot read '%s': %s",
-				     path, strerror(errno));
-	}
-	while (getline(&line, &cap, f) != -1) {
-		char *s, *eq, *k, *val;
+void creds_format_time(time_t t, char out[32])
+{
+	struct tm tm;
 
-		if (line[0] == ' ' || line[0] == '\t') {
-			/* nested sub-setting ("s3 =\n  addressing_style = x") */
-			continue;
-		}
-		s = trim(line);
-		if (*s == '\0' || *s == '#' || *s == ';')
-			continue;
-		if (*s == '[') {
-			char *end = strchr(s, ']');
-			char *name;
+	gmtime_r(&t, &tm);
+	strftime(out, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
 
-			in = 0;
-			if (!end)
-				continue;
-			*end = '\0';
-			name = trim(s + 1);
-			if (is_config && strcmp(want, "default") != 0) {
-				if (strncmp(name, "profile", 7) == 0 &&
-				    (name[7] == ' ' || name[7] == '\t')) {
-					name = trim(name + 8);
-					in = strcmp(name, want) == 0;
-				}
-			} else if (is_config) {
-				in = strcmp(name, "default") == 0 ||
-				     strcmp(name, "profile default") == 0;
-			} else {
-				in = strcmp(name, want) == 0;
-			}
-			if (in)
-				found = 1;
-			continue;
-		}
-		if (!in)
-			continue;
-		eq = strchr(s, '=');
-		if (!eq)
-			continue;
-		*eq = '\0';
-		k = trim(s);
-		val = trim(eq + 1);
-		if (strcmp(k, "aws_access_key_id") == 0)
-			set_val(&got.key_id, val);
-		else if (strcmp(k, "aws_secret_access_key") == 0)
-			set_val(&got.secret, val);
-		else if (strcmp(k, "aws_session_token") == 0 ||
-			 strcmp(k, "aws_security_token") == 0)
-			set_val(&got.token, val);
-		else if (strcmp(k, "region") == 0)
-			set_val(&got.region, val);
-		else if (strcmp(k, "endpoint_url") == 0)
-			set_val(&got.endpoint_url, val);
-	}
-	if (line) {
-		secure_zero(line, cap);
-		free(line);
-	}
-	fclose(f);
-	/* Credentials come as a unit from the first file that has a key. */
-	if (!v->key_id && !v->secret && (got.key_id || got.secret)) {
-		v->key_id = got.key_id;
-		v->secret = got.secret;
-		v->token = got.token;
-		got.key_id = got.secret = got.token = NULL;
-	}
-	if (!v->region && got.region && *got.region) {
-		v->region = got.region;
-		got.region = NULL;
-	}
-	if (!v->endpoint_url && got.endpoint_url && *got.endpoint_url) {
-		v->endpoint_url = got.endpoint_url;
-		got.endpoint_url = NULL;
-	}
-	vals_free(&got);
-	return found;
+int creds_need_refresh(const struct creds *c, time_t now)
+{
+	return c && c->expiration && c->expiration - now < CREDS_REFRESH_BEFORE;
+}
+
+const char *creds_profile_region(const struct creds_ctx *cx,
+				 const char *profile)
+{
+	const char *r = creds_env_region();
+
+	return r ? r : creds_profile_get(&cx->files, profile, "region");
+}
+
+const char *creds_ca_bundle(const struct creds_ctx *cx, const char *profile)
+{
+	const char *c = creds_env_ca_bundle();
+
+	return c ? c : creds_profile_get(&cx->files, profile, "ca_bundle");
+}
+
+/* The [services NAME] section's "<id>.endpoint_url" for profile. */
+static const char *services_endpoint(const struct creds_files *f,
+				     const char *profile, const char *id)
+{
+	const char *name = creds_profile_get(f, profile, "services");
+	char key[64];
+
+	if (!name)
+		return NULL;
+	snprintf(key, sizeof(key), "%s.endpoint_url", id);
+	return creds_section_get(
+		creds_files_section(f, CREDS_SEC_SERVICES, name, 1), key);
+}
+
+static int ignore_endpoints(const struct creds_files *f, const char *profile)
+{
+	const char *e = creds_getenv("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS");
+
+	if (e)
+		return is_true(e);
+	return is_true(creds_profile_get(f, profile,
+					 "ignore_configured_endpoint_urls"));
+}
+
+const char *creds_service_endpoint(const struct creds_ctx *cx,
+				   const char *profile, const char *id,
+				   const char *env_suffix)
+{
+	char name[64];
+	const char *e;
+
+	if (ignore_endpoints(&cx->files, profile))
+		return NULL;
+	snprintf(name, sizeof(name), "AWS_ENDPOINT_URL_%s", env_suffix);
+	if ((e = creds_getenv(name)) || (e = services_endpoint(&cx->files,
+							      profile, id)) ||
+	    (e = creds_getenv("AWS_ENDPOINT_URL")))
+		return e;
+	return creds_profile_get(&cx->files, profile, "endpoint_url");
 }
 
 void creds_free(struct creds *c)
 {
 	if (!c)
 		return;
-	free_secret(c->secret_access_key);
-	free_secret(c->session_token);
+	creds_free_secret(c->secret_access_key);
+	creds_free_secret(c->session_token);
 	free(c->access_key_id);
 	free(c->region);
 	free(c->endpoint_url);
 	free(c->profile);
+	free(c->provider);
 	free(c->source);
 	memset(c, 0, sizeof(*c));
 }
 
-int creds_load(const char *profile, struct creds *out, struct s3p_error *err)
+/* The providers after the environment, in the AWS CLI's order. */
+static int run_chain(struct creds_ctx *cx, const char *name, int env_first,
+		     struct creds *out, struct s3p_error *err)
 {
-	const char *env_key = env("AWS_ACCESS_KEY_ID");
-	const char *env_secret = env("AWS_SECRET_ACCESS_KEY");
-	const char *env_token = env("AWS_SESSION_TOKEN");
-	const char *name = profile;
-	char *cred_path = NULL, *conf_path = NULL;
-	struct profile_vals v = { 0 };
-	int in_creds = 0, in_conf = 0, keys_in_creds = 0, rc = -1;
-	int named = profile != NULL;
+	int rc;
+
+	if (env_first) {
+		rc = creds_env_load(cx, name, out, err);
+		if (rc != CREDS_NOT_APPLICABLE)
+			return rc;
+	} else {
+		creds_tried(cx, "environment",
+			    "not used with an explicit --profile");
+	}
+	if ((rc = creds_role_load(cx, name, out, err)) != CREDS_NOT_APPLICABLE)
+		return rc;
+	if ((rc = creds_webid_load(cx, name, out, err)) != CREDS_NOT_APPLICABLE)
+		return rc;
+	if ((rc = creds_sso_load(cx, name, out, err)) != CREDS_NOT_APPLICABLE)
+		return rc;
+	if ((rc = creds_shared_load(cx, name, 0, out, err)) !=
+	    CREDS_NOT_APPLICABLE)
+		return rc;
+	if ((rc = creds_process_load(cx, name, out, err)) !=
+	    CREDS_NOT_APPLICABLE)
+		return rc;
+	if ((rc = creds_shared_load(cx, name, 1, out, err)) !=
+	    CREDS_NOT_APPLICABLE)
+		return rc;
+	if ((rc = creds_ecs_load(cx, name, out, err)) != CREDS_NOT_APPLICABLE)
+		return rc;
+	return creds_imds_load(cx, name, out, err);
+}
+
+int creds_load_opts(const struct creds_options *o, struct creds *out,
+		    struct s3p_error *err)
+{
+	struct creds_options dflt = { 0 };
+	struct creds_ctx cx;
+	const char *name, *v;
+	int explicit_profile, named, rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	if (!env_token)
-		env_token = env("AWS_SECURITY_TOKEN");
+	memset(&cx, 0, sizeof(cx));
+	if (!o)
+		o = &dflt;
+	cx.opt = o;
+	if (creds_files_load(&cx.files, err) < 0)
+		return -1;
+	name = o->profile;
+	explicit_profile = name != NULL;
 	if (!name) {
-		name = env("AWS_PROFILE");
+		name = creds_getenv("AWS_PROFILE");
 		if (!name)
-			name = env("AWS_DEFAULT_PROFILE");
-		named = name != NULL;
+			name = creds_getenv("AWS_DEFAULT_PROFILE");
 	}
+	named = name != NULL;
 	if (!name)
 		name = "default";
+	cx.profile = name;
 
-	cred_path = file_path("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials");
-	conf_path = file_path("AWS_CONFIG_FILE", "~/.aws/config");
-
-	/* Region and endpoint from the profile, in every case. */
-	if (cred_path) {
-		in_creds = read_section(cred_path, name, 0, &v, err);
-		if (in_creds < 0)
-			goto out;
-		keys_in_creds = v.key_id || v.secret;
-	}
-	if (conf_path) {
-		in_conf = read_section(conf_path, name, 1, &v, err);
-		if (in_conf < 0)
-			goto out;
-	}
-
-	if (!profile && (env_key || env_secret)) {
-		if (!env_key || !env_secret) {
-			s3p_error_set(err, S3P_E_S3,
-				      "incomplete credentials in the environment: "
-				      "%s is set but %s is not",
-				      env_key ? "AWS_ACCESS_KEY_ID"
-					      : "AWS_SECRET_ACCESS_KEY",
-				      env_key ? "AWS_SECRET_ACCESS_KEY"
-					      : "AWS_ACCESS_KEY_ID");
-			goto out;
-		}
-		out->access_key_id = xstrdup(env_key);
-		out->secret_access_key = xstrdup(env_secret);
-		out->session_token = env_token ? xstrdup(env_token) : NULL;
-		out->source = xstrdup("environment");
-		if (v.region)
-			out->region = xstrdup(v.region);
-		if (v.endpoint_url)
-			out->endpoint_url = xstrdup(v.endpoint_url);
-		rc = 0;
-		goto out;
-	}
-
-	if (named && !in_creds && !in_conf) {
+	/* The AWS CLI refuses a profile it cannot find, even when the
+	 * environment has keys. */
+	if (named && !creds_files_has_profile(&cx.files, name)) {
 		s3p_error_set(err, S3P_E_S3,
-			      "profile '%s' not found in '%s' nor in '%s'", name,
-			      cred_path ? cred_path : "~/.aws/credentials",
-			      conf_path ? conf_path : "~/.aws/config");
+			      "profile '%s' not found in '%s' nor in '%s'%s",
+			      name, cx.files.cred_path, cx.files.conf_path,
+			      explicit_profile ? ""
+				: " (AWS_PROFILE names it)");
 		goto out;
 	}
-	if (!v.key_id && !v.secret) {
+	rc = run_chain(&cx, name, !explicit_profile, out, err);
+	if (rc == CREDS_NOT_APPLICABLE) {
 		s3p_error_set(err, S3P_E_S3,
-			      "no credentials found: AWS_ACCESS_KEY_ID and "
-			      "AWS_SECRET_ACCESS_KEY are not set and profile "
-			      "'%s' has no aws_access_key_id in '%s' nor in '%s'",
-			      name, cred_path ? cred_path : "~/.aws/credentials",
-			      conf_path ? conf_path : "~/.aws/config");
+			      "no credentials found (profile '%s'); tried: "
+			      "%s", name, buf_str(&cx.tried));
+		rc = -1;
+	}
+	if (rc < 0)
 		goto out;
+	if (!out->region && (v = creds_profile_get(&cx.files, name, "region")))
+		out->region = xstrdup(v);
+	if (!out->endpoint_url && !ignore_endpoints(&cx.files, name)) {
+		v = services_endpoint(&cx.files, name, "s3");
+		if (!v)
+			v = creds_profile_get(&cx.files, name, "endpoint_url");
+		if (v)
+			out->endpoint_url = xstrdup(v);
 	}
-	if (!v.key_id || !v.secret || !*v.key_id || !*v.secret) {
-		s3p_error_set(err, S3P_E_S3,
-			      "incomplete credentials in profile '%s': %s is "
-			      "missing (looked in '%s' and '%s')",
-			      name,
-			      (!v.key_id || !*v.key_id) ? "aws_access_key_id"
-							: "aws_secret_access_key",
-			      cred_path ? cred_path : "~/.aws/credentials",
-			      conf_path ? conf_path : "~/.aws/config");
-		goto out;
-	}
-	out->access_key_id = v.key_id;
-	out->secret_access_key = v.secret;
-	v.key_id = v.secret = NULL;
-	if (v.token && *v.token) {  /* an empty token is no token */
-		out->session_token = v.token;
-		v.token = NULL;
-	}
-	out->region = v.region;
-	out->endpoint_url = v.endpoint_url;
-	v.region = v.endpoint_url = NULL;
-	out->profile = xstrdup(name);
-	{
-		struct buf b = BUF_INIT;
-		buf_printf(&b, "profile '%s' in '%s'", name,
-			   keys_in_creds ? cred_path : conf_path);
-		out->source = buf_detach(&b);
-	}
+	if (!out->profile && strcmp(out->provider, "environment") != 0)
+		out->profile = xstrdup(name);
 	rc = 0;
 out:
-	vals_free(&v);
-	free(cred_path);
-	free(conf_path);
 	if (rc < 0)
 		creds_free(out);
+	buf_release(&cx.tried);
+	creds_files_free(&cx.files);
+	return rc;
+}
+
+int creds_load(const char *profile, struct creds *out, struct s3p_error *err)
+{
+	struct creds_options o = { 0 };
+
+	o.profile = profile;
+	return creds_load_opts(&o, out, err);
+}
+
+int creds_read_file(const char *path, struct buf *out, struct s3p_error *err)
+{
+	FILE *f = fopen(path, "r");
+	char chunk[4096];
+	size_t n;
+
+	if (!f)
+		return s3p_error_set(err, S3P_E_S3, "cannot read '%s': %s",
+				     path, strerror(errno));
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+		buf_append(out, chunk, n);
+		if (out->len > 1024 * 1024)
+			break;
+	}
+	secure_zero(chunk, sizeof(chunk));
+	if (ferror(f)) {
+		fclose(f);
+		return s3p_error_set(err, S3P_E_S3, "cannot read '%s'", path);
+	}
+	fclose(f);
+	while (out->len && strchr(" \t\r\n", out->data[out->len - 1]))
+		out->data[--out->len] = '\0';
+	return 0;
+}
+
+int creds_from_json(const struct creds_ctx *cx, const char *text, size_t len,
+		    struct creds *out, struct s3p_error *err)
+{
+	static const char *const names[] = { "AccessKeyId", "SecretAccessKey",
+		"Token", "Expiration", "Code", "code", "message", "Message" };
+	char *v[8];
+	time_t exp = 0;
+	int rc = -1;
+
+	if (creds_json_fields(text ? text : "", len, names, v, 8, err) < 0)
+		return -1;
+	if ((v[4] && strcmp(v[4], "Success") != 0) || v[5]) {
+		s3p_error_set(err, S3P_E_S3, "answer with code '%.60s'%s%.200s",
+			      v[4] ? v[4] : v[5], (v[6] || v[7]) ? ": " : "",
+			      v[6] ? v[6] : v[7] ? v[7] : "");
+		goto out;
+	}
+	if (!v[0] || !v[1]) {
+		s3p_error_set(err, S3P_E_S3, "answer without %s",
+			      !v[0] ? "AccessKeyId" : "SecretAccessKey");
+		goto out;
+	}
+	if (v[3] && creds_parse_time(v[3], &exp) < 0) {
+		s3p_error_set(err, S3P_E_S3, "Expiration '%.40s' is not an "
+			      "ISO 8601 time", v[3]);
+		goto out;
+	}
+	if (exp && exp <= creds_now(cx)) {
+		char when[32];
+
+		creds_format_time(exp, when);
+		s3p_error_set(err, S3P_E_S3, "credentials that expired at %s",
+			      when);
+		goto out;
+	}
+	creds_set(out, v[0], v[1], v[2], exp);
+	rc = 0;
+out:
+	for (int i = 0; i < 8; i++)
+		creds_free_secret(v[i]);
 	return rc;
 }

@@ -1,24 +1,41 @@
 /* creds.h - AWS credentials and settings, found the way the AWS CLI finds
- * them.
+ * them: the standard credential provider chain.
  *
- * Precedence (as the AWS CLI / botocore):
- *   1. an explicit profile (the `profile` argument, i.e. --profile): only
- *      that profile is used, the environment's keys are ignored;
- *   2. AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY (+ AWS_SESSION_TOKEN) from
- *      the environment (one without the other is an error);
- *   3. the profile AWS_PROFILE names, else "default": first the shared
- *      credentials file (AWS_SHARED_CREDENTIALS_FILE, default
- *      ~/.aws/credentials, sections [NAME]), then the config file
- *      (AWS_CONFIG_FILE, default ~/.aws/config, sections [profile NAME]
- *      and [default]).
- * The region comes from the config file's profile section ("region"); the
- * environment's AWS_REGION / AWS_DEFAULT_REGION win over it (see
- * creds_env_region()).  A named profile that exists in neither file, a
- * half-set pair, or no credentials at all is an error (S3P_E_S3) that says
- * where it looked.  Secrets are never put in error messages.
+ * Order (as the AWS CLI v2 / botocore; the first that applies wins):
+ *   1. environment: AWS_ACCESS_KEY_ID + AWS_SECRET_ACCESS_KEY
+ *      (+ AWS_SESSION_TOKEN); skipped when a profile is given explicitly
+ *      (--profile); one without the other is an error;
+ *   2. assume role: the profile's role_arn with source_profile (chains,
+ *      loops refused) or credential_source (Environment,
+ *      Ec2InstanceMetadata, EcsContainer), external_id,
+ *      role_session_name, duration_seconds, mfa_serial (a TTY prompt);
+ *   3. web identity: AWS_WEB_IDENTITY_TOKEN_FILE + AWS_ROLE_ARN
+ *      (+ AWS_ROLE_SESSION_NAME), or the profile's
+ *      web_identity_token_file + role_arn (AssumeRoleWithWebIdentity);
+ *   4. IAM Identity Center: sso_session / legacy sso_* profile keys, the
+ *      token `aws sso login` cached in ~/.aws/sso/cache/, the portal's
+ *      GetRoleCredentials;
+ *   5. the shared credentials file (AWS_SHARED_CREDENTIALS_FILE, default
+ *      ~/.aws/credentials, [NAME]);
+ *   6. credential_process (the profile's command, run without a shell);
+ *   7. the config file (AWS_CONFIG_FILE, default ~/.aws/config,
+ *      [profile NAME] / [default]) keys;
+ *   8. container credentials (AWS_CONTAINER_CREDENTIALS_RELATIVE_URI /
+ *      _FULL_URI, AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE));
+ *   9. EC2 instance metadata, IMDSv2 only (AWS_EC2_METADATA_DISABLED,
+ *      AWS_EC2_METADATA_SERVICE_ENDPOINT).
+ * The profile is --profile, else AWS_PROFILE, else "default".  A profile
+ * named by --profile or AWS_PROFILE that exists in neither file is an
+ * error even when the environment has keys (as the AWS CLI).  Key names
+ * in the files are case-insensitive.  When nothing applies, the error
+ * lists each provider tried and why it did not apply; a provider that
+ * applies but fails says which one and why.  Secrets, session tokens and
+ * web-identity tokens are never put in a message.
  */
 #ifndef S3P_CREDS_H
 #define S3P_CREDS_H
+
+#include <time.h>
 
 #include "error.h"
 
@@ -29,13 +46,43 @@ struct creds {
 	char *region;            /* profile's region, or NULL */
 	char *endpoint_url;      /* profile's endpoint_url, or NULL */
 	char *profile;           /* profile used, NULL for the environment */
-	char *source;            /* for messages: "environment" or
-				    "profile 'x' in '/home/u/.aws/credentials'" */
+	char *provider;          /* "environment", "shared credentials file",
+				    "config file", "credential_process",
+				    "assume role", "web identity",
+				    "IAM Identity Center", "container",
+				    "instance metadata" */
+	char *source;            /* for messages: "environment",
+				    "profile 'x' in '/home/u/.aws/credentials'",
+				    "role arn:... via profile 'x'" */
+	time_t expiration;       /* temporary credentials: when they expire;
+				    0 for long-term ones */
 };
 
-/* Find credentials.  profile: the --profile value or NULL.  On success
- * fills *out (free with creds_free); on failure *out is zeroed. */
+struct creds_options {
+	const char *profile;     /* --profile, or NULL */
+	/* Clock (NULL: time()); tests pin it. */
+	time_t (*now)(void *ctx);
+	void *now_ctx;
+	/* Ask for an MFA code (mfa_serial): write the code (NUL-terminated)
+	 * into code[0..size) and return 0, or -1 when no one can answer.
+	 * NULL: no TTY, a profile with mfa_serial fails. */
+	int (*mfa_prompt)(void *ctx, const char *serial, char *code,
+			  size_t size);
+	void *mfa_ctx;
+};
+
+/* Find credentials through the chain above.  On success fills *out (free
+ * with creds_free); on failure *out is zeroed and err (S3P_E_S3) says
+ * what was tried. */
+int creds_load_opts(const struct creds_options *o, struct creds *out,
+		    struct s3p_error *err);
+/* creds_load_opts with only a profile (NULL: AWS_PROFILE / default). */
 int creds_load(const char *profile, struct creds *out, struct s3p_error *err);
+
+/* Temporary credentials due for a refresh: expiration set and less than
+ * CREDS_REFRESH_BEFORE seconds away at `now`. */
+#define CREDS_REFRESH_BEFORE (5 * 60)
+int creds_need_refresh(const struct creds *c, time_t now);
 
 /* Wipe the secrets and free everything; *c is zeroed. NULL-safe. */
 void creds_free(struct creds *c);
@@ -44,6 +91,7 @@ void creds_free(struct creds *c);
  * getenv, NULL when unset or empty):
  *   creds_env_region():   AWS_REGION, else AWS_DEFAULT_REGION
  *   creds_env_endpoint(): AWS_ENDPOINT_URL_S3, else AWS_ENDPOINT_URL
+ *                         (neither when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
  *   creds_env_ca_bundle(): AWS_CA_BUNDLE */
 const char *creds_env_region(void);
 const char *creds_env_endpoint(void);

@@ -12,10 +12,6 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
-struct crypto_sha256_ctx {
-	EVP_MD_CTX *md;
-};
-
 static void die(const char *what)
 {
 	fprintf(stderr, "s3perm: fatal: OpenSSL %s failed\n", what);
@@ -45,48 +41,13 @@ void crypto_sha256_hex(const void *data, size_t len,
 	crypto_hex(h, sizeof h, out);
 }
 
-struct crypto_sha256_ctx *crypto_sha256_begin(void)
+void crypto_sha1_hex(const void *data, size_t len,
+		     char out[CRYPTO_SHA1_HEX_LEN + 1])
 {
-	struct crypto_sha256_ctx *c = xmalloc(sizeof *c);
+	uint8_t h[20];
 
-	c->md = EVP_MD_CTX_new();
-	if (!c->md || EVP_DigestInit_ex(c->md, EVP_sha256(), NULL) != 1)
-		die("sha256 init");
-	return c;
-}
-
-void crypto_sha256_update(struct crypto_sha256_ctx *c, const void *data,
-			  size_t len)
-{
-	if (len && EVP_DigestUpdate(c->md, data, len) != 1)
-		die("sha256 update");
-}
-
-void crypto_sha256_end(struct crypto_sha256_ctx *c,
-		       uint8_t out[CRYPTO_SHA256_LEN])
-{
-	unsigned int outlen = 0;
-
-	if (EVP_DigestFinal_ex(c->md, out, &outlen) != 1)
-		die("sha256 final");
-	crypto_sha256_abort(c);
-}
-
-void crypto_sha256_end_hex(struct crypto_sha256_ctx *c,
-			   char out[CRYPTO_SHA256_HEX_LEN + 1])
-{
-	uint8_t h[CRYPTO_SHA256_LEN];
-
-	crypto_sha256_end(c, h);
+	digest(EVP_sha1(), data, len, h);
 	crypto_hex(h, sizeof h, out);
-}
-
-void crypto_sha256_abort(struct crypto_sha256_ctx *c)
-{
-	if (!c)
-		return;
-	EVP_MD_CTX_free(c->md);
-	free(c);
 }
 
 void crypto_hmac_sha256(const void *key, size_t keylen,

@@ -24,18 +24,12 @@ void crypto_sha256(const void *data, size_t len, uint8_t out[CRYPTO_SHA256_LEN])
 void crypto_sha256_hex(const void *data, size_t len,
 		       char out[CRYPTO_SHA256_HEX_LEN + 1]);
 
-/* Incremental SHA-256 (e.g. hashing a file in blocks).  begin() returns a
- * context that end_hex() or abort() frees; exactly one of them must be
- * called. */
-struct crypto_sha256_ctx;
-struct crypto_sha256_ctx *crypto_sha256_begin(void);
-void crypto_sha256_update(struct crypto_sha256_ctx *c, const void *data,
-			  size_t len);
-void crypto_sha256_end(struct crypto_sha256_ctx *c,
-		       uint8_t out[CRYPTO_SHA256_LEN]);
-void crypto_sha256_end_hex(struct crypto_sha256_ctx *c,
-			   char out[CRYPTO_SHA256_HEX_LEN + 1]);
-void crypto_sha256_abort(struct crypto_sha256_ctx *c);
+/* SHA-1 as 40 lowercase hex digits + NUL: only to name the files of the
+ * IAM Identity Center token cache, as the AWS CLI names them (not for
+ * security). */
+#define CRYPTO_SHA1_HEX_LEN 40
+void crypto_sha1_hex(const void *data, size_t len,
+		     char out[CRYPTO_SHA1_HEX_LEN + 1]);
 
 /* HMAC-SHA256(key, data). */
 void crypto_hmac_sha256(const void *key, size_t keylen,

@@ -22,7 +22,7 @@ enum s3p_err_kind {
 
 struct s3p_error {
 	enum s3p_err_kind kind;
-	char msg[512];
+	char msg[1024];   /* room for the credential chain's "tried" list */
 };
 
 /* Set kind and a printf-style message; returns -1 so callers can write

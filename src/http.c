@@ -29,7 +29,11 @@ struct transfer {
 	struct curl_slist *hdrs;
 	size_t sent;            /* upload offset */
 	size_t max_body;
-	int too_large;
+	size_t header_bytes;
+	int too_large;          /* body over max_body */
+	int headers_too_large;  /* headers over HTTP_MAX_HEADER_BYTES */
+	int over_budget;
+	int cut;                /* stop_at_max: stopped on purpose */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -47,6 +51,7 @@ void http_exchange_release(struct http_exchange *ex)
 	buf_release(&ex->resp_body);
 	ex->status = 0;
 	ex->result = HTTP_OK;
+	ex->body_cut = 0;
 	ex->error[0] = '\0';
 	ex->elapsed_ms = 0;
 }
@@ -62,15 +67,6 @@ void http_exchange_add_header(struct http_exchange *ex, const char *name,
 	ex->resp_header_count++;
 }
 
-const char *http_exchange_header(const struct http_exchange *ex,
-				 const char *name)
-{
-	for (size_t i = 0; i < ex->resp_header_count; i++)
-		if (strcasecmp(ex->resp_headers[i].name, name) == 0)
-			return ex->resp_headers[i].value;
-	return NULL;
-}
-
 const char *http_result_name(enum http_result r)
 {
 	switch (r) {
@@ -82,6 +78,7 @@ const char *http_result_name(enum http_result r)
 	case HTTP_E_TLS: return "tls error";
 	case HTTP_E_TRUNCATED: return "truncated or malformed answer";
 	case HTTP_E_TOO_LARGE: return "answer too large";
+	case HTTP_E_OVER_BUDGET: return "answers too large to hold at once";
 	case HTTP_E_OTHER: break;
 	}
 	return "transfer failed";
@@ -141,11 +138,26 @@ static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
 	size_t n = size * nmemb;
 
 	if (t->ex->resp_body.len + n > t->max_body) {
-		t->too_large = 1;
-		return 0;
+		if (t->ex->stop_at_max) {
+			size_t keep = t->max_body - t->ex->resp_body.len;
+
+			n = keep;
+			t->cut = 1;
+		} else {
+			t->too_large = 1;
+			return 0;
+		}
+	}
+	if (t->ex->budget) {
+		if (n > *t->ex->budget) {
+			t->over_budget = 1;
+			return 0;
+		}
+		*t->ex->budget -= n;
 	}
 	buf_append(&t->ex->resp_body, data, n);
-	return n;
+	/* 0 (less than given) ends the transfer: enough was read. */
+	return t->cut ? 0 : size * nmemb;
 }
 
 static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
@@ -154,6 +166,11 @@ static size_t on_header(char *data, size_t size, size_t nmemb, void *ud)
 	size_t n = size * nmemb;
 	char *line, *colon, *v, *e;
 
+	t->header_bytes += n;
+	if (t->header_bytes > HTTP_MAX_HEADER_BYTES) {
+		t->headers_too_large = 1;
+		return 0;
+	}
 	if (n >= 5 && memcmp(data, "HTTP/", 5) == 0) {
 		/* A new status line (after 100 Continue): start over. */
 		struct http_exchange *ex = t->ex;
@@ -205,8 +222,12 @@ static int on_seek(void *ud, curl_off_t offset, int origin)
 	return CURL_SEEKFUNC_OK;
 }
 
-static enum http_result map_code(CURLcode rc, int too_large)
+static enum http_result map_code(CURLcode rc, const struct transfer *t)
 {
+	if (rc != CURLE_OK && (t->too_large || t->headers_too_large))
+		return HTTP_E_TOO_LARGE;
+	if (rc != CURLE_OK && t->over_budget)
+		return HTTP_E_OVER_BUDGET;
 	switch (rc) {
 	case CURLE_OK:
 		return HTTP_OK;
@@ -240,8 +261,12 @@ static enum http_result map_code(CURLcode rc, int too_large)
 	case CURLE_SSL_SHUTDOWN_FAILED:
 	case CURLE_USE_SSL_FAILED:
 		return HTTP_E_TLS;
+	case CURLE_OUT_OF_MEMORY:
+		/* libcurl's own limit on one header line (100 KB): the
+		 * server sent it, this process did not run out of memory. */
+		return HTTP_E_TOO_LARGE;
 	case CURLE_WRITE_ERROR:
-		return too_large ? HTTP_E_TOO_LARGE : HTTP_E_OTHER;
+		return HTTP_E_OTHER;
 	default:
 		return HTTP_E_OTHER;
 	}
@@ -332,20 +357,36 @@ static void finish(struct transfer *t, CURLcode rc)
 
 	curl_easy_getinfo(t->easy, CURLINFO_TOTAL_TIME_T, &us);
 	ex->elapsed_ms = (long)(us / 1000);
-	ex->result = map_code(rc, t->too_large);
+	if (t->cut && rc == CURLE_WRITE_ERROR)
+		rc = CURLE_OK;     /* stopped on purpose (stop_at_max) */
+	ex->result = map_code(rc, t);
+	ex->body_cut = t->cut;
 	if (ex->result == HTTP_OK) {
 		curl_easy_getinfo(t->easy, CURLINFO_RESPONSE_CODE, &status);
 		ex->status = status;
 		return;
 	}
 	ex->status = 0;
-	if (ex->result == HTTP_E_TOO_LARGE)
+	if (ex->result == HTTP_E_TOO_LARGE && t->too_large)
 		snprintf(ex->error, sizeof(ex->error),
 			 "answer body larger than %zu bytes", t->max_body);
+	else if (ex->result == HTTP_E_TOO_LARGE && t->headers_too_large)
+		snprintf(ex->error, sizeof(ex->error),
+			 "answer headers larger than %u bytes",
+			 HTTP_MAX_HEADER_BYTES);
+	else if (ex->result == HTTP_E_TOO_LARGE)
+		snprintf(ex->error, sizeof(ex->error),
+			 "an answer header line larger than libcurl accepts "
+			 "(100 KB)");
+	else if (ex->result == HTTP_E_OVER_BUDGET)
+		snprintf(ex->error, sizeof(ex->error),
+			 "answers too large to hold at once");
 	else
 		snprintf(ex->error, sizeof(ex->error), "%s",
 			 t->errbuf[0] ? t->errbuf : curl_easy_strerror(rc));
 	/* Drop a partial body: it must not be mistaken for an answer. */
+	if (ex->budget)
+		*ex->budget += ex->resp_body.len;
 	buf_release(&ex->resp_body);
 }
 

@@ -26,7 +26,11 @@ enum http_result {
 	HTTP_E_RESET,       /* connection reset / closed / send or recv error */
 	HTTP_E_TLS,         /* TLS handshake or certificate verification */
 	HTTP_E_TRUNCATED,   /* body shorter than Content-Length, bad chunking */
-	HTTP_E_TOO_LARGE,   /* body larger than max_body */
+	HTTP_E_TOO_LARGE,   /* body larger than max_body, or headers larger
+			       than HTTP_MAX_HEADER_BYTES */
+	HTTP_E_OVER_BUDGET, /* the exchanges of one perform together held more
+			       than *budget bytes of body: this one gave up
+			       (not an answer; send it again later) */
 	HTTP_E_OTHER
 };
 
@@ -44,6 +48,12 @@ struct http_exchange {
 	const void *body;               /* may be NULL */
 	size_t body_len;
 	size_t max_body;                /* 0: HTTP_DEFAULT_MAX_BODY */
+	int stop_at_max;                /* a body longer than max_body is no
+					   error: keep its first max_body
+					   bytes, stop reading, set body_cut */
+	size_t *budget;                 /* NULL, or bytes of body the
+					   exchanges of one perform may still
+					   hold together (shared, updated) */
 
 	/* ---- response (owned, freed by http_exchange_release) ---- */
 	long status;                    /* 0 when result != HTTP_OK */
@@ -51,11 +61,15 @@ struct http_exchange {
 	size_t resp_header_count;
 	struct buf resp_body;
 	enum http_result result;
+	int body_cut;                   /* stop_at_max: the body was longer */
 	char error[256];                /* transport error text, "" if none */
 	long elapsed_ms;
 };
 
-#define HTTP_DEFAULT_MAX_BODY (64u * 1024u * 1024u)
+#define HTTP_DEFAULT_MAX_BODY (1024u * 1024u)
+/* All header lines of one answer together (a server sending more is
+ * hostile or broken: HTTP_E_TOO_LARGE, never an allocation failure). */
+#define HTTP_MAX_HEADER_BYTES (64u * 1024u)
 
 /* Free the response fields and reset them (request fields are kept), so an
  * exchange can be performed again. */
@@ -64,10 +78,6 @@ void http_exchange_release(struct http_exchange *ex);
 /* Append a response header (copies). For transports and fakes. */
 void http_exchange_add_header(struct http_exchange *ex, const char *name,
 			      const char *value);
-
-/* First response header named `name` (case-insensitive), or NULL. */
-const char *http_exchange_header(const struct http_exchange *ex,
-				 const char *name);
 
 /* Short lowercase name of a result: "dns", "connection refused", ... */
 const char *http_result_name(enum http_result r);

@@ -50,8 +50,11 @@
  *                           applies to any principal that no entry matches.
  *
  * Resources are patterns.  The resource given to iam_eval() may hold * and
- * ? and then stands for every resource it matches (a grant on "bucket/" + "*" is a
- * grant on every key).  A statement allows such a resource only if its
+ * ? and then stands for every resource it matches (a grant on "bucket/" +
+ * "*" is a grant on every key).  An object key is never empty (the S3
+ * API's ObjectKey has a minimum length of 1): "arn:P:s3:::bucket/" + "*"
+ * stands for the non-empty keys only, so an Allow on "bucket/?*" covers
+ * it and a Deny on "bucket/" alone does not touch it.  A statement allows such a resource only if its
  * Resource patterns cover all of it (exact glob inclusion, not textual);
  * several Allow statements that apply may cover it together.  A Deny whose
  * resources cover any part of it (glob intersection) is an explicit deny;
@@ -98,7 +101,6 @@
  *     one without); a role matches its assumed-role sessions by name.
  *   - Substituted policy-variable values are literal text (a '*' in a
  *     value is not a wildcard); a multi-valued key is no variable.
- *   - "bucket/" + "*" includes the empty key.
  *
  * Ownership: iam_policy_compile() -> iam_policy_free(); every
  * eval_context is released with eval_context_release(); every eval_result
@@ -257,7 +259,7 @@ int iam_eval_json(const struct json_t *doc, const struct eval_context *ctx,
 
 void eval_result_release(struct eval_result *r);
 
-/* ---- pattern algebra (exposed for lint and tests) ------------------------ */
+/* ---- pattern algebra (the text forms of glob.h's functions) ------------- */
 
 /* IAM wildcard match: * any run of characters (also '/' and ':'), ? exactly
  * one.  ci: ASCII case-insensitive (actions). */

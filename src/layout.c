@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "days.h"
 #include "parquet.h"
 
 /* A day folder (or what should have been one) of a dataset. */
@@ -57,9 +58,7 @@ struct layout {
 	struct ds **ds;
 	size_t nds;
 	size_t last;      /* index of the dataset of the previous entry */
-	struct layout_finding *findings;
-	size_t nfindings;
-	size_t capfindings;
+	struct finding_list findings;
 	struct layout_dataset *out;  /* after layout_finish() */
 	size_t nout;
 	bool finished;
@@ -76,22 +75,13 @@ static int days_in_month(int y, int m)
 	return m == 2 && leap ? 29 : dim[m - 1];
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil). */
+/* Days since 1970-01-01 of a proleptic Gregorian date. */
 int layout_day_from_ymd(int y, int m, int d)
 {
-	int era, yy;
-	unsigned yoe, doy, doe, mm = (unsigned)m;
-
 	if (y < 1 || y > 9999 || m < 1 || m > 12 || d < 1 ||
 	    d > days_in_month(y, m))
 		return LAYOUT_NO_DAY;
-	yy = y - (m <= 2);
-	era = yy / 400;
-	yoe = (unsigned)(yy - era * 400);
-	doy = (153 * (mm > 2 ? mm - 3 : mm + 9) + 2) / 5 + (unsigned)d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (int)doe - 719468;
+	return (int)days_from_civil(y, m, d);
 }
 
 void layout_day_to_ymd(int day, int *y, int *m, int *d)
@@ -230,44 +220,22 @@ static bool parquet_name(const char *key)
 
 /* ---- findings ------------------------------------------------------- */
 
-const char *layout_severity_name(enum layout_severity sev)
-{
-	switch (sev) {
-	case LAYOUT_ERROR:
-		return "error";
-	case LAYOUT_WARNING:
-		return "warning";
-	case LAYOUT_INFO:
-	default:
-		return "info";
-	}
-}
-
-static void add_finding(struct layout *l, enum layout_severity sev,
+static void add_finding(struct layout *l, enum severity sev,
 			const char *code, char *path, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 /* Takes ownership of path. */
-static void add_finding(struct layout *l, enum layout_severity sev,
+static void add_finding(struct layout *l, enum severity sev,
 			const char *code, char *path, const char *fmt, ...)
 {
-	struct layout_finding *f;
 	va_list ap;
 	char tmp[1024];
 
-	if (l->nfindings == l->capfindings) {
-		l->capfindings = l->capfindings ? l->capfindings * 2 : 16;
-		l->findings = xrealloc(l->findings,
-				       l->capfindings * sizeof(*l->findings));
-	}
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	f = &l->findings[l->nfindings++];
-	f->severity = sev;
-	f->code = code;
-	f->path = path;
-	f->message = xstrdup(tmp);
+	finding_add(&l->findings, sev, code, path, FINDING_NO_STATEMENT, "%s",
+		    tmp);
 }
 
 /* "dataset/folder/", or "dataset/" when folder is NULL. */
@@ -356,6 +324,14 @@ static void map_release(struct folder_map *m)
 
 /* ---- the check ------------------------------------------------------ */
 
+static bool utf8_valid(const char *s, size_t n)
+{
+	for (size_t i = 0, k; i < n; i += k)
+		if (!(k = utf8_seq_len(s + i, n - i)))
+			return false;
+	return true;
+}
+
 struct layout *layout_new(const struct layout_options *opt)
 {
 	struct layout *l = xcalloc(1, sizeof(*l));
@@ -385,15 +361,12 @@ void layout_free(struct layout *l)
 		free(d->name);
 		free(d);
 	}
+
 	free(l->ds);
-	for (size_t i = 0; i < l->nfindings; i++) {
-		free(l->findings[i].path);
-		free(l->findings[i].message);
-	}
-	free(l->findings);
+	finding_list_release(&l->findings);
 	for (size_t i = 0; i < l->nout; i++) {
 		free(l->out[i].name);
-		free(l->out[i].missing);
+		free(l->out[i].gaps);
 		free(l->out[i].day_rows);
 	}
 	free(l->out);
@@ -457,18 +430,18 @@ static enum layout_add_result check_file(struct layout *l, struct folder *f,
 					 const char *key, uint64_t size)
 {
 	if (!parquet_name(key)) {
-		add_finding(l, LAYOUT_ERROR, "not_parquet", xstrdup(key),
+		add_finding(l, SEVERITY_ERROR, "not_parquet", xstrdup(key),
 			    "not a parquet file: the name does not end in "
 			    ".parquet");
 		return LAYOUT_DONE;
 	}
 	if (size == 0) {
-		add_finding(l, LAYOUT_ERROR, "zero_bytes", xstrdup(key),
+		add_finding(l, SEVERITY_ERROR, "zero_bytes", xstrdup(key),
 			    "zero-byte file");
 		return LAYOUT_DONE;
 	}
 	if (size < 12) {
-		add_finding(l, LAYOUT_ERROR, "bad_parquet", xstrdup(key),
+		add_finding(l, SEVERITY_ERROR, "bad_parquet", xstrdup(key),
 			    "not parquet: %llu bytes is too small to be parquet",
 			    (unsigned long long)size);
 		return LAYOUT_DONE;
@@ -500,11 +473,16 @@ enum layout_add_result layout_add(struct layout *l, const char *key,
 	struct folder *f;
 	bool created;
 
+	if (klen && !utf8_valid(key, klen))
+		add_finding(l, SEVERITY_WARNING, "not_utf8", xstrdup(key),
+			    "the name is not valid UTF-8: tools that read names "
+			    "as text may not find it (the report shows such "
+			    "bytes as \\xNN)");
 	if (!slash || slash == key) {
 		/* A top-level object (or a key starting with '/', which S3
 		 * allows): outside every dataset folder. */
 		if (!l->opt.datasets && klen)
-			add_finding(l, LAYOUT_WARNING, "top_level_object",
+			add_finding(l, SEVERITY_WARNING, "top_level_object",
 				    xstrdup(key),
 				    "object outside every dataset folder");
 		return LAYOUT_DONE;
@@ -524,6 +502,7 @@ enum layout_add_result layout_add(struct layout *l, const char *key,
 		}
 	}
 
+
 	if (!d->by_day) {
 		if (marker)
 			return LAYOUT_DONE;
@@ -534,7 +513,7 @@ enum layout_add_result layout_add(struct layout *l, const char *key,
 
 	slash2 = strchr(rest, '/');
 	if (!slash2) {
-		add_finding(l, LAYOUT_WARNING, "loose_file", xstrdup(key),
+		add_finding(l, SEVERITY_WARNING, "loose_file", xstrdup(key),
 			    "file directly in the dataset folder, outside "
 			    "every day folder");
 		return LAYOUT_DONE;
@@ -702,7 +681,7 @@ size_t layout_content(struct layout *l, const char *key, uint64_t size,
 	/* An encrypted file (encrypted footer) starts with PARE too. */
 	if (size < 12 || (memcmp(head, "PAR1", 4) &&
 			  memcmp(head, "PARE", 4))) {
-		add_finding(l, LAYOUT_ERROR, "bad_parquet", xstrdup(key),
+		add_finding(l, SEVERITY_ERROR, "bad_parquet", xstrdup(key),
 			    "named .parquet but not parquet: %s",
 			    size < 12 ? "too small to be parquet" :
 			    "does not start with the parquet magic PAR1");
@@ -716,29 +695,29 @@ size_t layout_content(struct layout *l, const char *key, uint64_t size,
 	switch (st) {
 	case PARQUET_OK:
 		if (need)
-			add_finding(l, LAYOUT_WARNING, "content_unreadable",
+			add_finding(l, SEVERITY_WARNING, "content_unreadable",
 				    xstrdup(key), "content not checked: "
 				    "the footer was not read whole");
 		else
 			record_footer(l, key, &m);
 		break;
 	case PARQUET_TRUNCATED:
-		add_finding(l, LAYOUT_ERROR, "truncated_parquet", xstrdup(key),
+		add_finding(l, SEVERITY_ERROR, "truncated_parquet", xstrdup(key),
 			    "parquet file cut short: %s", e.msg);
 		break;
 	case PARQUET_ENCRYPTED:
-		add_finding(l, LAYOUT_WARNING, "encrypted_footer",
+		add_finding(l, SEVERITY_WARNING, "encrypted_footer",
 			    xstrdup(key), "encrypted footer (PARE): its "
 			    "schema and rows cannot be read without the key");
 		break;
 	case PARQUET_CORRUPT:
 	default:
 		if (e.kind == S3P_E_NOMEM)
-			add_finding(l, LAYOUT_WARNING, "content_unreadable",
+			add_finding(l, SEVERITY_WARNING, "content_unreadable",
 				    xstrdup(key), "content not checked: %s",
 				    e.msg);
 		else
-			add_finding(l, LAYOUT_ERROR, "corrupt_footer",
+			add_finding(l, SEVERITY_ERROR, "corrupt_footer",
 				    xstrdup(key), "parquet footer does not "
 				    "decode: %s", e.msg);
 		break;
@@ -750,7 +729,7 @@ size_t layout_content(struct layout *l, const char *key, uint64_t size,
 void layout_content_failed(struct layout *l, const char *key,
 			   const char *reason)
 {
-	add_finding(l, LAYOUT_WARNING, "content_unreadable", xstrdup(key),
+	add_finding(l, SEVERITY_WARNING, "content_unreadable", xstrdup(key),
 		    "content not checked: %s", reason);
 }
 
@@ -764,19 +743,6 @@ static int cmp_folder_day(const void *a, const void *b)
 	if (x->day != y->day)
 		return x->day < y->day ? -1 : 1;
 	return strcmp(x->name, y->name);
-}
-
-static int cmp_finding(const void *a, const void *b)
-{
-	const struct layout_finding *x = a, *y = b;
-	int c = strcmp(x->path, y->path);
-
-	if (c)
-		return c;
-	c = strcmp(x->code, y->code);
-	if (c)
-		return c;
-	return strcmp(x->message, y->message);
 }
 
 static int cmp_ds(const void *a, const void *b)
@@ -794,10 +760,10 @@ static void gap_finding(struct layout *l, const char *ds, int from, int to)
 	layout_day_format(from, a);
 	layout_day_format(to, b);
 	if (from == to)
-		add_finding(l, LAYOUT_WARNING, "missing_days",
+		add_finding(l, SEVERITY_WARNING, "missing_days",
 			    folder_path(ds, a), "day %s is missing", a);
 	else
-		add_finding(l, LAYOUT_WARNING, "missing_days",
+		add_finding(l, SEVERITY_WARNING, "missing_days",
 			    folder_path(ds, a),
 			    "%d days are missing: %s to %s", to - from + 1,
 			    a, b);
@@ -810,26 +776,47 @@ static int cmp_int(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* Days from..to are missing.  They all go in the figures; the findings
- * leave out the days an empty_day finding already names. */
-static void add_gap(struct layout *l, struct layout_dataset *out,
-		    int from, int to, const int *empty, size_t nempty)
+/* Index of the first of the n sorted days that is >= day. */
+static size_t lower_bound(const int *days, size_t n, int day)
 {
-	int run = LAYOUT_NO_DAY;
+	size_t lo = 0, hi = n;
 
-	for (int day = from; day <= to; day++) {
-		bool is_empty = bsearch(&day, empty, nempty, sizeof(*empty),
-					cmp_int) != NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
 
-		out->missing[out->nmissing++] = day;
-		if (is_empty && run != LAYOUT_NO_DAY) {
-			gap_finding(l, out->name, run, day - 1);
-			run = LAYOUT_NO_DAY;
-		} else if (!is_empty && run == LAYOUT_NO_DAY) {
-			run = day;
-		}
+		if (days[mid] < day)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (run != LAYOUT_NO_DAY)
+	return lo;
+}
+
+/* Days from..to are missing.  They go in the figures as one range; the
+ * findings leave out the days an empty_day finding already names.  The
+ * work is proportional to the empty days in the range, never to its
+ * length (a folder dated 0001-01-01 makes a gap of 738,000 days). */
+static void add_gap(struct layout *l, struct layout_dataset *out,
+		    size_t *capgaps, int from, int to, const int *empty,
+		    size_t nempty)
+{
+	int run = from;
+
+	if (out->ngaps == *capgaps) {
+		*capgaps = *capgaps ? *capgaps * 2 : 8;
+		out->gaps = xrealloc(out->gaps, *capgaps * sizeof(*out->gaps));
+	}
+	out->gaps[out->ngaps].from = from;
+	out->gaps[out->ngaps].to = to;
+	out->ngaps++;
+	out->nmissing += (uint64_t)((long long)to - from + 1);
+	for (size_t i = lower_bound(empty, nempty, from);
+	     i < nempty && empty[i] <= to; i++) {
+		if (empty[i] > run)
+			gap_finding(l, out->name, run, empty[i] - 1);
+		run = empty[i] + 1;
+	}
+	if (run <= to)
 		gap_finding(l, out->name, run, to);
 }
 
@@ -932,7 +919,7 @@ static void finish_schemas(struct layout *l, struct ds *d,
 		if (*iso)
 			buf_printf(&msg, ", first on %s", iso);
 		buf_printf(&msg, ", e.g. '%s'", sc->first_file);
-		add_finding(l, LAYOUT_ERROR, "schema_drift",
+		add_finding(l, SEVERITY_ERROR, "schema_drift",
 			    d->by_day ? dir_of(sc->first_file) :
 			    xstrdup(sc->first_file), "%s", buf_str(&msg));
 		buf_release(&msg);
@@ -956,7 +943,7 @@ static void finish_rows(struct layout *l, struct ds *d,
 		struct layout_day_rows *r;
 
 		if (f->schema2 >= 0)
-			add_finding(l, LAYOUT_ERROR, "schema_mixed_within_day",
+			add_finding(l, SEVERITY_ERROR, "schema_mixed_within_day",
 				    folder_path(d->name, f->name),
 				    "files of this day do not share one schema "
 				    "(see schema_drift)");
@@ -971,7 +958,7 @@ static void finish_rows(struct layout *l, struct ds *d,
 		if (!r->complete)
 			continue;
 		if (!f->rows)
-			add_finding(l, LAYOUT_WARNING, "empty_day",
+			add_finding(l, SEVERITY_WARNING, "empty_day",
 				    folder_path(d->name, f->name),
 				    "day has %llu parquet file%s and 0 rows",
 				    (unsigned long long)f->footers,
@@ -995,7 +982,7 @@ static void finish_rows(struct layout *l, struct ds *d,
 			continue;
 		r->outlier = true;
 		layout_day_format(r->day, iso);
-		add_finding(l, LAYOUT_WARNING, "row_count_outlier",
+		add_finding(l, SEVERITY_WARNING, "row_count_outlier",
 			    folder_path(d->name, r->folder),
 			    "%llu rows: %.1f%% of the dataset's median day "
 			    "(%llu rows), below the %u%% threshold",
@@ -1013,7 +1000,7 @@ static void finish_by_day(struct layout *l, struct ds *d,
 	struct folder **counted = xmalloc((d->folders.len + 1) *
 					  sizeof(*counted));
 	int *empty = xmalloc((d->folders.len + 1) * sizeof(*empty));
-	size_t n = 0, nempty = 0;
+	size_t n = 0, nempty = 0, capgaps = 0;
 	char iso[11];
 
 	for (size_t i = 0; i < d->folders.cap; i++) {
@@ -1024,13 +1011,13 @@ static void finish_by_day(struct layout *l, struct ds *d,
 			continue;
 		p = folder_path(d->name, f->name);
 		if (f->kind == LAYOUT_DAY_INVALID) {
-			add_finding(l, LAYOUT_ERROR, "invalid_day", p,
+			add_finding(l, SEVERITY_ERROR, "invalid_day", p,
 				    "day folder '%s' is not a valid date",
 				    f->name);
 			continue;
 		}
 		if (f->kind == LAYOUT_DAY_NONE) {
-			add_finding(l, LAYOUT_ERROR, "invalid_day", p,
+			add_finding(l, SEVERITY_ERROR, "invalid_day", p,
 				    "folder '%s' is not a day: expected a "
 				    "date such as YYYY-MM-DD", f->name);
 			continue;
@@ -1041,18 +1028,18 @@ static void finish_by_day(struct layout *l, struct ds *d,
 		}
 		layout_day_format(f->day, iso);
 		if (f->day > l->opt.today) {
-			add_finding(l, LAYOUT_WARNING, "future_day", p,
+			add_finding(l, SEVERITY_WARNING, "future_day", p,
 				    "day %s is in the future", iso);
 			continue;
 		}
 		if (!f->files) {
-			add_finding(l, LAYOUT_WARNING, "empty_day", p,
+			add_finding(l, SEVERITY_WARNING, "empty_day", p,
 				    "day folder holds no file");
 			empty[nempty++] = f->day;
 			continue;
 		}
 		if (f->kind == LAYOUT_DAY_OTHER)
-			add_finding(l, LAYOUT_WARNING, "day_not_iso",
+			add_finding(l, SEVERITY_WARNING, "day_not_iso",
 				    xstrdup(p), "day folder '%s' is read as "
 				    "%s; the recommended name is '%s'",
 				    f->name, iso, iso);
@@ -1066,9 +1053,19 @@ static void finish_by_day(struct layout *l, struct ds *d,
 	if (n) {
 		out->first_day = counted[0]->day;
 		out->last_day = counted[n - 1]->day;
-		out->missing = xmalloc(((size_t)(out->last_day -
-						  out->first_day) + 1) *
-				       sizeof(*out->missing));
+	}
+	if (n && out->last_day - out->first_day >= LAYOUT_MAX_SPAN_DAYS) {
+		char a[11], b[11];
+
+		layout_day_format(out->first_day, a);
+		layout_day_format(out->last_day, b);
+		add_finding(l, SEVERITY_WARNING, "implausible_days",
+			    folder_path(d->name, NULL),
+			    "the days span %d years, %s to %s: the first or "
+			    "the last day folder probably has a wrong date",
+			    (int)((((long long)out->last_day -
+				    out->first_day) * 400 + 73048) / 146097),
+			    a, b);
 	}
 	for (size_t i = 0; i < n; i++) {
 		struct folder *f = counted[i];
@@ -1076,7 +1073,7 @@ static void finish_by_day(struct layout *l, struct ds *d,
 		out->files += f->files;
 		out->bytes += f->bytes;
 		if (i && counted[i - 1]->day == f->day) {
-			add_finding(l, LAYOUT_WARNING, "duplicate_day",
+			add_finding(l, SEVERITY_WARNING, "duplicate_day",
 				    folder_path(d->name, f->name),
 				    "folder '%s' names the same day as '%s'",
 				    f->name, counted[i - 1]->name);
@@ -1084,12 +1081,12 @@ static void finish_by_day(struct layout *l, struct ds *d,
 		}
 		out->days++;
 		if (i && f->day > counted[i - 1]->day + 1)
-			add_gap(l, out, counted[i - 1]->day + 1, f->day - 1,
-				empty, nempty);
+			add_gap(l, out, &capgaps, counted[i - 1]->day + 1,
+				f->day - 1, empty, nempty);
 	}
 	finish_rows(l, d, out, counted, n);
 	if (!n)
-		add_finding(l, LAYOUT_WARNING, "no_days",
+		add_finding(l, SEVERITY_WARNING, "no_days",
 			    folder_path(d->name, NULL),
 			    l->opt.since != LAYOUT_NO_DAY ||
 			    l->opt.until != LAYOUT_NO_DAY
@@ -1117,13 +1114,9 @@ static bool root_is_dataset(struct layout *l)
 	if (!days)
 		return false;
 	/* What was found on the way (loose files...) read the tree wrong. */
-	for (size_t i = 0; i < l->nfindings; i++) {
-		free(l->findings[i].path);
-		free(l->findings[i].message);
-	}
-	l->nfindings = 0;
+	finding_list_release(&l->findings);
 	l->out = xcalloc(1, sizeof(*l->out));
-	add_finding(l, LAYOUT_ERROR, "root_is_dataset", xstrdup(""),
+	add_finding(l, SEVERITY_ERROR, "root_is_dataset", xstrdup(""),
 		    "the top-level folders are days ('%s'%s): this is one "
 		    "dataset's folder; point at the folder that holds the "
 		    "datasets", l->ds[0]->name, days > 1 ? ", ..." : "");
@@ -1159,7 +1152,7 @@ void layout_finish(struct layout *l)
 		}
 		finish_schemas(l, d, out);
 		if (d->markers)
-			add_finding(l, LAYOUT_INFO, "job_markers",
+			add_finding(l, SEVERITY_INFO, "job_markers",
 				    folder_path(d->name, NULL),
 				    "%llu Spark/Hadoop job marker%s (_SUCCESS, "
 				    "_committed_*, _started_*, *.crc) not "
@@ -1176,19 +1169,17 @@ void layout_finish(struct layout *l)
 			for (size_t j = 0; j < i && !seen; j++)
 				seen = !strcmp(l->opt.datasets[j], name);
 			if (!seen)
-				add_finding(l, LAYOUT_WARNING,
+				add_finding(l, SEVERITY_WARNING,
 					    "dataset_missing",
 					    folder_path(name, NULL),
 					    "no dataset folder '%s'", name);
 		}
 	} else if (!l->nds) {
-		add_finding(l, LAYOUT_WARNING, "no_datasets", xstrdup(""),
+		add_finding(l, SEVERITY_WARNING, "no_datasets", xstrdup(""),
 			    "no dataset folder at the top level");
 	}
 sort:
-	if (l->nfindings)
-		qsort(l->findings, l->nfindings, sizeof(*l->findings),
-		      cmp_finding);
+	finding_list_sort(&l->findings);
 }
 
 size_t layout_dataset_count(const struct layout *l)
@@ -1204,21 +1195,15 @@ const struct layout_dataset *layout_dataset_at(const struct layout *l,
 
 size_t layout_finding_count(const struct layout *l)
 {
-	return l->nfindings;
+	return l->findings.n;
 }
 
-const struct layout_finding *layout_finding_at(const struct layout *l,
-					       size_t i)
+const struct finding *layout_finding_at(const struct layout *l, size_t i)
 {
-	return i < l->nfindings ? &l->findings[i] : NULL;
+	return i < l->findings.n ? &l->findings.items[i] : NULL;
 }
 
-size_t layout_count_severity(const struct layout *l,
-			     enum layout_severity sev)
+const struct finding_list *layout_findings(const struct layout *l)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < l->nfindings; i++)
-		n += l->findings[i].severity == sev;
-	return n;
+	return &l->findings;
 }

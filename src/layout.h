@@ -41,17 +41,12 @@
 #include <stdint.h>
 
 #include "error.h"
+#include "finding.h"
 
 #define LAYOUT_NO_DAY INT_MIN
 
 /* The dataset that is not day-partitioned. */
 #define LAYOUT_SIGNALS "signals"
-
-enum layout_severity {
-	LAYOUT_INFO = 0,
-	LAYOUT_WARNING,
-	LAYOUT_ERROR
-};
 
 struct layout_options {
 	const char *const *datasets; /* only these (borrowed); NULL: all */
@@ -91,12 +86,15 @@ struct layout_day_rows {
 	bool outlier;                /* row_count_outlier */
 };
 
-struct layout_finding {
-	enum layout_severity severity;
-	const char *code;            /* stable, static: "missing_days", ... */
-	char *path;                  /* relative to the root */
-	char *message;
+/* Days from..to (from <= to) are missing. */
+struct layout_gap {
+	int from;
+	int to;
 };
+
+/* Days spanned by a dataset beyond which its first or last day is taken
+ * for a wrong date (the implausible_days finding): 100 years. */
+#define LAYOUT_MAX_SPAN_DAYS 36525
 
 struct layout_dataset {
 	char *name;
@@ -106,8 +104,11 @@ struct layout_dataset {
 	size_t days;                 /* days with files, in range, not future */
 	uint64_t files;              /* in those days (signals/: all files) */
 	uint64_t bytes;
-	int *missing;                /* days between first and last, sorted */
-	size_t nmissing;
+	struct layout_gap *gaps;     /* the days between first and last
+					without files (empty day folders
+					included), as runs, sorted */
+	size_t ngaps;
+	uint64_t nmissing;           /* days in the gaps */
 	uint64_t markers;            /* Spark/Hadoop markers, not counted */
 	/* From the footers (content reads on): */
 	uint64_t footers;            /* footers decoded */
@@ -119,6 +120,7 @@ struct layout_dataset {
 	size_t nday_rows;
 	uint64_t rows_min, rows_median, rows_max;  /* over complete days */
 };
+
 
 enum layout_add_result {
 	LAYOUT_DONE = 0,             /* nothing more to do for this entry */
@@ -165,23 +167,20 @@ size_t layout_dataset_count(const struct layout *l);
 const struct layout_dataset *layout_dataset_at(const struct layout *l,
 					       size_t i);
 size_t layout_finding_count(const struct layout *l);
-const struct layout_finding *layout_finding_at(const struct layout *l,
-					       size_t i);
-/* How many findings have this severity. */
-size_t layout_count_severity(const struct layout *l,
-			     enum layout_severity sev);
-
-const char *layout_severity_name(enum layout_severity sev);
-
-/* Is this file name (the last part of a key) a Spark/Hadoop job marker:
- * _SUCCESS, _committed_*, _started_*, *.crc? */
-bool layout_is_marker(const char *name);
+/* The findings are struct finding (finding.h): path relative to the root
+ * (never NULL, "" for the root itself), statement FINDING_NO_STATEMENT. */
+const struct finding *layout_finding_at(const struct layout *l, size_t i);
+const struct finding_list *layout_findings(const struct layout *l);
 
 /* Is this the content of a parquet file: "PAR1" at both ends and a footer
  * length (the little-endian 32-bit number before the trailing magic) that
  * fits in the file?  NULL when it is, else the reason (a static string). */
 const char *layout_parquet_problem(uint64_t size, const unsigned char head[4],
 				   const unsigned char tail[8]);
+
+/* Is this file name (the last part of a key) a Spark/Hadoop job marker:
+ * _SUCCESS, _committed_*, _started_*, *.crc? */
+bool layout_is_marker(const char *name);
 
 /* Dates.  layout_day_from_ymd() returns LAYOUT_NO_DAY for an invalid date
  * (month 13, 30 February, year outside 1..9999). */

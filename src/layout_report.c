@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "jsonstr.h"
 
 static json_t *day_or_null(int day)
 {
@@ -22,6 +23,23 @@ static json_t *day_or_null(int day)
 static int set(json_t *obj, const char *key, json_t *value)
 {
 	return value ? json_object_set_new(obj, key, value) : -1;
+}
+
+static json_t *gap_json(const struct layout_gap *g)
+{
+	json_t *o = json_object();
+	int bad = !o;
+
+	if (bad)
+		return NULL;
+	bad |= set(o, "from", day_or_null(g->from));
+	bad |= set(o, "to", day_or_null(g->to));
+	bad |= set(o, "days", json_integer((json_int_t)g->to - g->from + 1));
+	if (bad) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
 }
 
 static json_t *int_or_null(int32_t v)
@@ -42,7 +60,7 @@ static json_t *schema_json(const struct layout_dataset *d)
 		bad |= !o;
 		if (bad)
 			break;
-		bad |= set(o, "path", json_string(c->path));
+		bad |= set(o, "path", jsonstr_new(c->path, NULL));
 		bad |= set(o, "depth", json_integer(c->depth));
 		bad |= set(o, "type", c->num_children >= 0 ? json_null() :
 			   json_string(c->type));
@@ -93,46 +111,28 @@ static json_t *dataset_json(const struct layout_dataset *d)
 	json_t *o = json_object(), *missing = json_array();
 	int bad = !o || !missing;
 
-	for (size_t i = 0; !bad && i < d->nmissing; i++)
-		bad |= json_array_append_new(missing,
-					     day_or_null(d->missing[i]));
+	for (size_t i = 0; !bad && i < d->ngaps; i++)
+		bad |= json_array_append_new(missing, gap_json(&d->gaps[i]));
 	if (bad) {
 		json_decref(o);
 		json_decref(missing);
 		return NULL;
 	}
-	bad |= set(o, "name", json_string(d->name));
+	bad |= set(o, "name", jsonstr_new(d->name, NULL));
 	bad |= set(o, "first_day", day_or_null(d->first_day));
 	bad |= set(o, "last_day", day_or_null(d->last_day));
 	bad |= set(o, "days", json_integer((json_int_t)d->days));
 	bad |= set(o, "files", json_integer((json_int_t)d->files));
 	bad |= set(o, "bytes", json_integer((json_int_t)d->bytes));
 	bad |= set(o, "missing_days", missing);
+	bad |= set(o, "missing_day_count",
+		   json_integer((json_int_t)d->nmissing));
 	bad |= set(o, "markers", json_integer((json_int_t)d->markers));
 	bad |= set(o, "footers", json_integer((json_int_t)d->footers));
 	bad |= set(o, "rows", json_integer((json_int_t)d->rows));
 	bad |= set(o, "schemas", json_integer((json_int_t)d->nschemas));
 	bad |= set(o, "schema", schema_json(d));
 	bad |= set(o, "rows_per_day", rows_json(d));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
-}
-
-static json_t *finding_json(const struct layout_finding *f)
-{
-	json_t *o = json_object();
-	int bad = !o;
-
-	if (bad)
-		return NULL;
-	bad |= set(o, "severity", json_string(layout_severity_name(
-						   f->severity)));
-	bad |= set(o, "code", json_string(f->code));
-	bad |= set(o, "path", json_string(f->path));
-	bad |= set(o, "message", json_string(f->message));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -153,10 +153,10 @@ char *layout_report_json(const struct layout *l, enum layout_root kind,
 			dataset_json(layout_dataset_at(l, i)));
 	for (size_t i = 0; !bad && i < layout_finding_count(l); i++)
 		bad |= json_array_append_new(findings,
-			finding_json(layout_finding_at(l, i)));
+			finding_json(layout_finding_at(l, i), 1, 0));
 	if (!bad) {
 		bad |= set(doc, kind == LAYOUT_ROOT_BUCKET ? "bucket" :
-			   "directory", json_string(root));
+			   "directory", jsonstr_new(root, NULL));
 		bad |= set(doc, "datasets", datasets);
 		datasets = NULL;
 		bad |= set(doc, "findings", findings);
@@ -203,8 +203,15 @@ static void schema_text(struct buf *b, const struct layout_dataset *d)
 		const char *dot = strrchr(c->path, '.');
 		int indent = 2 * (c->depth - 1);
 
-		buf_printf(b, "    %*s%-*s  ", indent, "",
-			   (int)w - indent, dot ? dot + 1 : c->path);
+		size_t n;
+
+		buf_printf(b, "    %*s", indent, "");
+		/* Names are free of control bytes (parquet.c): the width
+		 * is their length. */
+		buf_put_term(b, dot ? dot + 1 : c->path);
+		n = strlen(dot ? dot + 1 : c->path);
+		buf_printf(b, "%*s  ", (int)(w - (size_t)indent > n ?
+					     w - (size_t)indent - n : 0), "");
 		if (c->num_children >= 0)
 			buf_printf(b, "group %s", c->repetition);
 		else if (c->type_length >= 0)
@@ -228,7 +235,9 @@ static void dataset_footers_text(struct buf *b,
 
 	if (!d->footers)
 		return;
-	buf_printf(b, "\n%s: %llu rows in %llu footer%s", d->name,
+	buf_putc(b, '\n');
+	buf_put_term(b, d->name);
+	buf_printf(b, ": %llu rows in %llu footer%s",
 		   (unsigned long long)d->rows,
 		   (unsigned long long)d->footers, d->footers == 1 ? "" : "s");
 	if (d->nday_rows && d->rows_max) {
@@ -276,7 +285,9 @@ char *layout_report_schema(const struct layout *l)
 
 		if (!d->footers)
 			continue;
-		buf_printf(&b, "%s%s:\n", shown++ ? "\n" : "", d->name);
+		buf_puts(&b, shown++ ? "\n" : "");
+		buf_put_term(&b, d->name);
+		buf_puts(&b, ":\n");
 		schema_text(&b, d);
 	}
 	if (!shown)
@@ -289,14 +300,20 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 {
 	struct buf b = BUF_INIT;
 	size_t w = strlen("dataset"), nds = layout_dataset_count(l);
-	size_t nerr = layout_count_severity(l, LAYOUT_ERROR);
-	size_t nwarn = layout_count_severity(l, LAYOUT_WARNING);
-	size_t ninfo = layout_count_severity(l, LAYOUT_INFO);
+	size_t nerr = finding_count(layout_findings(l), SEVERITY_ERROR);
+	size_t nwarn = finding_count(layout_findings(l), SEVERITY_WARNING);
+	size_t ninfo = finding_count(layout_findings(l), SEVERITY_INFO);
+	char **names = xcalloc(nds + 1, sizeof(*names));
 
-	buf_printf(&b, "%s: %s\n\n", kind == LAYOUT_ROOT_BUCKET ?
-		   "bucket" : "directory", root);
+	buf_printf(&b, "%s: ", kind == LAYOUT_ROOT_BUCKET ?
+		   "bucket" : "directory");
+	buf_put_term(&b, root);
+	buf_puts(&b, "\n\n");
 	for (size_t i = 0; i < nds; i++) {
-		size_t n = strlen(layout_dataset_at(l, i)->name);
+		size_t n;
+
+		names[i] = term_escape(layout_dataset_at(l, i)->name);
+		n = strlen(names[i]);
 
 		if (n > w)
 			w = n;
@@ -316,7 +333,7 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 			layout_day_format(d->first_day, first);
 			layout_day_format(d->last_day, last);
 		}
-		buf_printf(&b, "%-*s  %-10s  %-10s  ", (int)w, d->name, first,
+		buf_printf(&b, "%-*s  %-10s  %-10s  ", (int)w, names[i], first,
 			   last);
 		if (d->by_day)
 			buf_printf(&b, "%6zu", d->days);
@@ -326,7 +343,7 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 			   (unsigned long long)d->files,
 			   (unsigned long long)d->bytes);
 		if (d->by_day)
-			buf_printf(&b, "%zu", d->nmissing);
+			buf_printf(&b, "%llu", (unsigned long long)d->nmissing);
 		else
 			buf_puts(&b, "-");
 		buf_puts(&b, d->by_day ? "\n" : "  (not by day: parquet "
@@ -336,14 +353,11 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 		dataset_footers_text(&b, layout_dataset_at(l, i));
 	if (layout_finding_count(l))
 		buf_puts(&b, "\n");
-	for (size_t i = 0; i < layout_finding_count(l); i++) {
-		const struct layout_finding *f = layout_finding_at(l, i);
-
-		buf_printf(&b, "%s: %s: %s [%s]\n",
-			   *f->path ? f->path : "(root)",
-			   layout_severity_name(f->severity), f->message,
-			   f->code);
-	}
+	for (size_t i = 0; i < layout_finding_count(l); i++)
+		finding_format(layout_finding_at(l, i), &b);
+	for (size_t i = 0; i < nds; i++)
+		free(names[i]);
+	free(names);
 	buf_puts(&b, "\n");
 	if (!nerr && !nwarn && !ninfo) {
 		buf_puts(&b, "layout ok: no finding\n");

@@ -4,7 +4,9 @@
  * this order, and nothing else:
  *   {"bucket"|"directory": ROOT,
  *    "datasets": [{"name", "first_day", "last_day", "days", "files",
- *                  "bytes", "missing_days": ["YYYY-MM-DD", ...],
+ *                  "bytes", "missing_days": [{"from": "YYYY-MM-DD",
+ *                  "to": "YYYY-MM-DD", "days": N}, ...],
+ *                  "missing_day_count": N,
  *                  "markers", "footers", "rows", "schemas",
  *                  "schema": [{"path", "depth", "type", "type_length",
  *                              "repetition", "converted_type",
@@ -17,6 +19,11 @@
  * below the root in file order (a group: type null, num_children set);
  * schemas counts the distinct schemas seen; rows_per_day has every day
  * with parquet files (complete: every footer of the day was read).
+ * missing_days are the runs of days without files between first_day and
+ * last_day (empty day folders included), so a gap of any length is one
+ * entry.  Strings that are not UTF-8 have those bytes as \xNN (jsonstr.h);
+ * the findings about them say so.  The text report escapes control
+ * characters (buf_put_term()).
  */
 #ifndef S3P_LAYOUT_REPORT_H
 #define S3P_LAYOUT_REPORT_H

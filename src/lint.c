@@ -10,62 +10,21 @@
 #include <jansson.h>
 
 #include "buf.h"
+#include "glob.h"
 #include "names.h"
 #include "policy.h"
 #include "s3_actions.h"
 
-const char *lint_severity_str(enum lint_severity s)
-{
-	switch (s) {
-	case LINT_ERROR:
-		return "error";
-	case LINT_WARNING:
-		return "warning";
-	case LINT_INFO:
-	default:
-		return "info";
-	}
-}
-
-void lint_add(struct lint_report *r, enum lint_severity sev, const char *code,
+void lint_add(struct finding_list *r, enum severity sev, const char *code,
 	      long statement, const char *fmt, ...)
 {
-	struct buf b = BUF_INIT;
 	char tmp[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	buf_puts(&b, tmp);
-	if (r->n == r->cap) {
-		r->cap = r->cap ? r->cap * 2 : 8;
-		r->items = xrealloc(r->items, r->cap * sizeof(*r->items));
-	}
-	r->items[r->n].severity = sev;
-	r->items[r->n].code = code;
-	r->items[r->n].message = buf_detach(&b);
-	r->items[r->n].statement = statement;
-	r->n++;
-}
-
-void lint_report_release(struct lint_report *r)
-{
-	for (size_t i = 0; i < r->n; i++)
-		free(r->items[i].message);
-	free(r->items);
-	r->items = NULL;
-	r->n = r->cap = 0;
-}
-
-int lint_max_severity(const struct lint_report *r)
-{
-	int max = -1;
-
-	for (size_t i = 0; i < r->n; i++)
-		if ((int)r->items[i].severity > max)
-			max = (int)r->items[i].severity;
-	return max;
+	finding_add(r, sev, code, NULL, statement, "%s", tmp);
 }
 
 size_t lint_compact_size(const char *text, size_t len)
@@ -95,150 +54,53 @@ size_t lint_compact_size(const char *text, size_t len)
 	return n;
 }
 
-/* ---- patterns with character classes --------------------------------
+/* ---- patterns against ARN formats ----------------------------------
  *
  * To tell which resource types a Resource pattern can name, the pattern
  * (IAM wildcards) is intersected with each type's ARN format, where a
  * ${Variable} is one or more characters other than ':' and '/' (any
- * characters for ${ObjectName}).  A token is a literal character, one
- * character, or a run of characters, the last two excluding a set. */
-
-enum tok_kind { TOK_LIT, TOK_ONE, TOK_STAR };
-
-struct tok {
-	enum tok_kind kind;
-	char c;
-	const char *excl;
-};
-
-struct toks {
-	struct tok *t;
-	size_t n, cap;
-};
-
-static void toks_push(struct toks *ts, enum tok_kind kind, char c,
-		      const char *excl)
-{
-	if (ts->n == ts->cap) {
-		ts->cap = ts->cap ? ts->cap * 2 : 64;
-		ts->t = xrealloc(ts->t, ts->cap * sizeof(*ts->t));
-	}
-	ts->t[ts->n].kind = kind;
-	ts->t[ts->n].c = c;
-	ts->t[ts->n].excl = excl;
-	ts->n++;
-}
+ * characters for ${ObjectName}). */
 
 /* An IAM pattern: * and ? are wildcards; a policy variable ${...} may
  * stand for anything. */
-static void toks_from_pattern(const char *p, struct toks *ts)
+static void glob_from_pattern(const char *p, struct glob *g)
 {
 	for (; *p; p++) {
-		if (*p == '*') {
-			toks_push(ts, TOK_STAR, 0, "");
-		} else if (*p == '?') {
-			toks_push(ts, TOK_ONE, 0, "");
-		} else if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
-			toks_push(ts, TOK_STAR, 0, "");
+		if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+			glob_push(g, GLOB_STAR);
 			p = strchr(p, '}');
 		} else {
-			toks_push(ts, TOK_LIT, *p, NULL);
+			glob_push_text(g, p, 1, 1, 0);
 		}
 	}
 }
 
 /* An ARN format of the reference: ${Name} is a variable. */
-static void toks_from_format(const char *f, struct toks *ts)
+static void glob_from_format(const char *f, struct glob *g)
 {
 	for (; *f; f++) {
 		if (f[0] == '$' && f[1] == '{' && strchr(f, '}')) {
-			const char *excl =
-				!strncmp(f, "${ObjectName}", 13) ? "" : ":/";
+			int any = !strncmp(f, "${ObjectName}", 13);
 
-			toks_push(ts, TOK_ONE, 0, excl);
-			toks_push(ts, TOK_STAR, 0, excl);
+			glob_push(g, any ? GLOB_ANY : GLOB_SEG_ANY);
+			glob_push(g, any ? GLOB_STAR : GLOB_SEG_STAR);
 			f = strchr(f, '}');
 		} else {
-			toks_push(ts, TOK_LIT, *f, NULL);
+			glob_push_text(g, f, 1, 0, 0);
 		}
 	}
 }
 
-static int tok_accepts(const struct tok *t, char c)
-{
-	if (t->kind == TOK_LIT)
-		return t->c == c;
-	return !strchr(t->excl, c);
-}
-
-/* Can both tokens consume one same character? */
-static int tok_pair(const struct tok *a, const struct tok *b)
-{
-	if (a->kind == TOK_LIT)
-		return tok_accepts(b, a->c);
-	if (b->kind == TOK_LIT)
-		return tok_accepts(a, b->c);
-	return 1;   /* the excluded sets are tiny */
-}
-
-struct inter {
-	const struct toks *a, *b;
-	signed char *memo;  /* (a->n + 1) * (b->n + 1), -1 unknown */
-};
-
-static int inter_at(struct inter *x, size_t i, size_t j)
-{
-	size_t m = x->b->n + 1;
-	signed char *slot = &x->memo[i * m + j];
-	const struct tok *ta = i < x->a->n ? &x->a->t[i] : NULL;
-	const struct tok *tb = j < x->b->n ? &x->b->t[j] : NULL;
-	int r = 0;
-
-	if (*slot >= 0)
-		return *slot;
-	if (!ta && !tb)
-		r = 1;
-	if (!r && ta && ta->kind == TOK_STAR)
-		r = inter_at(x, i + 1, j);
-	if (!r && tb && tb->kind == TOK_STAR)
-		r = inter_at(x, i, j + 1);
-	if (!r && ta && tb && tok_pair(ta, tb)) {
-		size_t ni = ta->kind == TOK_STAR ? i : i + 1;
-		size_t nj = tb->kind == TOK_STAR ? j : j + 1;
-
-		if (ni != i || nj != j)
-			r = inter_at(x, ni, nj);
-	}
-	*slot = (signed char)r;
-	return r;
-}
-
-/* 1 when some string is matched by both token sequences. */
-static int toks_intersect(const struct toks *a, const struct toks *b)
-{
-	struct inter x = { a, b, NULL };
-	size_t cells = (a->n + 1) * (b->n + 1);
-	int r;
-
-	if (cells > (size_t)8 << 20)
-		return 1;   /* too long to decide: assume it can */
-	x.memo = xmalloc(cells);
-	memset(x.memo, -1, cells);
-	r = inter_at(&x, 0, 0);
-	free(x.memo);
-	return r;
-}
-
 static int pattern_matches_format(const char *pattern, const char *format)
 {
-	struct toks a = { NULL, 0, 0 }, b = { NULL, 0, 0 };
+	struct glob a = GLOB_INIT, b = GLOB_INIT;
 	int r;
 
-	toks_from_pattern(pattern, &a);
-	toks_from_format(format, &b);
-	r = toks_intersect(&a, &b);
-	free(a.t);
-	free(b.t);
+	glob_from_pattern(pattern, &a);
+	glob_from_format(format, &b);
+	r = glob_overlaps(&a, &b, 0);
+	glob_release(&a);
+	glob_release(&b);
 	return r;
 }
 
@@ -267,7 +129,7 @@ static int has_wildcard(const char *s)
 
 struct linter {
 	const struct lint_params *p;
-	struct lint_report *out;
+	struct finding_list *out;
 	const char *partition;
 };
 
@@ -318,7 +180,7 @@ static void check_placeholders(struct linter *l, const json_t *v, long st,
 		ph = names_find_placeholder(json_string_value(v));
 		if (ph) {
 			*seen = ph;
-			lint_add(l->out, LINT_ERROR, "placeholder", st,
+			lint_add(l->out, SEVERITY_ERROR, "placeholder", st,
 				 "'%s' is a placeholder from the vendor's "
 				 "documentation, left unreplaced in '%s'", ph,
 				 json_string_value(v));
@@ -331,7 +193,7 @@ static void check_placeholders(struct linter *l, const json_t *v, long st,
 			ph = names_find_placeholder(key);
 			if (ph && !*seen) {
 				*seen = ph;
-				lint_add(l->out, LINT_ERROR, "placeholder", st,
+				lint_add(l->out, SEVERITY_ERROR, "placeholder", st,
 					 "'%s' is a placeholder from the "
 					 "vendor's documentation, left "
 					 "unreplaced in '%s'", ph, key);
@@ -400,19 +262,19 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 	int star;
 
 	if (!which) {
-		lint_add(l->out, LINT_ERROR, "missing-element", idx,
+		lint_add(l->out, SEVERITY_ERROR, "missing-element", idx,
 			 "statement has neither Principal nor NotPrincipal "
 			 "(a bucket policy must name who it applies to)");
 		return;
 	}
 	if (json_is_string(which) && strcmp(json_string_value(which), "*")) {
-		lint_add(l->out, LINT_ERROR, "invalid-principal", idx,
+		lint_add(l->out, SEVERITY_ERROR, "invalid-principal", idx,
 			 "%s \"%s\" is neither \"*\" nor an object such as "
 			 "{\"AWS\": ARN}", name, json_string_value(which));
 		return;
 	}
 	if (!json_is_string(which) && !json_is_object(which)) {
-		lint_add(l->out, LINT_ERROR, "invalid-principal", idx,
+		lint_add(l->out, SEVERITY_ERROR, "invalid-principal", idx,
 			 "%s is neither \"*\" nor an object", name);
 		return;
 	}
@@ -421,13 +283,13 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 		if (names_find_placeholder(list[i]))
 			continue;   /* reported as a placeholder */
 		if (is_unique_id(list[i]))
-			lint_add(l->out, LINT_WARNING, "deleted-principal",
+			lint_add(l->out, SEVERITY_WARNING, "deleted-principal",
 				 idx, "principal '%s' is a unique id: AWS "
 				 "shows a principal so when it was deleted; "
 				 "re-creating it does not restore the grant",
 				 list[i]);
 		else if (!valid_aws_principal(list[i]))
-			lint_add(l->out, LINT_ERROR, "invalid-principal", idx,
+			lint_add(l->out, SEVERITY_ERROR, "invalid-principal", idx,
 				 "principal '%s' is not \"*\", an account id "
 				 "or an IAM / STS principal ARN (wildcards "
 				 "are not allowed here)", list[i]);
@@ -436,13 +298,13 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 		const json_t *cond = json_object_get(st, "Condition");
 
 		if (!json_is_object(cond) || !json_object_size(cond))
-			lint_add(l->out, LINT_WARNING, "public-access", idx,
+			lint_add(l->out, SEVERITY_WARNING, "public-access", idx,
 				 "Allow to Principal \"*\" without a "
 				 "Condition: anyone, signed in or not, gets "
 				 "these actions");
 	}
 	if (npv && allow)
-		lint_add(l->out, LINT_WARNING, "notprincipal-allow", idx,
+		lint_add(l->out, SEVERITY_WARNING, "notprincipal-allow", idx,
 			 "NotPrincipal with Allow grants the actions to every "
 			 "principal not listed, anonymous users included");
 	if (npv && !allow) {
@@ -463,7 +325,7 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 					account_listed = 1;
 			}
 			if (!account_listed)
-				lint_add(l->out, LINT_WARNING,
+				lint_add(l->out, SEVERITY_WARNING,
 					 "notprincipal-deny-user", idx,
 					 "Deny with NotPrincipal lists '%s' "
 					 "but not its account '%s': AWS then "
@@ -501,7 +363,7 @@ static void check_resources(struct linter *l, const json_t *st, long idx,
 	*types = 0;
 	*star_resource = 0;
 	if (!rv && !nrv) {
-		lint_add(l->out, LINT_ERROR, "missing-element", idx,
+		lint_add(l->out, SEVERITY_ERROR, "missing-element", idx,
 			 "statement has neither Resource nor NotResource");
 		return;
 	}
@@ -518,12 +380,12 @@ static void check_resources(struct linter *l, const json_t *st, long idx,
 		    resource_in_bucket(r, l->partition, l->p->bucket))
 			continue;
 		if (resource_in_bucket(r, "${Partition}", l->p->bucket))
-			lint_add(l->out, LINT_ERROR, "other-partition", idx,
+			lint_add(l->out, SEVERITY_ERROR, "other-partition", idx,
 				 "resource '%s' is not in partition '%s' "
 				 "(the bucket's ARN is arn:%s:s3:::%s)", r,
 				 l->partition, l->partition, l->p->bucket);
 		else
-			lint_add(l->out, LINT_ERROR, "other-bucket", idx,
+			lint_add(l->out, SEVERITY_ERROR, "other-bucket", idx,
 				 "resource '%s' names neither bucket '%s' nor "
 				 "its objects (AWS rejects a bucket policy "
 				 "with resources of another bucket)", r,
@@ -544,7 +406,7 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 	char rtypes[256], atypes[256], where[1200];
 
 	if (!av && !nav) {
-		lint_add(l->out, LINT_ERROR, "missing-element", idx,
+		lint_add(l->out, SEVERITY_ERROR, "missing-element", idx,
 			 "statement has neither Action nor NotAction");
 		return;
 	}
@@ -562,7 +424,7 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 		sa = s3_action_find(a);
 		if (!sa) {
 			applying++;
-			lint_add(l->out, LINT_WARNING, "unknown-action", idx,
+			lint_add(l->out, SEVERITY_WARNING, "unknown-action", idx,
 				 "'%s' is not an Amazon S3 action s3perm "
 				 "knows (a typo? AWS rejects unknown actions)",
 				 a);
@@ -594,7 +456,7 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 					 l->p->bucket,
 					 sa->types & S3_RT_BUCKET ? "" : "/*");
 			if (applying)
-				lint_add(l->out, LINT_WARNING,
+				lint_add(l->out, SEVERITY_WARNING,
 					 "action-resource-mismatch", idx,
 					 "%s applies to %s, not to this "
 					 "statement's resources (%s): AWS "
@@ -602,7 +464,7 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 					 "here%s", list[i], atypes,
 					 types ? rtypes : "none", where);
 			else
-				lint_add(l->out, LINT_ERROR,
+				lint_add(l->out, SEVERITY_ERROR,
 					 "action-no-resource", idx,
 					 "%s applies to %s, and no action of "
 					 "the statement applies to its "
@@ -623,14 +485,14 @@ static void check_sid(struct linter *l, const json_t *st, long idx,
 	if (!sv)
 		return;
 	if (!json_is_string(sv)) {
-		lint_add(l->out, LINT_WARNING, "invalid-sid", idx,
+		lint_add(l->out, SEVERITY_WARNING, "invalid-sid", idx,
 			 "Sid is not a string");
 		return;
 	}
 	sid = json_string_value(sv);
 	for (const char *c = sid; *c; c++)
 		if (!isalnum((unsigned char)*c) || (unsigned char)*c > 127) {
-			lint_add(l->out, LINT_WARNING, "invalid-sid", idx,
+			lint_add(l->out, SEVERITY_WARNING, "invalid-sid", idx,
 				 "Sid '%s' has characters other than A-Z, a-z "
 				 "and 0-9", sid);
 			break;
@@ -642,7 +504,7 @@ static void check_sid(struct linter *l, const json_t *st, long idx,
 			json_array_get(statements, (size_t)j), "Sid"));
 
 		if (other && !strcmp(other, sid)) {
-			lint_add(l->out, LINT_ERROR, "duplicate-sid", idx,
+			lint_add(l->out, SEVERITY_ERROR, "duplicate-sid", idx,
 				 "Sid '%s' is used by statement %ld too: "
 				 "Sids must be unique", sid, j);
 			break;
@@ -672,14 +534,14 @@ static void check_statement(struct linter *l, const json_t *st, long idx,
 			if (!strcmp(key, statement_keys[k]))
 				break;
 		if (k == (sizeof(statement_keys) / sizeof(statement_keys[0])))
-			lint_add(l->out, LINT_ERROR, "unknown-element", idx,
+			lint_add(l->out, SEVERITY_ERROR, "unknown-element", idx,
 				 "unknown element '%s' in the statement "
 				 "(names are case-sensitive)", key);
 	}
 	check_sid(l, st, idx, statements);
 	allow = effect && !strcmp(effect, "Allow");
 	if (!effect || (strcmp(effect, "Allow") && strcmp(effect, "Deny")))
-		lint_add(l->out, LINT_ERROR, "invalid-effect", idx,
+		lint_add(l->out, SEVERITY_ERROR, "invalid-effect", idx,
 			 "Effect must be exactly \"Allow\" or \"Deny\"%s%s%s",
 			 effect ? " (is \"" : " (missing)",
 			 effect ? effect : "", effect ? "\")" : "");
@@ -689,18 +551,18 @@ static void check_statement(struct linter *l, const json_t *st, long idx,
 	check_placeholders(l, st, idx, &seen);
 }
 
-void lint_reminders(const struct lint_params *p, struct lint_report *out)
+void lint_reminders(const struct lint_params *p, struct finding_list *out)
 {
 	const struct principal *pr = p ? p->principal : NULL;
 	int export = p && p->mode && !strcmp(p->mode, "export");
 
 	if (pr)
-		lint_add(out, LINT_INFO, "cross-account", LINT_NO_STATEMENT,
+		lint_add(out, SEVERITY_INFO, "cross-account", FINDING_NO_STATEMENT,
 			 "a bucket policy grant is necessary but not "
 			 "sufficient across accounts: account %s must also "
 			 "allow these actions to %s in its own IAM policy",
 			 pr->account, pr->arn);
-	lint_add(out, LINT_INFO, "sse-kms", LINT_NO_STATEMENT,
+	lint_add(out, SEVERITY_INFO, "sse-kms", FINDING_NO_STATEMENT,
 		 "if the bucket encrypts with SSE-KMS, the key policy must "
 		 "also allow the principal %s",
 		 export ? "kms:Decrypt and kms:GenerateDataKey"
@@ -708,7 +570,7 @@ void lint_reminders(const struct lint_params *p, struct lint_report *out)
 }
 
 int lint_policy_doc(const json_t *doc, size_t text_size,
-		    const struct lint_params *p, struct lint_report *out,
+		    const struct lint_params *p, struct finding_list *out,
 		    struct s3p_error *err)
 {
 	struct linter l = { p, out, p && p->partition ? p->partition : "aws" };
@@ -718,39 +580,39 @@ int lint_policy_doc(const json_t *doc, size_t text_size,
 
 	(void)err;
 	if (!json_is_object(doc)) {
-		lint_add(out, LINT_ERROR, "not-object", LINT_NO_STATEMENT,
+		lint_add(out, SEVERITY_ERROR, "not-object", FINDING_NO_STATEMENT,
 			 "the policy is not a JSON object");
 		return 0;
 	}
 	size = text_size ? text_size : policy_size(doc);
 	if (size > POLICY_MAX_BYTES)
-		lint_add(out, LINT_ERROR, "too-large", LINT_NO_STATEMENT,
+		lint_add(out, SEVERITY_ERROR, "too-large", FINDING_NO_STATEMENT,
 			 "the policy has %zu bytes without whitespace; AWS "
 			 "allows %d", size, POLICY_MAX_BYTES);
 	json_object_foreach((json_t *)doc, key, v) {
 		if (strcmp(key, "Version") && strcmp(key, "Id") &&
 		    strcmp(key, "Statement"))
-			lint_add(out, LINT_ERROR, "unknown-element",
-				 LINT_NO_STATEMENT, "unknown element '%s' in "
+			lint_add(out, SEVERITY_ERROR, "unknown-element",
+				 FINDING_NO_STATEMENT, "unknown element '%s' in "
 				 "the policy (names are case-sensitive)", key);
 		else if (strcmp(key, "Statement"))
-			check_placeholders(&l, v, LINT_NO_STATEMENT, &seen);
+			check_placeholders(&l, v, FINDING_NO_STATEMENT, &seen);
 	}
 	version = json_object_get(doc, "Version");
 	if (!version)
-		lint_add(out, LINT_WARNING, "missing-version",
-			 LINT_NO_STATEMENT, "no Version: AWS reads the policy "
+		lint_add(out, SEVERITY_WARNING, "missing-version",
+			 FINDING_NO_STATEMENT, "no Version: AWS reads the policy "
 			 "as Version 2008-10-17, where policy variables such "
 			 "as ${aws:username} are literal text; add \"Version\": "
 			 "\"2012-10-17\"");
 	else if (json_is_string(version) &&
 		 !strcmp(json_string_value(version), "2008-10-17"))
-		lint_add(out, LINT_WARNING, "old-version", LINT_NO_STATEMENT,
+		lint_add(out, SEVERITY_WARNING, "old-version", FINDING_NO_STATEMENT,
 			 "Version 2008-10-17: policy variables such as "
 			 "${aws:username} are literal text; use 2012-10-17");
 	else if (!json_is_string(version) ||
 		 strcmp(json_string_value(version), "2012-10-17"))
-		lint_add(out, LINT_ERROR, "invalid-version", LINT_NO_STATEMENT,
+		lint_add(out, SEVERITY_ERROR, "invalid-version", FINDING_NO_STATEMENT,
 			 "Version must be \"2012-10-17\" (or the older "
 			 "\"2008-10-17\")");
 	statements = json_object_get(doc, "Statement");
@@ -759,22 +621,22 @@ int lint_policy_doc(const json_t *doc, size_t text_size,
 	} else if (json_is_array(statements)) {
 		json_array_foreach(statements, i, v) {
 			if (!json_is_object(v))
-				lint_add(out, LINT_ERROR, "invalid-statement",
+				lint_add(out, SEVERITY_ERROR, "invalid-statement",
 					 (long)i, "statement %zu is not a JSON "
 					 "object", i);
 			else
 				check_statement(&l, v, (long)i, statements);
 		}
 	} else {
-		lint_add(out, LINT_ERROR, "missing-statement",
-			 LINT_NO_STATEMENT, "the policy has no Statement "
+		lint_add(out, SEVERITY_ERROR, "missing-statement",
+			 FINDING_NO_STATEMENT, "the policy has no Statement "
 			 "(an object or an array of objects)");
 	}
 	return 0;
 }
 
 int lint_policy_text(const char *text, size_t len,
-		     const struct lint_params *p, struct lint_report *out,
+		     const struct lint_params *p, struct finding_list *out,
 		     struct s3p_error *err)
 {
 	json_error_t jerr;
@@ -782,7 +644,7 @@ int lint_policy_text(const char *text, size_t len,
 	int rc;
 
 	if (!doc) {
-		lint_add(out, LINT_ERROR, "not-json", LINT_NO_STATEMENT,
+		lint_add(out, SEVERITY_ERROR, "not-json", FINDING_NO_STATEMENT,
 			 "not JSON: %s at line %d, column %d", jerr.text,
 			 jerr.line, jerr.column);
 		return 0;

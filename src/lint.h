@@ -3,7 +3,7 @@
  *
  * Every finding has a severity, a stable code (scripts and tests rely on
  * it; the man page lists them all), a message and the statement it
- * concerns (LINT_NO_STATEMENT for the whole document).
+ * concerns (FINDING_NO_STATEMENT for the whole document).
  *
  *   code                     severity  when
  *   not-json                 error     the text is not JSON (line, column)
@@ -58,28 +58,13 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "finding.h"
 
 struct json_t;
 struct principal;
 
-enum lint_severity { LINT_INFO = 0, LINT_WARNING, LINT_ERROR };
-
-#define LINT_NO_STATEMENT ((long)-1)
-
-struct lint_finding {
-	enum lint_severity severity;
-	const char *code;       /* static: "duplicate-sid" */
-	char *message;          /* owned */
-	long statement;         /* 0-based index in Statement, or
-				   LINT_NO_STATEMENT */
-};
-
-struct lint_report {
-	struct lint_finding *items;
-	size_t n, cap;
-};
-
-#define LINT_REPORT_INIT { NULL, 0, 0 }
+/* The findings are struct finding (finding.h) in a struct finding_list,
+ * path NULL, statement set. */
 
 struct lint_params {
 	const char *bucket;               /* the bucket the policy is for */
@@ -89,38 +74,30 @@ struct lint_params {
 	const char *mode;                 /* "read" / "export", or NULL */
 };
 
-/* "error", "warning", "info" (static). */
-const char *lint_severity_str(enum lint_severity s);
-
 /* Lint policy text: parses it (a parse failure is the not-json finding),
  * then as lint_policy_doc() with the size measured on the text itself.
  * Fails only on internal errors; out is filled and must be released with
- * lint_report_release() in every case. */
+ * finding_list_release() in every case. */
 int lint_policy_text(const char *text, size_t len,
-		     const struct lint_params *p, struct lint_report *out,
+		     const struct lint_params *p, struct finding_list *out,
 		     struct s3p_error *err);
 
 /* Lint a parsed document (borrowed).  text_size: its size as AWS counts
  * it, or 0 to measure the compact dump of doc. */
 int lint_policy_doc(const struct json_t *doc, size_t text_size,
-		    const struct lint_params *p, struct lint_report *out,
+		    const struct lint_params *p, struct finding_list *out,
 		    struct s3p_error *err);
 
 /* The reminders (cross-account, sse-kms) for p, appended to out. */
-void lint_reminders(const struct lint_params *p, struct lint_report *out);
+void lint_reminders(const struct lint_params *p, struct finding_list *out);
 
 /* Size of a JSON text without insignificant whitespace (whitespace outside
  * strings), as AWS counts a policy against its 20 KB limit. */
 size_t lint_compact_size(const char *text, size_t len);
 
-/* Highest severity in the report; -1 when empty. */
-int lint_max_severity(const struct lint_report *r);
-
-/* Append a finding (message printf-style). */
-void lint_add(struct lint_report *r, enum lint_severity sev, const char *code,
+/* Append a finding about a statement (finding_add() without a path). */
+void lint_add(struct finding_list *r, enum severity sev, const char *code,
 	      long statement, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
-
-void lint_report_release(struct lint_report *r);
 
 #endif

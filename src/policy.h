@@ -12,6 +12,7 @@
 #include "error.h"
 
 struct json_t;
+struct principal;
 
 /* AWS's limit for a bucket policy, counted without insignificant
  * whitespace. */
@@ -43,20 +44,78 @@ int policy_read_file(const char *path, char **text, size_t *len,
  * wrapped).  Borrowed from doc, which is changed in place if wrapped. */
 struct json_t *policy_statements(struct json_t *doc);
 
-/* Merge: every statement of `current` stays, in order and unchanged; the
- * statements whose Sid is one of vendor_sids are removed and the
- * statements of `vendor` are put where the first of them was (or appended).
- * Merging the result again gives the same document.  *out is new. */
-int policy_merge(struct json_t *current, const struct json_t *vendor,
-		 char *const *vendor_sids, size_t nsids,
-		 struct json_t **out, struct s3p_error *err);
+/* The vendor, as merge and remove recognise its statements by meaning.
+ *
+ * A statement is the vendor's when it is an Allow whose Principal is
+ * {"AWS": ...} naming only the vendor: its ARN, and for an account
+ * principal the bare account id or the account's root ARN (every form AWS
+ * accepts), with or without a Sid.  A statement whose Sid is one of s3perm's
+ * (sids) and whose principals are all of the vendor's account is the
+ * vendor's too (an older s3perm policy for another user of the vendor).
+ * A statement naming the vendor among other principals is "shared". */
+struct policy_vendor {
+	const struct principal *principal;
+	char *const *sids;            /* every Sid of s3perm's templates */
+	size_t nsids;
+	const struct json_t *mode;    /* the rendered policy of the mode */
+	const char *mode_name;        /* "read" */
+	const struct json_t *other;   /* the rendered policy of the other
+					 mode (NULL: none) */
+	const char *other_name;       /* "export" */
+};
 
-/* Remove the statements whose Sid is one of vendor_sids; *removed counts
- * them.  *out is new (a policy with an empty Statement array when nothing
- * is left). */
-int policy_remove(struct json_t *current, char *const *vendor_sids,
-		  size_t nsids, struct json_t **out, size_t *removed,
+enum policy_fate {
+	POLICY_REPLACED,          /* merge: grants a subset of the mode */
+	POLICY_MODE_CHANGED,      /* merge: grants a subset of the other mode
+				     (and more than this one): replaced */
+	POLICY_KEPT_MORE,         /* merge: grants more than either mode:
+				     kept as it is */
+	POLICY_SHARED,            /* merge: the vendor among others: kept */
+	POLICY_REMOVED,           /* remove: the statement taken out */
+	POLICY_PRINCIPAL_REMOVED  /* remove: the vendor taken out of the
+				     statement's Principal list */
+};
+
+/* What merge or remove did to one statement of the current policy. */
+struct policy_change {
+	size_t index;             /* 0-based, in the current Statement */
+	char *sid;                /* NULL when it has none */
+	enum policy_fate fate;
+	char *detail;             /* POLICY_KEPT_MORE: the first grant beyond
+				     the mode ("s3:* on 'arn:aws:s3:::b'");
+				     else NULL */
+};
+
+struct policy_changes {
+	struct policy_change *items;
+	size_t n;
+};
+
+void policy_changes_release(struct policy_changes *c);
+
+/* Merge: every statement of `current` stays, in order and unchanged,
+ * except the vendor's that grant a subset of the mode (or of the other
+ * mode: a mode change); the statements of `vendor` are put where the first
+ * replaced one was (or appended).  Each (action, resource) of the mode is
+ * granted once.  Merging the result again gives the same document.
+ * *out is new; *changes (release with policy_changes_release()) says what
+ * happened to each vendor or shared statement. */
+int policy_merge(struct json_t *current, const struct json_t *vendor,
+		 const struct policy_vendor *v, struct json_t **out,
+		 struct policy_changes *changes, struct s3p_error *err);
+
+/* Remove the vendor's statements, and the vendor from shared statements'
+ * Principal lists.  *out is new (a policy with an empty Statement array
+ * when nothing is left).  Statements that grant the vendor through other
+ * principals ("*", its account root) are not touched: prove the result
+ * with the evaluator. */
+int policy_remove(struct json_t *current, const struct policy_vendor *v,
+		  struct json_t **out, struct policy_changes *changes,
 		  struct s3p_error *err);
+
+/* Does the text mean "the bucket has no policy": empty or whitespace only,
+ * or the AWS CLI's NoSuchBucketPolicy error message? */
+int policy_text_is_none(const char *text, size_t len);
 
 /* Size of the document as AWS counts it (compact JSON). */
 size_t policy_size(const struct json_t *doc);
@@ -67,8 +126,19 @@ int policy_parse_format(const char *s, enum policy_format *out,
 			struct s3p_error *err);
 
 /* Print doc in the format; *text is new (free with free()).  The bucket
- * names the Terraform / CloudFormation resource's bucket. */
+ * names the Terraform / CloudFormation resource's bucket.  Terraform:
+ * `policy = jsonencode({...})` in HCL, the resource named tf_name, or when
+ * NULL a name derived from the bucket (policy_tf_name()). */
 int policy_format(const struct json_t *doc, enum policy_format fmt,
-		  const char *bucket, char **text, struct s3p_error *err);
+		  const char *bucket, const char *tf_name, char **text,
+		  struct s3p_error *err);
+
+/* The Terraform resource name for a bucket: its name with every character
+ * Terraform does not allow in a name turned into '_', prefixed "bucket_"
+ * when it starts with a digit.  Into out[size]. */
+void policy_tf_name(const char *bucket, char *out, size_t size);
+
+/* Check a --tf-name: a letter or '_', then letters, digits, '_' or '-'. */
+int policy_check_tf_name(const char *name, struct s3p_error *err);
 
 #endif

@@ -16,7 +16,8 @@
 
 #define PROBE_DIR ".s3perm-probe/"
 #define PROBE_BODY "s3perm permission probe: safe to delete\n"
-#define LIST_MAX "100"
+#define LIST_MAX 100
+#define GET_MAX_BODY 4096
 
 const struct probe_rule probe_rules[] = {
 	{ "s3:ListBucket", PROBE_LIST_OBJECTS, 1, PROBE_NEED_NOTHING,
@@ -105,6 +106,7 @@ struct slot {
 	enum probe_kind kind;
 	size_t item;                 /* created[] index for cleanup slots */
 	struct s3_request rq;
+	struct s3_op op;             /* listings: the S3 layer's builder */
 	struct s3_param q[4];
 	struct s3_param h[4];
 	char md5[CRYPTO_MD5_BASE64_LEN + 1];
@@ -213,7 +215,10 @@ static void slot_get_first_byte(struct batch *b, const char *bucket,
 				  bucket, xstrdup(key));
 
 	slot_header(s, "Range", "bytes=0-0");
-	s->rq.max_body = 4096;
+	/* A server that ignores Range answers 200 with the whole object:
+	 * proof enough of the read, so stop reading early. */
+	s->rq.max_body = GET_MAX_BODY;
+	s->rq.flags |= S3_REQ_STOP_AT_MAX;
 }
 
 static void batch_release(struct batch *b)
@@ -248,6 +253,7 @@ static int answer_is_fatal(const struct s3_response *resp)
 	case S3_ERR_NETWORK:
 	case S3_ERR_TLS:
 	case S3_ERR_MALFORMED:
+	case S3_ERR_REDIRECT:
 		return 1;
 	case S3_ERR_NOT_FOUND:
 		return !strcmp(resp->code, "NoSuchBucket");
@@ -287,9 +293,7 @@ static void set_fatal(struct run *r, const struct slot *s)
 	r->fatal = 1;
 	s3_response_describe(&s->resp, ev, sizeof(ev));
 	if (!strcmp(s->resp.code, "NoSuchBucket"))
-		s3p_error_set(&r->ferr, S3P_E_S3,
-			"cannot check bucket '%s': no such bucket (%s: %s)",
-			r->p->bucket, slot_op(s), ev);
+		s3_fail(&r->ferr, &s->resp, "check", r->p->bucket, NULL);
 	else if (s->resp.error_class == S3_ERR_PERMISSION)
 		s3p_error_set(&r->ferr, S3P_E_S3,
 			"cannot check bucket '%s': S3 refuses every request, "
@@ -298,7 +302,7 @@ static void set_fatal(struct run *r, const struct slot *s)
 	else
 		s3p_error_set(&r->ferr, S3P_E_S3,
 			"cannot check bucket '%s': %s (%s: %s)", r->p->bucket,
-			s3_error_class_explain(s->resp.error_class),
+			s3_response_explain(&s->resp),
 			slot_op(s), ev);
 }
 
@@ -516,8 +520,8 @@ static int on_object(void *ctx, const struct s3_list_entry *e)
 {
 	struct run *r = ctx;
 
-	if (e->is_prefix)
-		return 0;
+	if (e->is_prefix || e->problem)
+		return 0;     /* a key no request can name (%00) */
 	if (is_probe_key(r, e->key))
 		return 0;     /* a probe's own object never proves a read */
 	/* Prefer an object with bytes to read, in a storage class that can
@@ -533,7 +537,7 @@ static int on_upload(void *ctx, const struct s3_upload *u)
 {
 	struct run *r = ctx;
 
-	if (is_probe_key(r, u->key))
+	if (u->problem || is_probe_key(r, u->key))
 		return 0;
 	/* The initiator may list its own upload's parts whatever the policy:
 	 * such an upload proves nothing. */
@@ -754,7 +758,10 @@ static void judge_get_object(struct run *r, struct slot *s,
 		snprintf(where, sizeof(where), "object '%s'", s->key);
 		kms_from_headers(r, &s->resp, where);
 		verdict(res, PROBE_GRANTED, PROBE_BASIS_READ, &s->resp,
-			fmt("%s answered %s", what, ans), NULL);
+			fmt("%s answered %s%s", what, ans,
+			    s->resp.status == 200 && s->resp.body.len > 1 ?
+			    " with the whole object (the server ignores "
+			    "Range; reading stopped early)" : ""), NULL);
 	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
 		if (list_granted(r)) {
 			verdict_denied(r, res, PROBE_BASIS_READ, s, what);
@@ -827,10 +834,19 @@ static void judge_delete_missing(struct run *r, struct slot *s,
 	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
 		verdict_denied(r, res, PROBE_BASIS_NO_WRITE, s, what);
 	} else {
-		if (s->resp.status == 0)  /* lost: a marker may exist */
+		/* Lost, or a 500 (S3 may have executed it): a marker may
+		 * exist; cleanup looks it up. */
+		if (s->resp.status == 0 ||
+		    s->resp.error_class == S3_ERR_SERVER)
 			add_created(r, PROBE_DELETE_MISSING, "delete marker",
 				    s->key, NULL);
 		verdict_other(r, res, s, what);
+		if (s->resp.error_class == S3_ERR_SERVER)
+			replace(&res->detail, fmt("S3 answered %s: the delete "
+				"may or may not have taken effect, so it proves "
+				"nothing (a delete marker it may have left is "
+				"looked up and removed); run the check again",
+				ans));
 	}
 }
 
@@ -864,8 +880,20 @@ static void judge_real_put(struct run *r, struct slot *s,
 			"the real write was denied: a condition of the policy "
 			"(e.g. required encryption headers) or of the KMS key "
 			"refuses the vendor's writes"));
+	} else if (s->resp.error_class == S3_ERR_PRECONDITION &&
+		   s->resp.prior_status >= 500) {
+		/* The key is this run's own: only the attempt that answered
+		 * 5xx can have stored it. */
+		r->rep->wrote = 1;
+		add_created(r, PROBE_PUT_BAD_DIGEST, "probe object", s->key,
+			    NULL);
+		verdict(res, PROBE_GRANTED, PROBE_BASIS_REAL_WRITE, &s->resp,
+			fmt("%s answered %ld, then %s on the retry: the first "
+			    "attempt stored the object", what,
+			    s->resp.prior_status, ans), NULL);
 	} else {
-		if (s->resp.status == 0)
+		if (s->resp.status == 0 ||
+		    s->resp.error_class == S3_ERR_SERVER)
 			add_created(r, PROBE_PUT_BAD_DIGEST, "probe object",
 				    s->key, NULL);
 		verdict_other(r, res, s, what);
@@ -873,6 +901,16 @@ static void judge_real_put(struct run *r, struct slot *s,
 }
 
 /* ---- Sending ------------------------------------------------------------ */
+
+/* A round-2 write answered 5xx: S3 may have executed it.  Its verdict
+ * says so and cleanup looks up what it may have left; not the end of the
+ * check. */
+static int write_may_have_run(const struct slot *s)
+{
+	return s->resp.error_class == S3_ERR_SERVER &&
+	       (s->type == SLOT_REAL_PUT ||
+		(s->type == SLOT_PROBE && s->kind == PROBE_DELETE_MISSING));
+}
 
 static int batch_send(struct run *r, struct batch *b, struct s3p_error *err)
 {
@@ -896,6 +934,7 @@ static int batch_send(struct run *r, struct batch *b, struct s3p_error *err)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->s[i].type != SLOT_REMOVE &&
 		    b->s[i].type != SLOT_LOOKUP &&
+		    !write_may_have_run(&b->s[i]) &&
 		    answer_is_fatal(&b->s[i].resp))
 			set_fatal(r, &b->s[i]);
 	return 0;
@@ -930,10 +969,8 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 	/* Listing finds the customer object even when s3:ListBucket is not
 	 * itself required. */
 	s = slot_add(b, SLOT_PROBE, PROBE_LIST_OBJECTS, "GET", bucket, NULL);
-	slot_query(s, "list-type", "2");
-	slot_query(s, "max-keys", LIST_MAX);
-	if (r->prefix[0])
-		slot_query(s, "prefix", r->prefix);
+	s3_op_list_objects(&s->op, bucket, r->prefix, NULL, NULL, LIST_MAX);
+	s->rq = s->op.rq;
 	if (need_kind(r, PROBE_BUCKET_LOCATION)) {
 		s = slot_add(b, SLOT_PROBE, PROBE_BUCKET_LOCATION, "GET",
 			     bucket, NULL);
@@ -942,10 +979,9 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 	if (need_kind(r, PROBE_LIST_UPLOADS) || need_kind(r, PROBE_LIST_PARTS)) {
 		s = slot_add(b, SLOT_PROBE, PROBE_LIST_UPLOADS, "GET", bucket,
 			     NULL);
-		slot_query(s, "uploads", NULL);
-		slot_query(s, "max-uploads", LIST_MAX);
-		if (r->prefix[0])
-			slot_query(s, "prefix", r->prefix);
+		s3_op_list_uploads(&s->op, bucket, r->prefix, NULL, NULL,
+				   LIST_MAX);
+		s->rq = s->op.rq;
 	}
 	if (need_kind(r, PROBE_PUT_BAD_DIGEST)) {
 		static const char wrong[] = "not the body";
@@ -1052,10 +1088,11 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 		} else if (granted(r, PROBE_DELETE_VERSION)) {
 			s = slot_add(b, SLOT_PROBE, PROBE_DELETE_MISSING,
 				     "DELETE", bucket, probe_key(r, "delete"));
-			/* A retry after a lost answer would add a second
-			 * delete marker: a lost answer is looked up instead
-			 * (cleanup). */
-			s->rq.flags = S3_REQ_NO_RETRY;
+			/* A retry after a lost answer or a 500 could add a
+			 * second delete marker: only a throttled request
+			 * (which S3 did not execute) is retried; the others
+			 * are looked up instead (cleanup). */
+			s->rq.flags = S3_REQ_RETRY_UNEXECUTED;
 		} else {
 			set_unknown(res, fmt("not probed: on a versioned bucket "
 				"a DELETE creates a delete marker, which only "
@@ -1080,7 +1117,10 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 			s = slot_add(b, SLOT_REAL_PUT, PROBE_PUT_BAD_DIGEST,
 				     "PUT", bucket, probe_key(r, "object"));
 			slot_probe_body(s, PROBE_BODY, sizeof(PROBE_BODY) - 1);
-			s->rq.flags = S3_REQ_NO_RETRY;
+			/* If-None-Match: * makes a second run harmless: a
+			 * 412 after a 500 says the first one stored it. */
+			s->rq.flags = S3_REQ_RETRY_UNEXECUTED |
+				      S3_REQ_RETRY_SERVER;
 		}
 	}
 	if (batch_send(r, b, err) < 0)

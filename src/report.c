@@ -238,19 +238,54 @@ static json_t *kms_statement(const struct probe_report *r, const char *arn)
 	return st;
 }
 
+/* Encode doc (stolen) into out, one line when o->compact. */
+static int dump_doc(json_t *doc, const struct report_opts *o,
+		    struct buf *out, struct s3p_error *err)
+{
+	char *text = json_dumps(doc, o->compact ?
+				JSON_COMPACT | JSON_PRESERVE_ORDER : JSON_FLAGS);
+
+	json_decref(doc);
+	if (!text)
+		return s3p_error_set(err, S3P_E_INTERNAL,
+				     "cannot encode the report as JSON");
+	buf_puts(out, text);
+	buf_putc(out, '\n');
+	free(text);
+	return 0;
+}
+
+static json_t *leftovers_json(const struct probe_report *r)
+{
+	json_t *left = json_array();
+
+	for (size_t i = 0; r && i < r->nleft; i++) {
+		const struct probe_leftover *l = &r->left[i];
+
+		json_array_append_new(left, json_pack("{s:s, s:s, s:o, s:o, s:s}",
+			"what", l->what, "key", l->key,
+			"version_id", str_or_null(l->version_id),
+			"upload_id", str_or_null(l->upload_id),
+			"command", l->command));
+	}
+	return left;
+}
+
 int report_json(const struct probe_report *r, const struct report_opts *o,
 		struct buf *out, struct s3p_error *err)
 {
 	json_t *root = json_object();
 	json_t *results = json_array();
 	json_t *missing = json_array();
-	json_t *left = json_array();
 	json_t *rem;
-	char *text;
 
+	if (o->id)
+		json_object_set_new(root, "id", json_string(o->id));
 	json_object_set_new(root, "bucket", json_string(r->bucket));
 	json_object_set_new(root, "region", str_or_null(r->region));
 	json_object_set_new(root, "mode", json_string(r->mode));
+	if (o->compact)
+		json_object_set_new(root, "prefix", str_or_null(r->prefix));
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct probe_result *x = &r->results[i];
 		json_t *o1 = json_object();
@@ -285,16 +320,7 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 	}
 	json_object_set_new(root, "results", results);
 	json_object_set_new(root, "missing", missing);
-	for (size_t i = 0; i < r->nleft; i++) {
-		const struct probe_leftover *l = &r->left[i];
-
-		json_array_append_new(left, json_pack("{s:s, s:s, s:o, s:o, s:s}",
-			"what", l->what, "key", l->key,
-			"version_id", str_or_null(l->version_id),
-			"upload_id", str_or_null(l->upload_id),
-			"command", l->command));
-	}
-	json_object_set_new(root, "left_behind", left);
+	json_object_set_new(root, "left_behind", leftovers_json(r));
 	s3p_error_clear(err);
 	rem = remediation_doc(r, o, err);
 	if (!rem && err->kind != S3P_OK) {
@@ -302,15 +328,27 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 		return -1;
 	}
 	json_object_set_new(root, "remediation", rem ? rem : json_null());
-	text = json_dumps(root, JSON_FLAGS);
-	json_decref(root);
-	if (!text)
-		return s3p_error_set(err, S3P_E_INTERNAL,
-				     "cannot encode the report as JSON");
-	buf_puts(out, text);
-	buf_putc(out, '\n');
-	free(text);
-	return 0;
+	return dump_doc(root, o, out, err);
+}
+
+int report_json_error(const struct probe_report *r,
+		      const struct report_opts *o, const char *bucket,
+		      const char *mode, const char *prefix, const char *kind,
+		      const char *message, int exit_status, struct buf *out,
+		      struct s3p_error *err)
+{
+	json_t *root = json_object();
+
+	if (o->id)
+		json_object_set_new(root, "id", json_string(o->id));
+	json_object_set_new(root, "bucket", str_or_null(bucket));
+	json_object_set_new(root, "mode", str_or_null(mode));
+	json_object_set_new(root, "prefix", str_or_null(prefix));
+	json_object_set_new(root, "error", json_pack("{s:s, s:s, s:i}",
+		"kind", kind, "message", message, "exit_status",
+		exit_status));
+	json_object_set_new(root, "left_behind", leftovers_json(r));
+	return dump_doc(root, o, out, err);
 }
 
 struct colours {

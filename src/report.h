@@ -23,6 +23,10 @@ struct report_opts {
 	const char *templates_dir;
 	const char *endpoint;       /* for the AWS CLI commands, NULL */
 	int color;                  /* ANSI colours in the table */
+	/* JSON: one line (the fleet check's JSON lines), and the manifest's
+	 * customer id as "id" first when not NULL. */
+	int compact;
+	const char *id;
 };
 
 /* The remediation policy document as pretty JSON text (statements of the
@@ -35,6 +39,16 @@ int report_remediation(const struct probe_report *r,
 /* The JSON document (see the man page), appended to out. */
 int report_json(const struct probe_report *r, const struct report_opts *o,
 		struct buf *out, struct s3p_error *err);
+
+/* A bucket that could not be checked, as one JSON line for the fleet
+ * check: {"id", "bucket", "mode", "prefix", "error": {"kind", "message",
+ * "exit_status"}, "left_behind": [...]}.  r may be NULL (nothing probed);
+ * kind is the stable error kind ("input", "s3", ...). */
+int report_json_error(const struct probe_report *r,
+		      const struct report_opts *o, const char *bucket,
+		      const char *mode, const char *prefix, const char *kind,
+		      const char *message, int exit_status, struct buf *out,
+		      struct s3p_error *err);
 
 /* The human table, remediation and notes, appended to out. */
 int report_table(const struct probe_report *r, const struct report_opts *o,

@@ -11,6 +11,7 @@
 #include "buf.h"
 #include "creds.h"
 #include "crypto.h"
+#include "days.h"
 #include "http.h"
 #include "s3.h"
 #include "sigv4.h"
@@ -43,6 +44,7 @@ struct s3_client {
 
 	int max_attempts;
 	unsigned backoff_base_ms, backoff_cap_ms;
+	size_t memory_budget;
 	void (*verbose)(void *, const struct s3_trace_event *);
 	void *verbose_ctx;
 	time_t (*now)(void *);
@@ -148,6 +150,7 @@ const char *s3_error_class_name(enum s3_error_class c)
 	case S3_ERR_KMS: return "kms";
 	case S3_ERR_PRECONDITION: return "precondition-failed";
 	case S3_ERR_BAD_DIGEST: return "bad-digest";
+	case S3_ERR_REDIRECT: return "redirect";
 	case S3_ERR_OTHER: break;
 	}
 	return "other";
@@ -183,7 +186,9 @@ const char *s3_error_class_explain(enum s3_error_class c)
 		return "the TLS connection failed (certificate not trusted or "
 		       "handshake error); see AWS_CA_BUNDLE";
 	case S3_ERR_MALFORMED:
-		return "S3's answer was truncated or not the expected XML";
+		return "S3's answer was truncated, larger than this request "
+		       "can need, or not the expected XML (a broken or hostile "
+		       "server or proxy)";
 	case S3_ERR_KMS:
 		return "the object is encrypted with a KMS key whose key policy "
 		       "does not allow this principal (kms:Decrypt / "
@@ -194,6 +199,11 @@ const char *s3_error_class_explain(enum s3_error_class c)
 	case S3_ERR_BAD_DIGEST:
 		return "the Content-MD5 did not match the body (the request "
 		       "itself was authorized)";
+	case S3_ERR_REDIRECT:
+		return "the server redirected the request to another host, "
+		       "which s3perm does not follow: check --endpoint (an "
+		       "S3-compatible server or a proxy in front of it may "
+		       "expect another address)";
 	case S3_ERR_OTHER:
 		break;
 	}
@@ -332,25 +342,69 @@ void s3_response_describe(const struct s3_response *r, char *out, size_t size)
 			buf_printf(&b, ": %s", r->message);
 		if (r->error_class == S3_ERR_MALFORMED && r->transport_error[0])
 			buf_printf(&b, ": %s", r->transport_error);
+		if (r->error_class == S3_ERR_REDIRECT) {
+			const char *loc = s3_response_header(r, "Location");
+
+			if (loc)
+				buf_printf(&b, " to '%.200s'", loc);
+		}
 	}
 	copy_str(out, size, buf_str(&b));
 	buf_release(&b);
 }
 
-/* ---- Dates ---------------------------------------------------------------- */
-
-static long days_from_civil(long y, unsigned m, unsigned d)
+const char *s3_response_explain(const struct s3_response *r)
 {
-	long era;
-	unsigned yoe, doy, doe;
+	static const struct {
+		const char *code, *text;
+	} by_code[] = {
+		{ "ExpiredToken", "the session token has expired: get new "
+		  "temporary credentials (aws sso login, or assume the role "
+		  "again) and run again" },
+		{ "TokenRefreshRequired", "the session token has expired: get "
+		  "new temporary credentials and run again" },
+		{ "InvalidToken", "the session token is malformed or not valid "
+		  "for these keys: set AWS_SESSION_TOKEN (or the profile's "
+		  "aws_session_token) to the token issued with this access "
+		  "key, or unset it for long-term keys" },
+		{ "InvalidAccessKeyId", "S3 does not know this access key id: "
+		  "it was deleted or deactivated, belongs to another partition "
+		  "or endpoint, or is mistyped; check AWS_ACCESS_KEY_ID / the "
+		  "profile (and --endpoint)" },
+		{ "SignatureDoesNotMatch", "the signature does not match: the "
+		  "secret access key is not the one of this access key id "
+		  "(check AWS_SECRET_ACCESS_KEY / the profile), or a proxy "
+		  "changed the request" },
+		{ "NoSuchBucket", "no bucket of this name exists at this "
+		  "endpoint: check the name (the bare bucket name), the account "
+		  "and --endpoint" },
+		{ NULL, NULL }
+	};
 
-	y -= m <= 2;
-	era = (y >= 0 ? y : y - 399) / 400;
-	yoe = (unsigned)(y - era * 400);
-	doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + (long)doe - 719468;
+	for (size_t i = 0; by_code[i].code; i++)
+		if (!strcmp(r->code, by_code[i].code))
+			return by_code[i].text;
+	return s3_error_class_explain(r->error_class);
 }
+
+int s3_fail(struct s3p_error *err, const struct s3_response *r,
+	    const char *op, const char *bucket, const char *prefix)
+{
+	char ev[768];
+
+	if (!bucket)
+		bucket = "";
+	s3_response_describe(r, ev, sizeof(ev));
+	if (!strcmp(r->code, "NoSuchBucket"))
+		return s3p_error_set(err, S3P_E_S3,
+				     "no such bucket '%s' (%s): %s", bucket,
+				     ev, s3_response_explain(r));
+	return s3p_error_set(err, S3P_E_S3, "cannot %s '%s%s%s': %s (%s)",
+			     op, bucket, prefix && *prefix ? "/" : "",
+			     prefix ? prefix : "", ev, s3_response_explain(r));
+}
+
+/* ---- Dates ---------------------------------------------------------------- */
 
 int s3_parse_http_date(const char *s, time_t *t)
 {
@@ -379,7 +433,7 @@ int s3_parse_http_date(const char *s, time_t *t)
 	if (mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 ||
 	    mi < 0 || mi > 59 || sec < 0 || sec > 60 || y < 1970 || y > 9999)
 		return -1;
-	*t = (time_t)(days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400L +
+	*t = (time_t)(days_from_civil(y, mo, d) * 86400L +
 		      h * 3600L + mi * 60L + sec);
 	return 0;
 }
@@ -745,7 +799,10 @@ static int list_emit(struct rec_parser *p, int type)
 			return 0;
 		if (p->url) {
 			url_decode(&p->key, e.key);
-			e.key = buf_str(&p->key);
+			if (memchr(p->key.data, '\0', p->key.len))
+				e.problem = "the prefix holds a NUL byte (%00)";
+			else
+				e.key = buf_str(&p->key);
 		}
 	} else {
 		e.key = rec_get(p, "Key");
@@ -754,7 +811,12 @@ static int list_emit(struct rec_parser *p, int type)
 					     "malformed answer: an entry without Key");
 		if (p->url) {
 			url_decode(&p->key, e.key);
-			e.key = buf_str(&p->key);
+			if (memchr(p->key.data, '\0', p->key.len))
+				e.problem = "the key holds a NUL byte (%00), "
+					    "which no name given to s3perm "
+					    "can hold";
+			else
+				e.key = buf_str(&p->key);
 		}
 		size = rec_get(p, "Size");
 		if (parse_u64(size, &e.size) < 0)
@@ -818,9 +880,13 @@ static int upload_emit(struct rec_parser *p, int type)
 
 	(void)type;
 	up.key = rec_get(p, "Key");
+	up.problem = NULL;
 	if (up.key && p->url) {
 		url_decode(&p->key, up.key);
-		up.key = buf_str(&p->key);
+		if (memchr(p->key.data, '\0', p->key.len))
+			up.problem = "the key holds a NUL byte (%00)";
+		else
+			up.key = buf_str(&p->key);
 	}
 	up.upload_id = rec_get(p, "UploadId");
 	up.initiator_id = rec_get(p, "Initiator/ID");
@@ -1036,6 +1102,8 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 	c->max_attempts = cfg->max_attempts > 0 ? cfg->max_attempts : 3;
 	c->backoff_base_ms = cfg->backoff_base_ms ? cfg->backoff_base_ms : 200;
 	c->backoff_cap_ms = cfg->backoff_cap_ms ? cfg->backoff_cap_ms : 5000;
+	c->memory_budget = cfg->memory_budget ? cfg->memory_budget
+					      : S3_MEMORY_BUDGET;
 	c->verbose = cfg->verbose;
 	c->verbose_ctx = cfg->verbose_ctx;
 	c->now = cfg->now ? cfg->now : real_now;
@@ -1091,11 +1159,7 @@ void s3_client_free(struct s3_client *c)
 	free(c->scheme);
 	free(c->host);
 	free(c->base_path);
-	for (size_t i = 0; i < c->nregions; i++) {
-		free(c->regions[i]->bucket);
-		free(c->regions[i]);
-	}
-	free(c->regions);
+	s3_client_forget_regions(c);
 	http_client_free(c->http);
 	free(c);
 }
@@ -1133,6 +1197,27 @@ static void set_bucket_region(struct s3_client *c, const char *bucket,
 		e->bucket = xstrdup(bucket);
 	}
 	copy_str(e->region, sizeof(e->region), region);
+}
+
+int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
+				const char *region, struct s3p_error *err)
+{
+	if (!valid_region(region))
+		return s3p_error_set(err, S3P_E_USAGE, "invalid region '%s'",
+				     region);
+	set_bucket_region(c, bucket, region);
+	return 0;
+}
+
+void s3_client_forget_regions(struct s3_client *c)
+{
+	for (size_t i = 0; i < c->nregions; i++) {
+		free(c->regions[i]->bucket);
+		free(c->regions[i]);
+	}
+	free(c->regions);
+	c->regions = NULL;
+	c->nregions = 0;
 }
 
 const char *s3_client_endpoint(const struct s3_client *c)
@@ -1336,6 +1421,7 @@ static void fill_response(struct s3_response *r, struct http_exchange *ex,
 			break;
 		case HTTP_E_TRUNCATED:
 		case HTTP_E_TOO_LARGE:
+		case HTTP_E_OVER_BUDGET:
 			r->error_class = S3_ERR_MALFORMED;
 			break;
 		default:
@@ -1384,11 +1470,26 @@ static void fill_response(struct s3_response *r, struct http_exchange *ex,
 	if ((r->status == 301 || r->status == 307 || r->status == 400) &&
 	    r->region[0] && strcmp(r->region, signed_region) != 0)
 		r->error_class = S3_ERR_WRONG_REGION;
+	/* A redirect that names no other region sends the client to another
+	 * host: not a region problem. */
+	if (r->status >= 300 && r->status < 400 &&
+	    !(r->region[0] && strcmp(r->region, signed_region) != 0))
+		r->error_class = S3_ERR_REDIRECT;
 }
 
 static int transient(const struct s3_request *rq, const struct s3_response *r,
 		     const struct http_exchange *ex)
 {
+	if (rq->flags & S3_REQ_RETRY_UNEXECUTED) {
+		/* Throttled requests were not executed (AWS: "503 Slow
+		 * Down"); nor was one that never connected. */
+		if (r->status == 0)
+			return ex->result == HTTP_E_CONNECT;
+		if (r->error_class == S3_ERR_THROTTLED)
+			return 1;
+		return (rq->flags & S3_REQ_RETRY_SERVER) &&
+		       r->error_class == S3_ERR_SERVER;
+	}
 	/* A POST (CreateMultipartUpload, CompleteMultipartUpload) is not
 	 * idempotent: retried after the server may have acted on it, it could
 	 * leave a second upload behind.  Retry it only when it cannot have
@@ -1421,6 +1522,7 @@ static unsigned backoff(struct s3_client *c, int attempt)
 
 struct slot {
 	int done;
+	int over_budget;
 	int attempts;
 	int redirected;
 	int skew_fixed;
@@ -1448,9 +1550,14 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 	ex = xcalloc(n, sizeof(*ex));
 	idx = xcalloc(n, sizeof(*idx));
 	for (;;) {
-		size_t m = 0;
+		size_t m = 0, held = 0, budget;
 		unsigned delay = 0;
+		int progress = 0, starved = 0;
 
+		/* The answers kept so far count against the budget. */
+		for (size_t i = 0; i < n; i++)
+			held += resps[i].body.len;
+		budget = held < c->memory_budget ? c->memory_budget - held : 0;
 		for (size_t i = 0; i < n; i++) {
 			if (st[i].done)
 				continue;
@@ -1467,8 +1574,13 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 			ex[m].body = reqs[i].body;
 			ex[m].body_len = reqs[i].body_len;
 			ex[m].max_body = reqs[i].max_body;
+			ex[m].stop_at_max =
+				(reqs[i].flags & S3_REQ_STOP_AT_MAX) != 0;
+			ex[m].budget = &budget;
 			idx[m++] = i;
-			st[i].attempts++;
+			if (!st[i].over_budget)
+				st[i].attempts++;
+			st[i].over_budget = 0;
 		}
 		if (m == 0)
 			break;
@@ -1485,10 +1597,22 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 			struct slot *s = &st[i];
 			unsigned wait = 0;
 			int again = 0;
+			long before = r->status;
 
+			if (ex[k].result == HTTP_E_OVER_BUDGET) {
+				/* Not an answer: sent again once others have
+				 * made room, or handed back as deferred. */
+				s->over_budget = 1;
+				starved = 1;
+				http_exchange_release(&ex[k]);
+				continue;
+			}
+			progress = 1;
 			fill_response(r, &ex[k], s->w.region, rq->method,
 				      s->server_time, sizeof(s->server_time));
 			r->attempts = s->attempts;
+			r->prior_status = s->attempts > 1 ? before : 0;
+			r->body_cut = ex[k].body_cut;
 			if (rq->flags & S3_REQ_NO_RETRY) {
 				again = 0;
 			} else if (r->error_class == S3_ERR_WRONG_REGION &&
@@ -1544,6 +1668,23 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 			else if (wait > delay)
 				delay = wait;
 		}
+		if (starved && !progress) {
+			/* Nothing fitted: hand the rest back. */
+			for (size_t i = 0; i < n; i++) {
+				if (st[i].done || !st[i].over_budget)
+					continue;
+				s3_response_release(&resps[i]);
+				resps[i].deferred = 1;
+				resps[i].error_class = S3_ERR_MALFORMED;
+				snprintf(resps[i].transport_error,
+					 sizeof(resps[i].transport_error),
+					 "answers too large to hold at once "
+					 "(memory budget %zu MiB)",
+					 c->memory_budget >> 20);
+				st[i].done = 1;
+			}
+			continue;
+		}
 		if (delay)
 			c->sleep_ms(c->clock_ctx, delay);
 	}
@@ -1568,12 +1709,7 @@ int s3_send(struct s3_client *c, const struct s3_request *req,
 static int op_fail(const struct s3_response *r, const char *what,
 		   const char *bucket, struct s3p_error *err)
 {
-	char ev[768];
-
-	s3_response_describe(r, ev, sizeof(ev));
-	return s3p_error_set(err, S3P_E_S3, "%s '%s': %s (%s)", what,
-			     bucket ? bucket : "", ev,
-			     s3_error_class_explain(r->error_class));
+	return s3_fail(err, r, what, bucket, NULL);
 }
 
 /* resp given: keep the answer there; else use a local one. */
@@ -1596,78 +1732,114 @@ static void mark_malformed(struct s3_response *r, const struct s3p_error *e)
 	copy_str(r->transport_error, sizeof(r->transport_error), e->msg);
 }
 
-/* What tells the listing calls apart: ListObjectsV2 and ListMultipartUploads
- * send the same shape of request and read the answer the same way. */
-struct list_call {
-	const char *what;            /* error: "<what> '<bucket>': ..." */
-	struct s3_param sub;         /* the sub-resource */
-	struct s3_param opt[2];      /* sent when the value is not NULL */
-	const char *max_name;        /* sent when max > 0 */
-	int max;
-	/* objects: the parser and its callback; NULL for uploads */
-	int (*parse)(const char *body, size_t len, s3_list_cb cb, void *ctx,
-		     struct s3_list_page *page, struct s3p_error *err);
-	s3_list_cb cb;
-	s3_upload_cb upload_cb;      /* uploads */
-	void *ctx;
-};
+/* ---- Request builders ----------------------------------------------------- */
 
-/* GET bucket?encoding-type=url&<sub>[&prefix][&opt...][&<max_name>], sent,
- * its failure classified, its answer parsed into *page (released on
- * failure).  Keys are asked url-encoded: a key may hold characters XML 1.0
- * cannot carry. */
-static int list_page(struct s3_client *c, const char *bucket,
-		     const char *prefix, const struct list_call *lc,
-		     struct s3_list_page *page, struct s3_response *resp,
-		     struct s3p_error *err)
+static void op_start(struct s3_op *op, const char *bucket)
 {
-	struct s3_param q[6];
-	size_t nq = 0;
-	char mk[24];
-	struct s3_request rq;
-	struct s3_response local, *r = resp_slot(resp, &local);
+	memset(op, 0, sizeof(*op));
+	op->rq.method = "GET";
+	op->rq.bucket = bucket;
+	op->rq.query = op->q;
+	op->rq.max_body = S3_LIST_MAX_BODY;
+	/* Keys are asked url-encoded: a key may hold characters XML 1.0
+	 * cannot carry (radosgw stores a key with \x01). */
+	op->q[op->rq.query_count++] = (struct s3_param){ "encoding-type",
+							"url" };
+}
+
+static void op_param(struct s3_op *op, const char *name, const char *value)
+{
+	if (value)
+		op->q[op->rq.query_count++] = (struct s3_param){ name, value };
+}
+
+static void op_max(struct s3_op *op, const char *name, int max)
+{
+	if (max > 0) {
+		snprintf(op->num, sizeof(op->num), "%d", max);
+		op_param(op, name, op->num);
+	}
+}
+
+void s3_op_list_objects(struct s3_op *op, const char *bucket,
+			const char *prefix, const char *delimiter,
+			const char *token, int max_keys)
+{
+	op_start(op, bucket);
+	op->q[op->rq.query_count++] = (struct s3_param){ "list-type", "2" };
+	op_param(op, "prefix", prefix && *prefix ? prefix : NULL);
+	op_param(op, "delimiter", delimiter);
+	op_param(op, "continuation-token", token);
+	op_max(op, "max-keys", max_keys);
+}
+
+void s3_op_list_uploads(struct s3_op *op, const char *bucket,
+			const char *prefix, const char *key_marker,
+			const char *upload_id_marker, int max_uploads)
+{
+	op_start(op, bucket);
+	op->q[op->rq.query_count++] = (struct s3_param){ "uploads", NULL };
+	op_param(op, "prefix", prefix && *prefix ? prefix : NULL);
+	op_param(op, "key-marker", key_marker);
+	op_param(op, "upload-id-marker", upload_id_marker);
+	op_max(op, "max-uploads", max_uploads);
+}
+
+int s3_list_objects_answer(struct s3_response *r, const char *bucket,
+			   const char *prefix, s3_list_cb cb, void *ctx,
+			   struct s3_list_page *page, struct s3p_error *err)
+{
 	int rc;
 
 	memset(page, 0, sizeof(*page));
-	q[nq++] = (struct s3_param){ "encoding-type", "url" };
-	q[nq++] = lc->sub;
-	if (prefix)
-		q[nq++] = (struct s3_param){ "prefix", prefix };
-	for (size_t i = 0; i < 2; i++)
-		if (lc->opt[i].value)
-			q[nq++] = lc->opt[i];
-	if (lc->max > 0) {
-		snprintf(mk, sizeof(mk), "%d", lc->max);
-		q[nq++] = (struct s3_param){ lc->max_name, mk };
-	}
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
-	rq.bucket = bucket;
-	rq.query = q;
-	rq.query_count = nq;
-	if (s3_send(c, &rq, r, err) < 0) {
-		rc = -1;
-		goto out;
-	}
-	if (r->error_class != S3_OK) {
-		rc = op_fail(r, lc->what, bucket, err);
-		goto out;
-	}
-	if (lc->parse)
-		rc = lc->parse(r->body.data, r->body.len, lc->cb, lc->ctx,
-			       page, err);
-	else
-		rc = s3_parse_list_uploads(r->body.data, r->body.len,
-					   lc->upload_cb, lc->ctx, page, err);
+	if (r->error_class != S3_OK)
+		return s3_fail(err, r, "list", bucket, prefix);
+	rc = s3_parse_list_objects(r->body.data, r->body.len, cb, ctx, page,
+				   err);
+	if (rc == 0 && page->is_truncated && !page->next_token)
+		rc = s3p_error_set(err, S3P_E_S3, "malformed answer: "
+				   "IsTruncated=true without "
+				   "NextContinuationToken, the rest of the "
+				   "listing cannot be asked for");
 	if (rc < 0) {
 		mark_malformed(r, err);
-		s3p_error_prefix(err, "%s '%s'", lc->what, bucket);
 		s3_list_page_release(page);
+		s3p_error_prefix(err, "cannot list '%s%s%s'", bucket,
+				 prefix && *prefix ? "/" : "",
+				 prefix ? prefix : "");
 	}
-out:
-	if (r == &local)
-		s3_response_release(&local);
 	return rc;
+}
+
+int s3_list_guard_next(struct s3_list_guard *g, const char *bucket,
+		       const char *prefix, const char *next_token,
+		       struct s3p_error *err)
+{
+	const char *sep = prefix && *prefix ? "/" : "";
+
+	if (!prefix)
+		prefix = "";
+	g->pages++;
+	if (next_token && g->last_token && !strcmp(next_token, g->last_token))
+		return s3p_error_set(err, S3P_E_S3,
+				     "cannot list '%s%s%s': the server gave "
+				     "the same continuation token twice (page "
+				     "%zu), so the listing would never end",
+				     bucket, sep, prefix, g->pages);
+	if (next_token && g->pages >= S3_LIST_MAX_PAGES)
+		return s3p_error_set(err, S3P_E_S3,
+				     "cannot list '%s%s%s': the server has "
+				     "not ended the listing after %d pages",
+				     bucket, sep, prefix, S3_LIST_MAX_PAGES);
+	free(g->last_token);
+	g->last_token = next_token ? xstrdup(next_token) : NULL;
+	return 0;
+}
+
+void s3_list_guard_release(struct s3_list_guard *g)
+{
+	free(g->last_token);
+	memset(g, 0, sizeof(*g));
 }
 
 int s3_list_objects_page(struct s3_client *c, const char *bucket,
@@ -1676,31 +1848,27 @@ int s3_list_objects_page(struct s3_client *c, const char *bucket,
 			 void *ctx, char **next_token,
 			 struct s3_response *resp, struct s3p_error *err)
 {
-	const struct list_call lc = {
-		"cannot list bucket", { "list-type", "2" },
-		{ { "delimiter", delimiter },
-		  { "continuation-token", token } },
-		"max-keys", max_keys, s3_parse_list_objects, cb, NULL, ctx
-	};
+	struct s3_op op;
 	struct s3_list_page page;
+	struct s3_response local, *r = resp_slot(resp, &local);
 	int rc;
 
 	*next_token = NULL;
-	rc = list_page(c, bucket, prefix, &lc, &page, resp, err);
-	if (rc == 0 && page.is_truncated) {
-		if (!page.next_token) {
-			rc = s3p_error_set(err, S3P_E_S3,
-					   "cannot list bucket '%s': truncated "
-					   "listing without "
-					   "NextContinuationToken", bucket);
-			if (resp)
-				mark_malformed(resp, err);
-		} else {
+	s3_op_list_objects(&op, bucket, prefix, delimiter, token, max_keys);
+	if (s3_send(c, &op.rq, r, err) < 0) {
+		rc = -1;
+	} else {
+		rc = s3_list_objects_answer(r, bucket, prefix, cb, ctx, &page,
+					    err);
+		if (rc == 0 && page.is_truncated) {
 			*next_token = page.next_token;
 			page.next_token = NULL;
 		}
+		if (rc >= 0)
+			s3_list_page_release(&page);
 	}
-	s3_list_page_release(&page);
+	if (r == &local)
+		s3_response_release(&local);
 	return rc;
 }
 
@@ -1710,14 +1878,31 @@ int s3_list_uploads_page(struct s3_client *c, const char *bucket,
 			 s3_upload_cb cb, void *ctx, struct s3_list_page *page,
 			 struct s3_response *resp, struct s3p_error *err)
 {
-	const struct list_call lc = {
-		"cannot list multipart uploads of bucket", { "uploads", NULL },
-		{ { "key-marker", key_marker },
-		  { "upload-id-marker", upload_id_marker } },
-		"max-uploads", max_uploads, NULL, NULL, cb, ctx
-	};
+	struct s3_op op;
+	struct s3_response local, *r = resp_slot(resp, &local);
+	int rc;
 
-	return list_page(c, bucket, prefix, &lc, page, resp, err);
+	memset(page, 0, sizeof(*page));
+	s3_op_list_uploads(&op, bucket, prefix, key_marker, upload_id_marker,
+			   max_uploads);
+	if (s3_send(c, &op.rq, r, err) < 0) {
+		rc = -1;
+	} else if (r->error_class != S3_OK) {
+		rc = s3_fail(err, r, "list multipart uploads of", bucket,
+			     prefix);
+	} else {
+		rc = s3_parse_list_uploads(r->body.data, r->body.len, cb, ctx,
+					   page, err);
+		if (rc < 0) {
+			mark_malformed(r, err);
+			s3p_error_prefix(err, "cannot list multipart uploads "
+					 "of '%s'", bucket);
+			s3_list_page_release(page);
+		}
+	}
+	if (r == &local)
+		s3_response_release(&local);
+	return rc;
 }
 
 int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
@@ -1744,7 +1929,7 @@ int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
 	} else if (strcmp(r->code, "NoSuchBucketPolicy") == 0) {
 		rc = 1;
 	} else {
-		rc = op_fail(r, "cannot get the policy of bucket", bucket, err);
+		rc = op_fail(r, "get the policy of bucket", bucket, err);
 	}
 	if (r == &local)
 		s3_response_release(&local);
@@ -1769,8 +1954,7 @@ int s3_get_bucket_location(struct s3_client *c, const char *bucket,
 	if (s3_send(c, &rq, r, err) < 0) {
 		rc = -1;
 	} else if (r->error_class != S3_OK) {
-		rc = op_fail(r, "cannot get the location of bucket", bucket,
-			     err);
+		rc = op_fail(r, "get the location of bucket", bucket, err);
 	} else if (s3_parse_location(r->body.data, r->body.len, raw,
 				     sizeof(raw), err) < 0) {
 		mark_malformed(r, err);
@@ -1817,8 +2001,7 @@ int s3_resolve_region(struct s3_client *c, const char *bucket,
 		   r.error_class == S3_ERR_MALFORMED ||
 		   r.error_class == S3_ERR_SERVER ||
 		   r.error_class == S3_ERR_THROTTLED) {
-		rc = op_fail(&r, "cannot find the region of bucket", bucket,
-			     err);
+		rc = op_fail(&r, "find the region of bucket", bucket, err);
 		goto out;
 	} else if (r.status != 404) {
 		/* No header (radosgw, or a proxy): ask GetBucketLocation. A

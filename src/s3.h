@@ -108,10 +108,22 @@ struct s3_config {
 	void *clock_ctx;
 	unsigned backoff_base_ms;  /* 0: 200 */
 	unsigned backoff_cap_ms;   /* 0: 5000 */
+	/* Bytes of answer bodies one s3_send_batch() may hold at once,
+	 * whatever the server sends; 0: S3_MEMORY_BUDGET. */
+	size_t memory_budget;
 };
 
 #define S3_CONFIG_INIT { NULL, NULL, -1, 0, 0, 0, NULL, NULL, NULL, \
-			 NULL, NULL, NULL, NULL, 0, 0 }
+			 NULL, NULL, NULL, NULL, 0, 0, 0 }
+
+/* What one batch may hold in answer bodies (the process stays far below
+ * 64 MiB whatever the server sends), and the cap of one listing answer:
+ * 1,000 keys of at most 1,024 bytes, each url-encoded (3 bytes a byte at
+ * worst), with their elements, fit in 4 MiB. */
+#define S3_MEMORY_BUDGET (16u * 1024u * 1024u)
+#define S3_LIST_MAX_BODY (4u * 1024u * 1024u)
+/* A listing that needs more pages than this is not believed. */
+#define S3_LIST_MAX_PAGES 100000
 
 struct s3_client;
 
@@ -126,6 +138,14 @@ void s3_client_free(struct s3_client *c);  /* wipes the secrets */
  * until s3_resolve_region() or a redirect taught otherwise).  Borrowed,
  * valid until the next call on c. */
 const char *s3_client_region(const struct s3_client *c, const char *bucket);
+/* Take `region` as the bucket's region (a hint a caller already knows,
+ * e.g. from the fleet manifest: a wrong one is corrected by the usual
+ * redirect).  Fails (S3P_E_USAGE) on an invalid region name. */
+int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
+				const char *region, struct s3p_error *err);
+/* Forget every bucket's learnt region (a long-lived client checking many
+ * buckets keeps its memory flat this way). */
+void s3_client_forget_regions(struct s3_client *c);
 /* "https://s3.eu-west-1.amazonaws.com" or the custom endpoint. */
 const char *s3_client_endpoint(const struct s3_client *c);
 int s3_client_is_aws(const struct s3_client *c);
@@ -141,7 +161,19 @@ enum s3_request_flags {
 	S3_REQ_UNSIGNED_PAYLOAD = 1u << 0, /* x-amz-content-sha256: UNSIGNED-PAYLOAD */
 	S3_REQ_NO_RETRY = 1u << 1,         /* exactly one attempt (no redirect
 					      following, no skew retry) */
-	S3_REQ_NO_REDIRECT = 1u << 2       /* do not follow a region redirect */
+	S3_REQ_NO_REDIRECT = 1u << 2,      /* do not follow a region redirect */
+	/* A write that must not run twice: retried only when S3 certainly
+	 * did not execute it (throttled: 503 SlowDown / 429, or no
+	 * connection).  With S3_REQ_RETRY_SERVER also after a 500 / 503
+	 * (for a request that a second run cannot repeat, such as a PUT
+	 * with If-None-Match: *); the response's prior_status then says
+	 * that an earlier attempt may have taken effect. */
+	S3_REQ_RETRY_UNEXECUTED = 1u << 3,
+	S3_REQ_RETRY_SERVER = 1u << 4,
+	/* A body longer than max_body is no error: its first max_body bytes
+	 * are kept, the rest is not read (body_cut set).  For a ranged GET
+	 * a server may answer with the whole object. */
+	S3_REQ_STOP_AT_MAX = 1u << 5
 };
 
 struct s3_request {
@@ -157,7 +189,8 @@ struct s3_request {
 	const void *body;
 	size_t body_len;
 	unsigned flags;         /* enum s3_request_flags */
-	size_t max_body;        /* response body cap; 0: 64 MiB */
+	size_t max_body;        /* response body cap; 0: 1 MiB
+				   (HTTP_DEFAULT_MAX_BODY) */
 };
 
 enum s3_error_class {
@@ -168,7 +201,8 @@ enum s3_error_class {
 				 AuthorizationHeaderMalformed without region */
 	S3_ERR_CLOCK_SKEW,    /* RequestTimeTooSkewed (after correction failed) */
 	S3_ERR_NOT_FOUND,     /* NoSuchBucket, NoSuchKey, NoSuchUpload, 404 */
-	S3_ERR_WRONG_REGION,  /* 301 PermanentRedirect, 307, region mismatch */
+	S3_ERR_WRONG_REGION,  /* 301 PermanentRedirect, 307, region mismatch,
+				 naming a region other than the signed one */
 	S3_ERR_THROTTLED,     /* SlowDown, 429, Throttling, RequestLimitExceeded */
 	S3_ERR_SERVER,        /* 5xx, InternalError */
 	S3_ERR_NETWORK,       /* DNS, refused, reset, timeout */
@@ -177,7 +211,9 @@ enum s3_error_class {
 	S3_ERR_KMS,           /* KMS.* codes, AccessDenied naming KMS */
 	S3_ERR_PRECONDITION,  /* 412 PreconditionFailed */
 	S3_ERR_BAD_DIGEST,    /* 400 BadDigest / InvalidDigest */
-	S3_ERR_OTHER          /* any other 4xx */
+	S3_ERR_OTHER,         /* any other 4xx */
+	S3_ERR_REDIRECT       /* 3xx to another host without naming another
+				 region (Location / Endpoint) */
 };
 
 /* "permission", "authentication", ... (stable, used in JSON). */
@@ -195,13 +231,21 @@ struct s3_response {
 	char region[64];          /* x-amz-bucket-region or <Region>, "" */
 	char transport_error[256];/* network/TLS/malformed detail, "" */
 	int attempts;             /* attempts made */
+	long prior_status;        /* status of the attempt before the last
+				     (0: none, or no answer) */
+	int body_cut;             /* S3_REQ_STOP_AT_MAX: the body was longer
+				     than max_body, reading stopped */
+	int deferred;             /* not answered: the batch's answers were
+				     too large to hold at once (memory
+				     budget); send it again */
 	struct buf body;          /* raw body (2xx: the payload to parse) */
 	/* private: response headers */
 	struct http_header *headers;
 	size_t header_count;
 };
 
-#define S3_RESPONSE_INIT { 0, S3_OK, "", "", "", "", "", 0, BUF_INIT, NULL, 0 }
+#define S3_RESPONSE_INIT { 0, S3_OK, "", "", "", "", "", 0, 0, 0, 0, \
+			   BUF_INIT, NULL, 0 }
 
 /* Response header (case-insensitive name), or NULL.  Borrowed. */
 const char *s3_response_header(const struct s3_response *r, const char *name);
@@ -211,6 +255,17 @@ void s3_response_release(struct s3_response *r);
  * "network: connection refused (...)". */
 void s3_response_describe(const struct s3_response *r, char *out,
 			  size_t size);
+/* Cause and fix of a failed answer, for a person: s3_error_class_explain()
+ * refined by the S3 code (ExpiredToken, InvalidAccessKeyId,
+ * SignatureDoesNotMatch, NoSuchBucket... each have their own).  Static. */
+const char *s3_response_explain(const struct s3_response *r);
+/* The error of a failed answer to `op` on bucket (and prefix, may be
+ * NULL), phrased the same way by every command:
+ *   "no such bucket 'B' (404 NoSuchBucket, request id X): ..." or
+ *   "cannot <op> 'B/prefix': <evidence> (<explanation>)".
+ * Returns -1 (kind S3P_E_S3). */
+int s3_fail(struct s3p_error *err, const struct s3_response *r,
+	    const char *op, const char *bucket, const char *prefix);
 
 /* Send one request (retries included).  *resp must be S3_RESPONSE_INIT or
  * released; it is filled in every case where 0 is returned. */
@@ -251,6 +306,10 @@ struct s3_list_entry {
 	const char *version_id;
 	int is_latest;
 	int is_delete_marker;
+	/* Non-NULL: the key cannot be used as a name (it holds a NUL byte,
+	 * sent as %00); `key` is then its encoded form as sent, and this
+	 * says why.  One finding for the caller, never the end of a run. */
+	const char *problem;
 };
 /* Return 0 to go on, nonzero to stop (the listing returns that value). */
 typedef int (*s3_list_cb)(void *ctx, const struct s3_list_entry *e);
@@ -263,6 +322,48 @@ struct s3_list_page {
 	size_t count;            /* entries delivered */
 };
 void s3_list_page_release(struct s3_list_page *p);
+
+/* ---- Request builders: one per operation, used by the single calls
+ * below and by callers that send the request themselves in a batch, so
+ * that the copies cannot drift.  Listings always ask encoding-type=url
+ * and cap the answer at S3_LIST_MAX_BODY.  op->rq points into *op: build
+ * it where it stays until the request is sent (no copy of *op). */
+struct s3_op {
+	struct s3_request rq;
+	struct s3_param q[8];
+	char num[24];
+};
+
+/* GET ?list-type=2 (prefix, delimiter, token may be NULL; max_keys 0:
+ * server default). */
+void s3_op_list_objects(struct s3_op *op, const char *bucket,
+			const char *prefix, const char *delimiter,
+			const char *token, int max_keys);
+/* GET ?uploads (prefix and markers may be NULL; max 0: default). */
+void s3_op_list_uploads(struct s3_op *op, const char *bucket,
+			const char *prefix, const char *key_marker,
+			const char *upload_id_marker, int max_uploads);
+
+/* Read the answer to s3_op_list_objects(): a failure (s3_fail(), naming
+ * bucket and prefix), a malformed body (the same), or the entries to cb
+ * and *page filled (release it).  A truncated answer without
+ * NextContinuationToken is an error. */
+int s3_list_objects_answer(struct s3_response *r, const char *bucket,
+			   const char *prefix, s3_list_cb cb, void *ctx,
+			   struct s3_list_page *page, struct s3p_error *err);
+
+/* Bounds a paged listing against a server that never ends it: call after
+ * each page with the token it gave (NULL: the last page).  -1 (S3P_E_S3,
+ * naming bucket and prefix) when the token repeats the one before, or the
+ * listing passes S3_LIST_MAX_PAGES pages. */
+struct s3_list_guard {
+	char *last_token;
+	size_t pages;
+};
+int s3_list_guard_next(struct s3_list_guard *g, const char *bucket,
+		       const char *prefix, const char *next_token,
+		       struct s3p_error *err);
+void s3_list_guard_release(struct s3_list_guard *g);
 
 /* ListObjectsV2, one page, asked with encoding-type=url (a key may hold
  * characters XML 1.0 cannot carry); keys reach the callback decoded.
@@ -283,6 +384,7 @@ struct s3_upload {
 	const char *upload_id;
 	const char *initiator_id;   /* Initiator/ID (ARN on AWS) */
 	const char *initiated;
+	const char *problem;        /* as in s3_list_entry */
 };
 typedef int (*s3_upload_cb)(void *ctx, const struct s3_upload *u);
 

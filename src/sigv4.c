@@ -74,72 +74,13 @@ void sigv4_uri_encode(struct buf *out, const char *s, size_t len,
 
 /* ---- canonical URI ----------------------------------------------------- */
 
-/* Remove "." and ".." segments and empty segments (repeated '/'); keep a
- * trailing '/' when the path ended with a directory reference. */
-static void normalize_path(struct buf *out, const char *path)
+void sigv4_canonical_uri(struct buf *out, const char *path)
 {
-	size_t n = strlen(path), nseg = 0, i;
-	const char **seg = xmalloc((n / 2 + 2) * sizeof *seg);
-	size_t *seglen = xmalloc((n / 2 + 2) * sizeof *seglen);
-	const char *p = path;
-	int trailing = 0;
-
-	while (*p) {
-		const char *e;
-		size_t l;
-
-		while (*p == '/')
-			p++;
-		if (!*p) {
-			trailing = 1;
-			break;
-		}
-		e = strchr(p, '/');
-		l = e ? (size_t)(e - p) : strlen(p);
-		if (l == 1 && p[0] == '.') {
-			trailing = 1;
-		} else if (l == 2 && p[0] == '.' && p[1] == '.') {
-			if (nseg)
-				nseg--;
-			trailing = 1;
-		} else {
-			seg[nseg] = p;
-			seglen[nseg] = l;
-			nseg++;
-			trailing = 0;
-		}
-		p += l;
-	}
-	buf_putc(out, '/');
-	for (i = 0; i < nseg; i++) {
-		if (i)
-			buf_putc(out, '/');
-		buf_append(out, seg[i], seglen[i]);
-	}
-	if (trailing && nseg)
-		buf_putc(out, '/');
-	free(seg);
-	free(seglen);
-}
-
-void sigv4_canonical_uri(struct buf *out, const char *path, unsigned flags)
-{
-	struct buf norm = BUF_INIT;
-
 	if (empty(path)) {
 		buf_putc(out, '/');
 		return;
 	}
-	if (flags & SIGV4_PATH_VERBATIM) {
-		buf_puts(out, path);
-		return;
-	}
-	if (flags & SIGV4_NORMALIZE_PATH) {
-		normalize_path(&norm, path);
-		path = buf_str(&norm);
-	}
 	sigv4_uri_encode(out, path, strlen(path), 1);
-	buf_release(&norm);
 }
 
 /* ---- canonical query --------------------------------------------------- */
@@ -319,9 +260,8 @@ static int has_host(const struct sigv4_header *hs, size_t n)
 	return 0;
 }
 
-int sigv4_canonical_request(const struct sigv4_request *req, unsigned flags,
-			    struct buf *out, struct buf *signed_headers,
-			    struct s3p_error *err)
+int sigv4_canonical_request(const struct sigv4_request *req, struct buf *out,
+			    struct buf *signed_headers, struct s3p_error *err)
 {
 	struct buf sh = BUF_INIT;
 
@@ -335,7 +275,7 @@ int sigv4_canonical_request(const struct sigv4_request *req, unsigned flags,
 				     "sigv4: invalid method or payload hash");
 	buf_puts(out, req->method);
 	buf_putc(out, '\n');
-	sigv4_canonical_uri(out, req->path, flags);
+	sigv4_canonical_uri(out, req->path);
 	buf_putc(out, '\n');
 	sigv4_canonical_query(out, req->query, req->query_count);
 	buf_putc(out, '\n');
@@ -452,29 +392,6 @@ void sigv4_signature(const uint8_t key[SIGV4_KEY_LEN], const char *sts,
 	crypto_hex(mac, sizeof mac, sig);
 }
 
-void sigv4_chunk_signature(const uint8_t key[SIGV4_KEY_LEN],
-			   const char *amz_date, const char *scope,
-			   const char *prev_sig, const char *chunk_sha256_hex,
-			   struct buf *sts_out,
-			   char sig[SIGV4_SIG_HEX_LEN + 1])
-{
-	struct buf s = BUF_INIT;
-
-	buf_puts(&s, SIGV4_ALGORITHM "-PAYLOAD\n");
-	buf_puts(&s, amz_date);
-	buf_putc(&s, '\n');
-	buf_puts(&s, scope);
-	buf_putc(&s, '\n');
-	buf_puts(&s, prev_sig);
-	buf_putc(&s, '\n');
-	buf_puts(&s, SIGV4_EMPTY_SHA256 "\n");
-	buf_puts(&s, chunk_sha256_hex);
-	sigv4_signature(key, s.data, s.len, sig);
-	if (sts_out)
-		buf_append(sts_out, s.data, s.len);
-	buf_release(&s);
-}
-
 /* ---- signing ----------------------------------------------------------- */
 
 void sigv4_signed_free(struct sigv4_signed *s)
@@ -514,7 +431,7 @@ static const char *find_header(const struct sigv4_request *req,
 	return NULL;
 }
 
-/* Checks shared by both modes. */
+/* Checks of the credentials, the date and the request's own headers. */
 static int check_common(const struct sigv4_request *req,
 			const struct sigv4_params *params,
 			const struct sigv4_credentials *creds,
@@ -654,17 +571,15 @@ int sigv4_sign_headers(const struct sigv4_request *req,
 	}
 	if (token && !find_header(req, "x-amz-security-token")) {
 		add_token = 1;
-		if (!(params->flags & SIGV4_OMIT_SESSION_TOKEN)) {
-			hs[n].name = "X-Amz-Security-Token";
-			hs[n++].value = token;
-		}
+		hs[n].name = "X-Amz-Security-Token";
+		hs[n++].value = token;
 	}
 	r = *req;
 	r.headers = hs;
 	r.header_count = n;
 
 	trace_start(trace, &scope);
-	if (sigv4_canonical_request(&r, params->flags, &creq, &sh, err) < 0)
+	if (sigv4_canonical_request(&r, &creq, &sh, err) < 0)
 		goto fail;
 	trace_creq(trace, &creq, &sh);
 	if (sign_creq(params, creds, &creq, &scope, out->signature, trace,
@@ -690,118 +605,5 @@ fail:
 	buf_release(&sh);
 	buf_release_secret(&auth);
 	sigv4_signed_free(out);
-	return -1;
-}
-
-static const char *const auth_params[] = {
-	"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date",
-	"X-Amz-SignedHeaders", "X-Amz-Expires", "X-Amz-Security-Token",
-	"X-Amz-Signature"
-};
-
-static void put_param(struct buf *b, const char *name, const char *value)
-{
-	if (b->len)
-		buf_putc(b, '&');
-	sigv4_uri_encode(b, name, strlen(name), 0);
-	buf_putc(b, '=');
-	if (value)
-		sigv4_uri_encode(b, value, strlen(value), 0);
-}
-
-int sigv4_presign(const struct sigv4_request *req,
-		  const struct sigv4_params *params,
-		  const struct sigv4_credentials *creds,
-		  char **query_out, struct sigv4_trace *trace,
-		  struct s3p_error *err)
-{
-	struct sigv4_query_param *q = NULL;
-	struct sigv4_request r;
-	struct buf scope = BUF_INIT, creq = BUF_INIT, sh = BUF_INIT,
-		   hdrs = BUF_INIT, cred = BUF_INIT, out = BUF_INIT;
-	char expires[32], sig[SIGV4_SIG_HEX_LEN + 1];
-	const char *token;
-	size_t i, j, n;
-
-	*query_out = NULL;
-	if (check_common(req, params, creds, err) < 0)
-		return -1;
-	if (params->expires < 1 || params->expires > SIGV4_MAX_EXPIRES)
-		return s3p_error_set(err, S3P_E_INTERNAL,
-				     "sigv4: presign expiry %ld out of range 1..%ld",
-				     params->expires, SIGV4_MAX_EXPIRES);
-	for (i = 0; i < req->query_count; i++) {
-		if (!req->query[i].name)
-			return s3p_error_set(err, S3P_E_INTERNAL,
-					     "sigv4: query parameter without a name");
-		for (j = 0; j < sizeof auth_params / sizeof auth_params[0]; j++)
-			if (ieq(req->query[i].name, auth_params[j]))
-				return s3p_error_set(err, S3P_E_INTERNAL,
-						     "sigv4: request already carries query parameter '%s'",
-						     req->query[i].name);
-	}
-	token = empty(creds->session_token) ? NULL : creds->session_token;
-	if (sigv4_credential_scope(&scope, params->amz_date, params->region,
-				   params->service, err) < 0)
-		return -1;
-	if (canon_headers(req->headers, req->header_count, &hdrs, &sh,
-			  err) < 0)
-		goto fail;
-	buf_printf(&cred, "%s/%s", creds->access_key_id, buf_str(&scope));
-	snprintf(expires, sizeof expires, "%ld", params->expires);
-
-	q = xcalloc(req->query_count + 6, sizeof *q);
-	if (req->query_count)
-		memcpy(q, req->query, req->query_count * sizeof *q);
-	n = req->query_count;
-	q[n].name = "X-Amz-Algorithm";
-	q[n++].value = SIGV4_ALGORITHM;
-	q[n].name = "X-Amz-Credential";
-	q[n++].value = buf_str(&cred);
-	q[n].name = "X-Amz-Date";
-	q[n++].value = params->amz_date;
-	q[n].name = "X-Amz-SignedHeaders";
-	q[n++].value = buf_str(&sh);
-	q[n].name = "X-Amz-Expires";
-	q[n++].value = expires;
-	if (token && !(params->flags & SIGV4_OMIT_SESSION_TOKEN)) {
-		q[n].name = "X-Amz-Security-Token";
-		q[n++].value = token;
-	}
-	r = *req;
-	r.query = q;
-	r.query_count = n;
-
-	trace_start(trace, &scope);
-	/* sh stays alive: X-Amz-SignedHeaders points into it */
-	buf_reset(&hdrs);
-	if (sigv4_canonical_request(&r, params->flags & ~(unsigned)SIGV4_CONTENT_SHA256_HEADER,
-				    &creq, &hdrs, err) < 0)
-		goto fail;
-	trace_creq(trace, &creq, &hdrs);
-	if (sign_creq(params, creds, &creq, &scope, sig, trace, err) < 0)
-		goto fail;
-
-	for (i = 0; i < n; i++)
-		put_param(&out, q[i].name, q[i].value);
-	if (token && (params->flags & SIGV4_OMIT_SESSION_TOKEN))
-		put_param(&out, "X-Amz-Security-Token", token);
-	put_param(&out, "X-Amz-Signature", sig);
-	*query_out = buf_detach(&out);
-	free(q);
-	buf_release(&scope);
-	buf_release(&creq);
-	buf_release(&sh);
-	buf_release(&hdrs);
-	buf_release(&cred);
-	return 0;
-fail:
-	free(q);
-	buf_release(&scope);
-	buf_release(&creq);
-	buf_release(&sh);
-	buf_release(&hdrs);
-	buf_release(&cred);
-	buf_release(&out);
 	return -1;
 }

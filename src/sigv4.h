@@ -1,4 +1,4 @@
-/* sigv4.h - AWS Signature Version 4 (header and presigned-query signing).
+/* sigv4.h - AWS Signature Version 4 (signing with the Authorization header).
  *
  * Pure code: no clock, no network, no globals.  The caller gives the date
  * (params.amz_date), the credentials and the exact request it will send;
@@ -11,7 +11,7 @@
  *                               {"Range", "bytes=0-9"} };
  *   struct sigv4_request rq = { "GET", "/my key+x.txt", q, nq, h, 2,
  *                               SIGV4_UNSIGNED_PAYLOAD };
- *   struct sigv4_params pa = { "us-east-1", "s3", "20130524T000000Z", 0,
+ *   struct sigv4_params pa = { "us-east-1", "s3", "20130524T000000Z",
  *                              SIGV4_S3 };
  *   struct sigv4_signed out;
  *   if (sigv4_sign_headers(&rq, &pa, &creds, &out, NULL, err) < 0) ...
@@ -31,12 +31,10 @@
 
 #define SIGV4_ALGORITHM "AWS4-HMAC-SHA256"
 #define SIGV4_UNSIGNED_PAYLOAD "UNSIGNED-PAYLOAD"
-#define SIGV4_STREAMING_PAYLOAD "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
 #define SIGV4_EMPTY_SHA256 \
 	"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 #define SIGV4_KEY_LEN 32
 #define SIGV4_SIG_HEX_LEN 64          /* plus NUL: char sig[65] */
-#define SIGV4_MAX_EXPIRES 604800L     /* 7 days, the AWS maximum */
 
 struct sigv4_credentials {
 	const char *access_key_id;
@@ -62,20 +60,19 @@ struct sigv4_query_param {
 
 struct sigv4_request {
 	const char *method;           /* "GET", "PUT", ... */
-	/* The path.  Default (S3): the raw, unencoded path, e.g.
-	 * "/bucket/my key+x"; encoded once per RFC 3986 keeping '/', never
-	 * normalized.  For other services pass the path as sent on the wire
-	 * (already encoded): encoding it again is the "double encoding"
-	 * those services expect.  See SIGV4_NORMALIZE_PATH and
-	 * SIGV4_PATH_VERBATIM.  NULL or "" means "/". */
+	/* The path, raw and unencoded, e.g. "/bucket/my key+x": encoded
+	 * once per RFC 3986 keeping '/', never normalized (the S3 rule; for
+	 * other services pass the path as sent, already encoded, and it is
+	 * encoded again, which is the "double encoding" they expect).  NULL
+	 * or "" means "/". */
 	const char *path;
 	const struct sigv4_query_param *query;
 	size_t query_count;
 	const struct sigv4_header *headers;
 	size_t header_count;
 	/* Last line of the canonical request: hex SHA-256 of the body
-	 * (SIGV4_EMPTY_SHA256 for none), SIGV4_UNSIGNED_PAYLOAD or
-	 * SIGV4_STREAMING_PAYLOAD.  Required. */
+	 * (SIGV4_EMPTY_SHA256 for none) or SIGV4_UNSIGNED_PAYLOAD.
+	 * Required. */
 	const char *payload_hash;
 };
 
@@ -83,15 +80,7 @@ enum sigv4_flags {
 	/* Header mode: add and sign "x-amz-content-sha256: <payload_hash>"
 	 * (S3 requires it).  If the request already has that header, its
 	 * value must equal payload_hash. */
-	SIGV4_CONTENT_SHA256_HEADER = 1u << 0,
-	/* Generic services only, never S3: remove "." and ".." segments and
-	 * merge repeated '/' before encoding (a trailing '/' is kept). */
-	SIGV4_NORMALIZE_PATH = 1u << 1,
-	/* The path is already the canonical URI: use it byte for byte. */
-	SIGV4_PATH_VERBATIM = 1u << 2,
-	/* Add the session token after signing: not in SignedHeaders nor in
-	 * the canonical query (a few non-S3 services want this). */
-	SIGV4_OMIT_SESSION_TOKEN = 1u << 3
+	SIGV4_CONTENT_SHA256_HEADER = 1u << 0
 };
 #define SIGV4_S3 ((unsigned)SIGV4_CONTENT_SHA256_HEADER)
 
@@ -99,7 +88,6 @@ struct sigv4_params {
 	const char *region;           /* "us-east-1" */
 	const char *service;          /* "s3" */
 	const char *amz_date;         /* "YYYYMMDDTHHMMSSZ", from the caller */
-	long expires;                 /* presign only: X-Amz-Expires, 1..604800 */
 	unsigned flags;               /* enum sigv4_flags; SIGV4_S3 for S3 */
 };
 
@@ -148,19 +136,6 @@ int sigv4_sign_headers(const struct sigv4_request *req,
 		       struct sigv4_signed *out, struct sigv4_trace *trace,
 		       struct s3p_error *err);
 
-/* Presign (auth in the query string).  *query_out receives the complete
- * query string to send, without the '?': the request's own parameters
- * (encoded) in their given order, then X-Amz-Algorithm, X-Amz-Credential,
- * X-Amz-Date, X-Amz-SignedHeaders, X-Amz-Expires, X-Amz-Security-Token
- * (if any) and X-Amz-Signature last.  Free it with free().  No header is
- * added; payload_hash is used as given (S3: SIGV4_UNSIGNED_PAYLOAD).
- * Refuses a request already carrying Authorization or X-Amz-* auth params. */
-int sigv4_presign(const struct sigv4_request *req,
-		  const struct sigv4_params *params,
-		  const struct sigv4_credentials *creds,
-		  char **query_out, struct sigv4_trace *trace,
-		  struct s3p_error *err);
-
 /* ---- Stages, each testable on its own ---------------------------------- */
 
 /* Percent-encode s[0..len) per RFC 3986 (unreserved A-Z a-z 0-9 - . _ ~
@@ -170,8 +145,9 @@ int sigv4_presign(const struct sigv4_request *req,
 void sigv4_uri_encode(struct buf *out, const char *s, size_t len,
 		      int keep_slash);
 
-/* The canonical URI of a path under the given flags (appended to out). */
-void sigv4_canonical_uri(struct buf *out, const char *path, unsigned flags);
+/* The canonical URI of a path (appended to out): "/" for NULL or "", else
+ * the path encoded with keep_slash, never normalized. */
+void sigv4_canonical_uri(struct buf *out, const char *path);
 
 /* The canonical query string of the parameters (appended to out): each
  * name and value encoded, sorted by encoded name then encoded value,
@@ -185,9 +161,8 @@ void sigv4_canonical_query(struct buf *out,
  * signed headers, payload hash, with no final newline.  signed_headers
  * (may be NULL) receives "a;b;c".  Both are appended to.  Fails on a
  * header name that is empty or not a token, or a missing payload hash. */
-int sigv4_canonical_request(const struct sigv4_request *req, unsigned flags,
-			    struct buf *out, struct buf *signed_headers,
-			    struct s3p_error *err);
+int sigv4_canonical_request(const struct sigv4_request *req, struct buf *out,
+			    struct buf *signed_headers, struct s3p_error *err);
 
 /* "YYYYMMDD/region/service/aws4_request" from amz_date (appended). */
 int sigv4_credential_scope(struct buf *out, const char *amz_date,
@@ -210,16 +185,5 @@ int sigv4_signing_key(const char *secret, const char *date,
 /* hex(HMAC(key, string_to_sign)): 64 lowercase hex chars + NUL. */
 void sigv4_signature(const uint8_t key[SIGV4_KEY_LEN], const char *sts,
 		     size_t sts_len, char sig[SIGV4_SIG_HEX_LEN + 1]);
-
-/* Streaming (aws-chunked) chunk signature: the string to sign is
- * "AWS4-HMAC-SHA256-PAYLOAD\n<amz_date>\n<scope>\n<prev_sig>\n
- * <hex sha256("")>\n<chunk_sha256_hex>".  sts_out (may be NULL) receives
- * it (appended).  The seed signature is the header signature of the
- * request signed with payload_hash SIGV4_STREAMING_PAYLOAD. */
-void sigv4_chunk_signature(const uint8_t key[SIGV4_KEY_LEN],
-			   const char *amz_date, const char *scope,
-			   const char *prev_sig, const char *chunk_sha256_hex,
-			   struct buf *sts_out,
-			   char sig[SIGV4_SIG_HEX_LEN + 1]);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include <stddef.h>
 #include "error.h"
+#include "grant.h"
 
 struct json_t;
 
@@ -41,23 +42,6 @@ struct tpl_params {
 	const char *const *prefixes;
 	size_t nprefixes;
 	const char *templates_dir; /* NULL: default search */
-};
-
-/* One required grant: an action on a resource, as the rendered policy
- * grants it. */
-struct grant {
-	char *action;       /* "s3:GetObject" */
-	char *resource;     /* "arn:aws:s3:::b", or "arn:aws:s3:::b/" then "*",
-	                       or "arn:aws:s3:::b/events/" then "*" */
-	char *sid;          /* Sid of the template statement granting it */
-	int bucket_level;   /* 1: resource is the bucket ARN, 0: objects */
-	char **prefixes;    /* the s3:prefix values the grant is limited to */
-	size_t nprefixes;   /* (list grant under --prefix), else 0 */
-};
-
-struct grant_list {
-	struct grant *items;
-	size_t n;
 };
 
 /* Is `mode` a known mode ("read", "export")?  Sets a usage error if not. */

@@ -7,6 +7,7 @@
  *       ...   (S3P_E_INPUT: not JSON (line, column) or not an object;
  *              S3P_E_USAGE: a bad --context, mode or principal)
  *   verify_result_json(&res) / verify_result_table(&res, &buf)
+ *       (verify_report.h)
  *   verify_result_release(&res);
  *
  * The required grants come from the templates (template_grants()); each is
@@ -49,7 +50,7 @@ struct verify_result {
 	struct grant_list grants;
 	struct verify_grant *results;     /* one per grant, in template order */
 	size_t nresults;
-	struct lint_report findings;
+	struct finding_list findings;     /* path NULL, statement set */
 	int no_policy;                    /* the bucket has no policy */
 };
 
@@ -68,13 +69,6 @@ int verify_no_policy(const struct verify_request *rq,
 
 /* 0: every grant allowed and no error finding (exit 0); 1 otherwise. */
 int verify_result_failed(const struct verify_result *res);
-
-/* The JSON report (issue 5's shape, keys in a stable order, 2-space
- * indent, final newline).  Returns a new string: free(). */
-char *verify_result_json(const struct verify_result *res);
-
-/* The human-readable table, appended to out. */
-void verify_result_table(const struct verify_result *res, struct buf *out);
 
 void verify_result_release(struct verify_result *res);
 

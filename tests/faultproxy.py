@@ -45,6 +45,22 @@ ACTION:
                      error=403/AccessDenied/... because no identity-based
                      policy allows the s3:GetObject action
   status=STATUS      an empty answer with that status
+Hostile answers (a broken or malicious server; the tests measure that the
+client stays bounded in time and memory):
+  hugeheader=BYTES   forward, then add one header line of BYTES bytes
+  bigbody=BYTES      200 with a ListBucketResult of BYTES bytes (streamed,
+                     never held in memory here)
+  repeattoken        200 ListBucketResult: one key under the request's
+                     prefix, IsTruncated=true, always the same
+                     NextContinuationToken
+  notoken            the same page with IsTruncated=true and no token
+  fullbody=BYTES     200 with BYTES bytes whatever the Range header (a
+                     server that ignores Range)
+  deepjson=DEPTH     200 with a JSON text nested DEPTH arrays deep
+  redirect307=URL    307 TemporaryRedirect with Location: URL (another host)
+  uploadkey01        200 ListMultipartUploadsResult with one upload whose
+                     key holds \x01: url-encoded when the request asked
+                     encoding-type=url, else the raw byte (not XML 1.0)
 Control endpoint (same port; no bucket name starts with '_'):
   GET  /__faultproxy/stats    JSON: total, by_method, by_fault, log
   POST /__faultproxy/faults   body: JSON list of RULE strings (replaces script)
@@ -70,7 +86,10 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
               "proxy-authorization", "te", "trailer", "trailers",
               "transfer-encoding", "upgrade", "expect", "proxy-connection"}
 ACTIONS = {"pass", "503", "slowdown", "reset", "truncate", "malformed",
-           "delay", "redirect", "wrongregion", "skew", "error", "status"}
+           "delay", "redirect", "wrongregion", "skew", "error", "status",
+           "hugeheader", "bigbody", "repeattoken", "notoken", "fullbody",
+           "deepjson", "redirect307", "uploadkey01"}
+SIZED = ("status", "hugeheader", "bigbody", "fullbody", "deepjson")
 
 
 class Rule:
@@ -106,9 +125,10 @@ class Rule:
                 raise ValueError("rule %r: error=STATUS/CODE[/MESSAGE]" % text)
             self.arg = (int(parts[0]), parts[1],
                         parts[2] if len(parts) > 2 else "")
-        elif self.action == "status":
+        elif self.action in SIZED:
             self.arg = int(self.arg)
-        elif self.action in ("redirect", "wrongregion") and not self.arg:
+        elif self.action in ("redirect", "wrongregion", "redirect307") \
+                and not self.arg:
             raise ValueError("rule %r: needs =REGION" % text)
         method, colon, regex = match.partition(":")
         if not colon and not (method.isalpha() and method.isupper()):
@@ -392,6 +412,70 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if a == "status":
             self.send(rule.arg, [], b"", head=head)
             return rule.arg
+        if a in ("repeattoken", "notoken"):
+            q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
+            prefix = q.get("prefix", [""])[0]
+            body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<ListBucketResult><Name>%s</Name><Prefix>%s</Prefix>"
+                    "<EncodingType>url</EncodingType><KeyCount>1</KeyCount>"
+                    "<Contents><Key>%sx.parquet</Key><Size>20</Size>"
+                    "</Contents><IsTruncated>true</IsTruncated>%s"
+                    "</ListBucketResult>" % (
+                        _xml_escape(_bucket_of(self.path)),
+                        urllib.parse.quote(prefix),
+                        urllib.parse.quote(prefix),
+                        "<NextContinuationToken>same</NextContinuationToken>"
+                        if a == "repeattoken" else "")).encode()
+            self.send(200, [("Content-Type", "application/xml")], body,
+                      head=head)
+            return 200
+        if a == "uploadkey01":
+            enc = "encoding-type=url" in self.path
+            key = "events/up%01load.parquet" if enc else \
+                "events/up\x01load.parquet"
+            body = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<ListMultipartUploadsResult><Bucket>%s</Bucket>%s"
+                    "<IsTruncated>false</IsTruncated><Upload><Key>%s</Key>"
+                    "<UploadId>2~fault</UploadId><Initiator><ID>x</ID>"
+                    "</Initiator></Upload></ListMultipartUploadsResult>" % (
+                        _xml_escape(_bucket_of(self.path)),
+                        "<EncodingType>url</EncodingType>" if enc else "",
+                        key)).encode()
+            self.send(200, [("Content-Type", "application/xml")], body,
+                      head=head)
+            return 200
+        if a == "bigbody":
+            return self.send_big_listing(rule.arg, head)
+        if a == "fullbody":
+            self.send(200, [("Content-Type", "application/octet-stream")],
+                      b"P" * rule.arg, head=head)
+            return 200
+        if a == "deepjson":
+            self.send(200, [("Content-Type", "application/json")],
+                      b"[" * rule.arg + b"]" * rule.arg, head=head)
+            return 200
+        if a == "redirect307":
+            return self.send_error_xml(
+                307, "TemporaryRedirect",
+                "Please re-send this request to the specified temporary "
+                "endpoint. Continue to use the original request endpoint "
+                "for future requests.",
+                headers=[("Location", rule.arg)],
+                extra="<Endpoint>%s</Endpoint>" % _xml_escape(
+                    urllib.parse.urlsplit(rule.arg).netloc))
+        if a == "hugeheader":
+            try:
+                up = self.forward(body)
+            except (http.client.HTTPException, OSError) as e:
+                return self.send_error_xml(502, "FaultProxyUpstreamError",
+                                           str(e))
+            status, _, headers, data = up
+            headers = list(headers) + [("x-fault-padding", "p" * rule.arg)]
+            try:
+                self.send(status, headers, data, head=head)
+            except OSError:
+                self.close_connection = True  # the client gave up
+            return status
         # truncate / malformed: start from the real answer (or a stand-in).
         try:
             up = self.forward(body)
@@ -415,6 +499,41 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.send(status, headers, cut, head=head, promise=len(data))
         self.connection.shutdown(socket.SHUT_RDWR)
         return status
+
+    def send_big_listing(self, size, head):
+        """A ListObjectsV2 answer of SIZE bytes, written in chunks."""
+        start = (b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                 b"<ListBucketResult><Name>b</Name>"
+                 b"<IsTruncated>false</IsTruncated>")
+        end = b"</ListBucketResult>"
+        entry = (b"<Contents><Key>k/%010d.parquet</Key><Size>20</Size>"
+                 b"</Contents>")
+        self.send_response_only(200)
+        self.send_header("Content-Type", "application/xml")
+        self.send_header("Content-Length", str(size))
+        self.end_headers()
+        if head:
+            return 200
+        left = size - len(start) - len(end)
+        try:
+            self.wfile.write(start)
+            i = 0
+            chunk = []
+            while left > 0:
+                e = entry % i
+                if len(e) > left:
+                    e = b" " * left
+                chunk.append(e)
+                left -= len(e)
+                i += 1
+                if len(chunk) >= 1000 or left <= 0:
+                    self.wfile.write(b"".join(chunk))
+                    chunk = []
+            self.wfile.write(end)
+            self.wfile.flush()
+        except OSError:
+            self.close_connection = True   # the client stopped reading
+        return 200
 
     def finish(self):
         try:

@@ -138,14 +138,37 @@ rgw dns name = localhost
 rgw enable usage log = false
 rgw enable lc threads = false
 rgw enable quota threads = false
+# STS (AssumeRole) for the credential-provider tests: the key that encrypts
+# session tokens must be 16 characters.
+rgw sts key = s3permStsKey0001
+rgw s3 auth use sts = true
 EOF
+}
+
+# Make IAM role NAME (tenant TENANT) whose trust policy lets PRINCIPAL (a
+# user name) assume it, with CONDITION (JSON or empty) on that statement,
+# and a role policy allowing every S3 action.
+create_role() {
+	local name=$1 principal=$2 condition=$3 trust out
+	trust='{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["arn:aws:iam::'$TENANT':user/'$principal'"]},"Action":["sts:AssumeRole"]'
+	[ -z "$condition" ] || trust="$trust"',"Condition":'"$condition"
+	trust="$trust"'}]}'
+	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" role create \
+		--tenant "$TENANT" --role-name "$name" \
+		--assume-role-policy-doc "$trust" 2>&1) ||
+		fail_start "radosgw-admin role create $name failed: $out"
+	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" role-policy put \
+		--tenant "$TENANT" --role-name "$name" --policy-name s3all \
+		--policy-doc '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:*"],"Resource":["arn:aws:s3:::*"]}]}' 2>&1) ||
+		fail_start "radosgw-admin role-policy put $name failed: $out"
 }
 
 create_user() {
 	local uid=$1 key=$2 secret=$3 name=$4 out
 	out=$(timeout 60 radosgw-admin --conf "$DIR/ceph.conf" \
 		user create --tenant "$TENANT" --uid "$uid" \
-		--display-name "$name" --access-key "$key" --secret-key "$secret" 2>&1) ||
+		--display-name "$name" --access-key "$key" --secret-key "$secret" \
+		--max-buckets 100000 2>&1) ||
 		fail_start "radosgw-admin user create $uid failed: $out"
 }
 
@@ -227,6 +250,15 @@ EOF
 	create_user other "$OTHER_KEY" "$OTHER_SECRET" "Someone else"
 
 	step "users created"
+	# Roles the customer's profile assumes (tests/e2e/test_creds_rgw.py):
+	# one it may assume, one only 'other' may assume (so the customer is
+	# denied).  (radosgw 16 does not evaluate sts:ExternalId in a trust
+	# policy: a role requiring it is denied even with the right id, so
+	# the external id is tested against a stand-in STS,
+	# tests/test_creds_providers.sh.)
+	create_role s3perm-role customer ""
+	create_role s3perm-role-other other ""
+	step "roles created"
 	cat >"$DIR/env.sh" <<EOF
 # Written by tests/rgw.sh start: the test server's environment contract.
 export S3PERM_TEST_ENDPOINT=http://127.0.0.1:$RGW_PORT
@@ -241,6 +273,8 @@ export S3PERM_TEST_VENDOR_SECRET='$VENDOR_SECRET'
 export S3PERM_TEST_OTHER_USER=other
 export S3PERM_TEST_OTHER_KEY=$OTHER_KEY
 export S3PERM_TEST_OTHER_SECRET='$OTHER_SECRET'
+export S3PERM_TEST_ROLE_ARN=arn:aws:iam::$TENANT:role/s3perm-role
+export S3PERM_TEST_ROLE_DENIED_ARN=arn:aws:iam::$TENANT:role/s3perm-role-other
 EOF
 	echo "rgw.sh: radosgw up at http://127.0.0.1:$RGW_PORT in $(elapsed "$t0")s" \
 		"(state in $DIR; source $DIR/env.sh)"

@@ -17,7 +17,7 @@ ROOT=$(pwd)
 BUILD=${BUILD:-build}
 PHASE=${1:-all}
 case $PHASE in
-unit | e2e | all) ;;
+unit | e2e | all | count) ;;
 *)
 	echo "usage: tests/run.sh [unit|e2e|all]" >&2
 	exit 2
@@ -91,10 +91,14 @@ trap 'exit 143' TERM
 # Case counts from a test's output: cmocka's "[  PASSED  ] N test(s)." /
 # "[  FAILED  ] N test(s)", or the house convention, a line
 # "N passed, M failed" (tests/e2e/s3env.py and the shell tests print it).
+# A cmocka skip ("[  SKIPPED ] N test(s)") counts as a failure: a test that
+# can skip itself can pass without testing anything.  Prints "P F S" (S, the
+# skips, are already in F).
 count_cases() {
-	local log=$1 p f
+	local log=$1 p f s
 	p=$(grep -aE '^\[  PASSED  \] [0-9]+ test' "$log" | tail -n 1 | grep -oE '[0-9]+' | head -n 1)
 	f=$(grep -aE '^\[  FAILED  \] [0-9]+ test' "$log" | tail -n 1 | grep -oE '[0-9]+' | head -n 1)
+	s=$(grep -aE '\[  SKIPPED \] [0-9]+ test' "$log" | tail -n 1 | sed -E 's/.*SKIPPED \] ([0-9]+) test.*/\1/')
 	if [ -z "$p$f" ]; then
 		local line
 		line=$(grep -aE '(^|[^0-9])[0-9]+ passed, [0-9]+ failed' "$log" | tail -n 1)
@@ -103,8 +107,18 @@ count_cases() {
 			f=$(echo "$line" | grep -oE '[0-9]+ failed' | grep -oE '[0-9]+')
 		fi
 	fi
-	echo "${p:-0} ${f:-0}"
+	echo "${p:-0} $((${f:-0} + ${s:-0})) ${s:-0}"
 }
+
+# tests/run.sh count LOG: print the counts run.sh takes from a test's output
+# (for tests/test_run.sh).
+if [ "$PHASE" = count ]; then
+	[ -r "${2:-}" ] || { echo "usage: tests/run.sh count LOG" >&2; exit 2; }
+	count_cases "$2"
+	trap - EXIT
+	rm -rf "$LOGDIR"
+	exit 0
+fi
 
 # Test files run as background jobs, at most $JOBS at a time (each test has
 # its own bucket, so e2e files do not share state).  Job N keeps its output in
@@ -126,13 +140,14 @@ job_main() {
 	tp=
 	secs=$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 	echo "$rc $secs" >"$LOGDIR/$n.res"
-	read -r p f < <(count_cases "$LOGDIR/$n.log")
+	read -r p f sk < <(count_cases "$LOGDIR/$n.log")
 	if [ "$rc" = 0 ] && [ "$f" = 0 ]; then
 		printf '%sPASS%s %-5s %s (%s passed; %ss)\n' "$GREEN" "$OFF" \
 			"${JOB_PHASE[$n]}" "${JOB_NAME[$n]}" "$p" "$secs"
 	else
-		printf '%sFAIL%s %-5s %s (exit %s; %s passed, %s failed; %ss; output below)\n' \
-			"$RED" "$OFF" "${JOB_PHASE[$n]}" "${JOB_NAME[$n]}" "$rc" "$p" "$f" "$secs"
+		printf '%sFAIL%s %-5s %s (exit %s; %s passed, %s failed%s; %ss; output below)\n' \
+			"$RED" "$OFF" "${JOB_PHASE[$n]}" "${JOB_NAME[$n]}" "$rc" "$p" "$f" \
+			"$([ "$sk" = 0 ] || echo " ($sk skipped: a skip is a failure)")" "$secs"
 	fi
 }
 
@@ -152,7 +167,7 @@ run_one() {
 
 # Wait for every job; tally and list them in the order they were queued.
 collect() {
-	local n rc secs p f cases why log
+	local n rc secs p f sk cases why log
 	wait
 	for ((n = 0; n < NJOBS; n++)); do
 		log=$LOGDIR/$n.log
@@ -161,7 +176,7 @@ collect() {
 		else
 			rc=143 secs="?"
 		fi
-		read -r p f < <(count_cases "$log")
+		read -r p f sk < <(count_cases "$log")
 		cases="$p passed, $f failed"
 		# A file that reports no cases counts as one; a failed file as at
 		# least one failure.
@@ -180,6 +195,7 @@ collect() {
 		else
 			FILES_FAIL=$((FILES_FAIL + 1))
 			why="exit $rc"
+			[ "$sk" != 0 ] && why="$why, $sk cmocka test(s) skipped (a skip is a failure)"
 			[ "$rc" = 124 ] && why="timed out after ${TEST_TIMEOUT}s"
 			[ "$rc" = 99 ] && [ ${#VALGRIND[@]} -gt 0 ] &&
 				why="valgrind found errors (exit 99)"

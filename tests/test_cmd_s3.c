@@ -1,6 +1,6 @@
 /* test_cmd_s3.c - the S3 options shared by check, verify and layout:
  * parsing through a command-like table, the `given` flag, --timeout and
- * --region checks, pass-through of ids that are not S3 options, and the
+ * --region checks, positional arguments refused, and the
  * client they build (credentials, configuration, the --verbose trace:
  * one line per attempt, never a secret).  Runs with an empty AWS_*
  * environment and an empty HOME; the only network use is a refused
@@ -31,27 +31,15 @@ static const char *const aws_vars[] = {
 	"AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3",
 	"AWS_CA_BUNDLE", NULL };
 
-enum { O_OWN };
-
-static const struct opt_spec specs[] = {
-	{ O_OWN, "own", 0, "X", "a command's own option", 0 },
-	CMD_S3_OPTIONS
-};
-
 struct args {
 	const char *own;
 	struct cmd_s3_opts s3;
 };
 
-static int on_opt(void *ctx, int id, const char *v, struct s3p_error *err)
-{
-	struct args *a = ctx;
-
-	switch (id) {
-	case O_OWN: a->own = v; return 0;
-	default: return cmd_s3_option(&a->s3, id, v, err);
-	}
-}
+static const struct opt_spec specs[] = {
+	OPT_STRING(struct args, own, "own", 0, "X", "a command's own option",
+		   NULL),
+};
 
 /* Parse a NULL-terminated argument list (after the command name). */
 static int parse(struct args *a, struct s3p_error *err, ...)
@@ -66,8 +54,14 @@ static int parse(struct args *a, struct s3p_error *err, ...)
 	for (char *s; (s = va_arg(ap, char *)) != NULL;)
 		argv[argc++] = s;
 	va_end(ap);
-	return opts_parse(argc, argv, specs, OPTS_COUNT(specs), on_opt, a,
-			  err);
+	{
+		const struct opt_group groups[] = {
+			OPT_GROUP(specs, a), CMD_S3_GROUP(&a->s3),
+		};
+
+		return opts_parse(argc, argv, groups, OPTS_COUNT(groups),
+				  err);
+	}
 }
 
 static int setup(void **state)
@@ -167,7 +161,6 @@ static void test_bad_values(void **state)
 static void test_other_ids(void **state)
 {
 	struct args a;
-	struct cmd_s3_opts o;
 	struct s3p_error err = { S3P_OK, "" };
 
 	(void)state;
@@ -175,10 +168,7 @@ static void test_other_ids(void **state)
 			 -1);
 	assert_int_equal(err.kind, S3P_E_USAGE);
 	assert_string_equal(err.msg, "unexpected argument 'stray'");
-	memset(&o, 0, sizeof(o));
-	assert_int_equal(cmd_s3_option(&o, 42, NULL, &err), -1);
-	assert_int_equal(err.kind, S3P_E_USAGE);
-	assert_int_equal(o.given, 0);
+	assert_int_equal(a.s3.given, 0);
 }
 
 static void test_client_without_credentials(void **state)

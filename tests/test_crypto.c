@@ -38,37 +38,6 @@ static void test_sha256(void **state)
 	assert_int_equal(raw[31], 0xad);
 }
 
-static void test_sha256_incremental(void **state)
-{
-	struct crypto_sha256_ctx *c;
-	char hex[CRYPTO_SHA256_HEX_LEN + 1];
-	char block[1000];
-	int i;
-
-	(void)state;
-	memset(block, 'a', sizeof block);
-	c = crypto_sha256_begin();
-	for (i = 0; i < 1000; i++)
-		crypto_sha256_update(c, block, sizeof block);
-	crypto_sha256_update(c, NULL, 0);
-	crypto_sha256_end_hex(c, hex);
-	assert_string_equal(hex,
-		"cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
-
-	/* split at odd places: same as one-shot */
-	c = crypto_sha256_begin();
-	crypto_sha256_update(c, "ab", 2);
-	crypto_sha256_update(c, "c", 1);
-	crypto_sha256_end_hex(c, hex);
-	assert_string_equal(hex,
-		"ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-
-	c = crypto_sha256_begin();   /* abort frees */
-	crypto_sha256_update(c, "x", 1);
-	crypto_sha256_abort(c);
-	crypto_sha256_abort(NULL);
-}
-
 static void hmac_hex(const void *key, size_t kl, const char *data, size_t dl,
 		     char *hex)
 {
@@ -174,7 +143,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256),
-		cmocka_unit_test(test_sha256_incremental),
 		cmocka_unit_test(test_hmac_rfc4231),
 		cmocka_unit_test(test_md5_base64),
 		cmocka_unit_test(test_base64_rfc4648),

@@ -42,9 +42,9 @@ static char *findings(const struct layout *l)
 	struct buf b = BUF_INIT;
 
 	for (size_t i = 0; i < layout_finding_count(l); i++) {
-		const struct layout_finding *f = layout_finding_at(l, i);
+		const struct finding *f = layout_finding_at(l, i);
 
-		buf_printf(&b, "%s %s %s\n", layout_severity_name(f->severity),
+		buf_printf(&b, "%s %s %s\n", severity_name(f->severity),
 			   f->code, f->path);
 	}
 	return buf_detach(&b);
@@ -273,7 +273,7 @@ static void test_gaps(void **state)
 {
 	struct layout *l = new_check();
 	const struct layout_dataset *d;
-	const struct layout_finding *f;
+	const struct finding *f;
 
 	(void)state;
 	add_good(l, "events/2024-01-01/a.parquet", 100);
@@ -291,9 +291,11 @@ static void test_gaps(void **state)
 	d = layout_dataset_at(l, 0);
 	assert_int_equal(d->days, 3);
 	assert_int_equal(d->nmissing, 6);
-	assert_int_equal(d->missing[0], day(2024, 1, 2));
-	assert_int_equal(d->missing[1], day(2024, 1, 4));
-	assert_int_equal(d->missing[5], day(2024, 1, 8));
+	assert_int_equal(d->ngaps, 2);
+	assert_int_equal(d->gaps[0].from, day(2024, 1, 2));
+	assert_int_equal(d->gaps[0].to, day(2024, 1, 2));
+	assert_int_equal(d->gaps[1].from, day(2024, 1, 4));
+	assert_int_equal(d->gaps[1].to, day(2024, 1, 8));
 	layout_free(l);
 }
 
@@ -360,8 +362,8 @@ static void test_file_findings(void **state)
 	/* every file of a counted day is counted, good or bad */
 	assert_int_equal(d->files, 6);
 	assert_int_equal(d->bytes, 355);
-	assert_int_equal(layout_count_severity(l, LAYOUT_ERROR), 4);
-	assert_int_equal(layout_count_severity(l, LAYOUT_WARNING), 1);
+	assert_int_equal(finding_count(layout_findings(l), SEVERITY_ERROR), 4);
+	assert_int_equal(finding_count(layout_findings(l), SEVERITY_WARNING), 1);
 	layout_free(l);
 }
 
@@ -386,8 +388,11 @@ static void test_empty_days(void **state)
 	assert_int_equal(d->days, 3);
 	assert_int_equal(d->files, 3);
 	assert_int_equal(d->nmissing, 2);
-	assert_int_equal(d->missing[0], day(2024, 1, 2));
-	assert_int_equal(d->missing[1], day(2024, 1, 4));
+	assert_int_equal(d->ngaps, 2);
+	assert_int_equal(d->gaps[0].from, day(2024, 1, 2));
+	assert_int_equal(d->gaps[0].to, day(2024, 1, 2));
+	assert_int_equal(d->gaps[1].from, day(2024, 1, 4));
+	assert_int_equal(d->gaps[1].to, day(2024, 1, 4));
 	layout_free(l);
 }
 
@@ -718,8 +723,13 @@ static void test_report_json(void **state)
 		"      \"files\": 3,\n"
 		"      \"bytes\": 227,\n"
 		"      \"missing_days\": [\n"
-		"        \"2024-01-02\"\n"
+		"        {\n"
+		"          \"from\": \"2024-01-02\",\n"
+		"          \"to\": \"2024-01-02\",\n"
+		"          \"days\": 1\n"
+		"        }\n"
 		"      ],\n"
+		"      \"missing_day_count\": 1,\n"
 		"      \"markers\": 0,\n"
 		"      \"footers\": 2,\n"
 		"      \"rows\": 20,\n"
@@ -761,6 +771,7 @@ static void test_report_json(void **state)
 		"      \"files\": 1,\n"
 		"      \"bytes\": 50,\n"
 		"      \"missing_days\": [],\n"
+		"      \"missing_day_count\": 0,\n"
 		"      \"markers\": 0,\n"
 		"      \"footers\": 1,\n"
 		"      \"rows\": 10,\n"
@@ -839,6 +850,103 @@ static void test_report_text(void **state)
 	layout_finish(l);
 	text = layout_report_text(l, LAYOUT_ROOT_BUCKET, "b");
 	assert_non_null(strstr(text, "\nlayout ok: no finding\n"));
+	free(text);
+	layout_free(l);
+}
+
+
+/* A folder dated 0001-01-01 next to 2024-01-01: one gap of 738,884 days,
+ * reported as one range and one finding, with memory and time that do not
+ * grow with the length of the gap; the implausible span is a finding. */
+static void test_huge_gap_is_one_range(void **state)
+{
+	struct layout *l = new_check();
+	const struct layout_dataset *d;
+	struct s3p_error err = { 0 };
+	char *json, *text;
+
+	(void)state;
+	add_good(l, "events/0001-01-01/a.parquet", 100);
+	add_good(l, "events/2024-01-01/a.parquet", 100);
+	layout_add(l, "events/1000-06-01/", 0);          /* an empty day */
+	layout_finish(l);
+	assert_findings(l,
+		"warning implausible_days events/\n"
+		"warning missing_days events/0001-01-02/\n"
+		"warning empty_day events/1000-06-01/\n"
+		"warning missing_days events/1000-06-02/\n");
+	d = layout_dataset_at(l, 0);
+	assert_int_equal(d->ngaps, 1);
+	assert_int_equal(d->gaps[0].from, day(1, 1, 2));
+	assert_int_equal(d->gaps[0].to, day(2023, 12, 31));
+	assert_int_equal(d->nmissing, 738884);
+	assert_non_null(strstr(layout_finding_at(l, 0)->message,
+			       "span 2023 years, 0001-01-01 to 2024-01-01"));
+	json = layout_report_json(l, LAYOUT_ROOT_BUCKET, "b", &err);
+	assert_non_null(json);
+	assert_true(strlen(json) < 4096);
+	assert_non_null(strstr(json, "\"from\": \"0001-01-02\",\n"
+			       "          \"to\": \"2023-12-31\",\n"
+			       "          \"days\": 738884\n"));
+	free(json);
+	text = layout_report_text(l, LAYOUT_ROOT_BUCKET, "b");
+	assert_non_null(strstr(text, "events/0001-01-02/: warning: 365027 "
+			       "days are missing: 0001-01-02 to 1000-05-31 "
+			       "[missing_days]\n"));
+	free(text);
+	layout_free(l);
+}
+
+/* Names that are not UTF-8 never break the JSON: the bytes are shown as
+ * \xNN, and the findings say so. */
+static void test_report_json_not_utf8(void **state)
+{
+	struct layout *l = new_check();
+	struct s3p_error err = { 0 };
+	char *json;
+
+	(void)state;
+	add_good(l, "ev\xffnts/2024-01-01/a\xc3(.parquet", 100);
+	layout_add(l, "events/2024-01-01/b\x80.csv", 100);
+	layout_finish(l);
+	json = layout_report_json(l, LAYOUT_ROOT_DIRECTORY, "root\xfe",
+				  &err);
+	if (!json)
+		fail_msg("no JSON: %s", err.msg);
+	assert_non_null(strstr(json, "\"directory\": \"root\\\\xfe\""));
+	assert_non_null(strstr(json, "\"name\": \"ev\\\\xffnts\""));
+	assert_non_null(strstr(json, "\"path\": \"events/2024-01-01/"
+			       "b\\\\x80.csv\""));
+	assert_non_null(strstr(json, "\"code\": \"not_utf8\""));
+	assert_non_null(strstr(json, "end in .parquet (bytes that are not "
+			       "UTF-8 are shown as \\\\xNN)\""));
+	free(json);
+	layout_free(l);
+}
+
+/* Control characters in names never reach the terminal raw: a key with
+ * ESC or a newline cannot clear the screen or forge a report line. */
+static void test_report_text_escapes(void **state)
+{
+	struct layout *l = new_check();
+	char *text;
+
+	(void)state;
+	layout_add(l, "events/2024-01-01/x\x1b[2J\nevents/2024-01-01/ok: "
+		   "info: fine [x]\r.csv", 100);
+	layout_add(l, "ev\x07/2024-01-01/a\xc2\x9b.csv", 100);
+	layout_finish(l);
+	text = layout_report_text(l, LAYOUT_ROOT_BUCKET, "b\x1b]0;t\x07");
+	assert_null(strchr(text, '\x1b'));
+	assert_null(strchr(text, '\r'));
+	assert_null(strchr(text, '\x07'));
+	assert_null(strstr(text, "\xc2\x9b"));
+	assert_non_null(strstr(text, "bucket: b\\e]0;t\\x07\n"));
+	assert_non_null(strstr(text, "\nevents/2024-01-01/x\\e[2J\\nevents/"
+			       "2024-01-01/ok: info: fine [x]\\r.csv: error: "
+			       "not a parquet file"));
+	assert_non_null(strstr(text, "\nev\\x07  "));
+	assert_non_null(strstr(text, "a\\u009b.csv"));
 	free(text);
 	layout_free(l);
 }
@@ -963,6 +1071,9 @@ int main(void)
 		cmocka_unit_test(test_many_files),
 		cmocka_unit_test(test_report_json),
 		cmocka_unit_test(test_report_text),
+		cmocka_unit_test(test_huge_gap_is_one_range),
+		cmocka_unit_test(test_report_json_not_utf8),
+		cmocka_unit_test(test_report_text_escapes),
 		cmocka_unit_test(test_local_tree),
 		cmocka_unit_test(test_local_errors),
 	};

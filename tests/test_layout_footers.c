@@ -105,9 +105,9 @@ static char *findings(const struct layout *l)
 	struct buf b = BUF_INIT;
 
 	for (size_t i = 0; i < layout_finding_count(l); i++) {
-		const struct layout_finding *f = layout_finding_at(l, i);
+		const struct finding *f = layout_finding_at(l, i);
 
-		buf_printf(&b, "%s %s %s\n", layout_severity_name(f->severity),
+		buf_printf(&b, "%s %s %s\n", severity_name(f->severity),
 			   f->code, f->path);
 	}
 	if (!b.data)
@@ -129,7 +129,7 @@ static const char *message(const struct layout *l, const char *code,
 			   const char *path)
 {
 	for (size_t i = 0; i < layout_finding_count(l); i++) {
-		const struct layout_finding *f = layout_finding_at(l, i);
+		const struct finding *f = layout_finding_at(l, i);
 
 		if (!strcmp(f->code, code) && !strcmp(f->path, path))
 			return f->message;

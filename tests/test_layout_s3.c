@@ -38,6 +38,12 @@ struct fake {
 	size_t lists;
 	size_t gets;
 	size_t list_batches_of_2;   /* performs that listed two datasets */
+	/* Hostile server behaviours, in the dataset listings (a prefix): */
+	int repeat_token;           /* truncated, always the same token */
+	int no_token;               /* truncated, no token */
+	int url_keys;               /* keys are listed as given, with
+				       <EncodingType>url</EncodingType> */
+	size_t unencoded_lists;     /* listings without encoding-type=url */
 };
 
 static struct fake F;
@@ -95,9 +101,27 @@ static void list_answer(struct http_exchange *ex)
 	char last_prefix[256] = "";
 
 	F.lists++;
+	if (!strstr(ex->url, "encoding-type=url"))
+		F.unencoded_lists++;
 	buf_puts(&b, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		 "<ListBucketResult xmlns=\"http://s3.amazonaws.com/doc/"
 		 "2006-03-01/\"><Name>b</Name>");
+	if (F.url_keys)
+		buf_puts(&b, "<EncodingType>url</EncodingType>");
+	if (prefix && (F.repeat_token || F.no_token)) {
+		buf_printf(&b, "<Contents><Key>%sx.parquet</Key><Size>1</Size>"
+			   "</Contents><IsTruncated>true</IsTruncated>%s"
+			   "</ListBucketResult>", pre, F.repeat_token ?
+			   "<NextContinuationToken>same</NextContinuationToken>"
+			   : "");
+		ex->status = 200;
+		buf_append(&ex->resp_body, b.data, b.len);
+		buf_release(&b);
+		free(prefix);
+		free(delim);
+		free(token);
+		return;
+	}
 	/* entries: index i into the sorted objects; with the delimiter, a
 	 * key holding '/' past the prefix shows as its common prefix. */
 	for (i = 0; i < F.n && shown < PAGE; i++) {
@@ -159,13 +183,32 @@ static void get_answer(struct http_exchange *ex)
 	const char *range = range_of(ex);
 	const struct object *o = NULL;
 	unsigned long long a, z;
+	char *key;
 
 	F.gets++;
 	assert_non_null(path);
 	assert_non_null(range);
+	{
+		/* the key as sent, %-decoded */
+		struct buf k = BUF_INIT;
+
+		for (const char *p = path + 3; *p; p++) {
+			if (*p == '%' && p[1] && p[2]) {
+				char hex[3] = { p[1], p[2], 0 };
+
+				buf_putc(&k, (char)strtol(hex, NULL, 16));
+				p += 2;
+			} else {
+				buf_putc(&k, *p);
+			}
+		}
+		key = buf_detach(&k);
+	}
 	for (size_t i = 0; i < F.n && !o; i++)
-		if (!strcmp(F.objs[i].key, path + 3))
+		if (!strcmp(F.objs[i].key, key) ||
+		    (F.url_keys && !strcmp(F.objs[i].key, path + 3)))
 			o = &F.objs[i];
+	free(key);
 	assert_non_null(o);
 	if (F.fail_key && !strcmp(o->key, F.fail_key)) {
 		ex->result = HTTP_E_CONNECT;
@@ -276,7 +319,7 @@ static char *findings(const struct layout *l)
 
 	buf_puts(&b, "");
 	for (size_t i = 0; i < layout_finding_count(l); i++) {
-		const struct layout_finding *f = layout_finding_at(l, i);
+		const struct finding *f = layout_finding_at(l, i);
 
 		buf_printf(&b, "%s %s\n", f->code, f->path);
 	}
@@ -475,7 +518,86 @@ static void test_network_failure_on_read_fails(void **state)
 	assert_int_equal(layout_s3_scan(l, c, "b", 0, &err), -1);
 	assert_int_equal(err.kind, S3P_E_S3);
 	assert_non_null(strstr(err.msg,
-			       "cannot read 'events/2024-01-01/b.parquet'"));
+			       "cannot read 'b/events/2024-01-01/b.parquet'"));
+	layout_free(l);
+	s3_client_free(c);
+}
+
+/* Every listing, the top one and the concurrent dataset ones, is built by
+ * the one ListObjectsV2 builder: encoding-type=url (a key may hold a
+ * character XML 1.0 cannot carry). */
+static void test_every_listing_url_encoded(void **state)
+{
+	struct object objs[] = {
+		{ "events/2024-01-01/a.parquet", PQ, PQ_LEN },
+		{ "metrics/2024-01-01/a.parquet", PQ, PQ_LEN },
+	};
+	struct s3_client *c = client();
+	struct layout *l = new_check(false);
+	struct s3p_error err = { 0 };
+
+	(void)state;
+	fake_bucket(objs, 2);
+	assert_int_equal(layout_s3_scan(l, c, "b", 0, &err), 0);
+	assert_true(F.lists >= 3);
+	assert_int_equal(F.unencoded_lists, 0);
+	layout_free(l);
+	s3_client_free(c);
+}
+
+/* A server that repeats NextContinuationToken forever, or says
+ * IsTruncated=true without one: a clear error naming bucket and prefix
+ * after a few requests, not an endless loop or a partial listing. */
+static void test_endless_listing_stops(void **state)
+{
+	struct object objs[] = {
+		{ "events/2024-01-01/a.parquet", PQ, PQ_LEN },
+	};
+	struct s3_client *c = client();
+	struct layout *l = new_check(false);
+	struct s3p_error err = { 0 };
+
+	(void)state;
+	fake_bucket(objs, 1);
+	F.repeat_token = 1;
+	assert_int_equal(layout_s3_scan(l, c, "b", 0, &err), -1);
+	assert_int_equal(err.kind, S3P_E_S3);
+	assert_non_null(strstr(err.msg, "'b/events/'"));
+	assert_non_null(strstr(err.msg, "same continuation token"));
+	assert_true(F.lists <= 4);
+	layout_free(l);
+
+	l = new_check(false);
+	fake_bucket(objs, 1);
+	F.no_token = 1;
+	assert_int_equal(layout_s3_scan(l, c, "b", 0, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot list 'b/events/'"));
+	assert_non_null(strstr(err.msg, "NextContinuationToken"));
+	layout_free(l);
+	s3_client_free(c);
+}
+
+/* A key with %00 is one finding; the rest of the dataset is checked. */
+static void test_nul_key_is_a_finding(void **state)
+{
+	struct object objs[] = {
+		{ "events/2024-01-01/a.parquet", PQ, PQ_LEN },
+		{ "events/2024-01-01/b.parquet%00.csv", PQ, PQ_LEN },
+	};
+	struct s3_client *c = client();
+	struct layout *l = new_check(true);
+	struct s3p_error err = { 0 };
+	char *f;
+
+	(void)state;
+	fake_bucket(objs, 2);
+	F.url_keys = 1;
+	assert_int_equal(layout_s3_scan(l, c, "b", 0, &err), 0);
+	layout_finish(l);
+	f = findings(l);
+	assert_non_null(strstr(f, "content_unreadable "
+			       "events/2024-01-01/b.parquet%00.csv"));
+	free(f);
 	layout_free(l);
 	s3_client_free(c);
 }
@@ -537,6 +659,9 @@ int main(void)
 		cmocka_unit_test(test_keys_starting_with_slash),
 		cmocka_unit_test(test_refused_listing_fails),
 		cmocka_unit_test(test_network_failure_on_read_fails),
+		cmocka_unit_test(test_every_listing_url_encoded),
+		cmocka_unit_test(test_endless_listing_stops),
+		cmocka_unit_test(test_nul_key_is_a_finding),
 		cmocka_unit_test(test_long_footer_second_read),
 	};
 

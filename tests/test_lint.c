@@ -151,7 +151,7 @@ static const struct lint_case cases[] = {
 	     "\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::b/*\"") },
 };
 
-static int run_lint(const char *text, struct lint_report *r)
+static int run_lint(const char *text, struct finding_list *r)
 {
 	struct principal pr;
 	struct lint_params p = { "b", "aws", NULL, "read" };
@@ -162,7 +162,7 @@ static int run_lint(const char *text, struct lint_report *r)
 	return lint_policy_text(text, strlen(text), &p, r, &err);
 }
 
-static const struct lint_finding *find(const struct lint_report *r,
+static const struct finding *find(const struct finding_list *r,
 				       const char *code)
 {
 	for (size_t i = 0; i < r->n; i++)
@@ -176,24 +176,24 @@ static void test_cases(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		const struct lint_case *c = &cases[i];
-		struct lint_report r = LINT_REPORT_INIT;
-		const struct lint_finding *f;
+		struct finding_list r = FINDING_LIST_INIT;
+		const struct finding *f;
 
 		assert_int_equal(run_lint(c->triggers, &r), 0);
 		f = find(&r, c->code);
 		if (!f)
 			fail_msg("case '%s': no %s finding", c->name, c->code);
-		assert_string_equal(lint_severity_str(f->severity),
+		assert_string_equal(severity_name(f->severity),
 				    c->severity);
 		assert_non_null(f->message);
-		lint_report_release(&r);
+		finding_list_release(&r);
 
 		assert_int_equal(run_lint(c->clean, &r), 0);
 		f = find(&r, c->code);
 		if (f)
 			fail_msg("case '%s': unexpected %s: %s", c->name,
 				 c->code, f->message);
-		lint_report_release(&r);
+		finding_list_release(&r);
 	}
 }
 
@@ -211,15 +211,15 @@ static void test_clean_policy(void **state)
 		"\"s3:DeleteObject\",\"s3:DeleteObjectVersion\","
 		"\"s3:AbortMultipartUpload\",\"s3:ListMultipartUploadParts\"],"
 		"\"Resource\":\"arn:aws:s3:::b/*\"}]}";
-	struct lint_report r = LINT_REPORT_INIT;
+	struct finding_list r = FINDING_LIST_INIT;
 
 	(void)state;
 	assert_int_equal(run_lint(text, &r), 0);
 	for (size_t i = 0; i < r.n; i++)
 		fail_msg("unexpected %s: %s", r.items[i].code,
 			 r.items[i].message);
-	assert_int_equal(lint_max_severity(&r), -1);
-	lint_report_release(&r);
+	assert_int_equal(finding_max_severity(&r), -1);
+	finding_list_release(&r);
 }
 
 /* The vendor documentation's export policy, placeholders replaced: exactly
@@ -237,17 +237,17 @@ static void test_vendor_export_defect(void **state)
 		"\"s3:AbortMultipartUpload\",\"s3:ListBucketMultipartUploads\","
 		"\"s3:ListMultipartUploadParts\"],"
 		"\"Resource\":\"arn:aws:s3:::b/*\"}]}";
-	struct lint_report r = LINT_REPORT_INIT;
+	struct finding_list r = FINDING_LIST_INIT;
 
 	(void)state;
 	assert_int_equal(run_lint(text, &r), 0);
 	assert_int_equal(r.n, 1);
 	assert_string_equal(r.items[0].code, "action-resource-mismatch");
-	assert_int_equal(r.items[0].severity, LINT_WARNING);
+	assert_int_equal(r.items[0].severity, SEVERITY_WARNING);
 	assert_int_equal(r.items[0].statement, 1);
 	assert_non_null(strstr(r.items[0].message,
 			       "s3:ListBucketMultipartUploads"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 }
 
 /* 20,480 bytes without whitespace pass; one more is an error; whitespace
@@ -259,7 +259,7 @@ static void test_size(void **state)
 	const char *tail = "\"}]}";
 	size_t fixed = strlen(head) + strlen(tail);
 	struct buf b = BUF_INIT;
-	struct lint_report r = LINT_REPORT_INIT;
+	struct finding_list r = FINDING_LIST_INIT;
 
 	(void)state;
 	buf_puts(&b, "  \n\t");
@@ -271,7 +271,7 @@ static void test_size(void **state)
 	assert_int_equal(lint_compact_size(b.data, b.len), 20480);
 	assert_int_equal(run_lint(b.data, &r), 0);
 	assert_null(find(&r, "too-large"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 
 	buf_reset(&b);
 	buf_puts(&b, head);
@@ -280,8 +280,8 @@ static void test_size(void **state)
 	buf_puts(&b, tail);
 	assert_int_equal(run_lint(b.data, &r), 0);
 	assert_non_null(find(&r, "too-large"));
-	assert_int_equal(find(&r, "too-large")->severity, LINT_ERROR);
-	lint_report_release(&r);
+	assert_int_equal(find(&r, "too-large")->severity, SEVERITY_ERROR);
+	finding_list_release(&r);
 	buf_release(&b);
 
 	/* Whitespace inside strings counts. */
@@ -294,7 +294,7 @@ static void test_reminders(void **state)
 	struct principal pr;
 	struct s3p_error err;
 	struct lint_params p = { "b", "aws", &pr, "export" };
-	struct lint_report r = LINT_REPORT_INIT;
+	struct finding_list r = FINDING_LIST_INIT;
 
 	(void)state;
 	assert_int_equal(names_parse_principal(VENDOR, &pr, &err), 0);
@@ -305,21 +305,21 @@ static void test_reminders(void **state)
 	assert_non_null(find(&r, "sse-kms"));
 	assert_non_null(strstr(find(&r, "sse-kms")->message,
 			       "kms:GenerateDataKey"));
-	assert_int_equal(lint_max_severity(&r), LINT_INFO);
-	lint_report_release(&r);
+	assert_int_equal(finding_max_severity(&r), SEVERITY_INFO);
+	finding_list_release(&r);
 
 	p.principal = NULL;
 	p.mode = "read";
 	lint_reminders(&p, &r);
 	assert_null(find(&r, "cross-account"));
 	assert_null(strstr(find(&r, "sse-kms")->message, "GenerateDataKey"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 }
 
 /* Resource patterns: which types they can name. */
 static void test_resource_types(void **state)
 {
-	struct lint_report r = LINT_REPORT_INIT;
+	struct finding_list r = FINDING_LIST_INIT;
 
 	(void)state;
 	/* "b*" names the bucket and its objects: both kinds apply. */
@@ -327,32 +327,32 @@ static void test_resource_types(void **state)
 		"\"Action\":[\"s3:ListBucket\",\"s3:GetObject\"],"
 		"\"Resource\":\"arn:aws:s3:::b*\""), &r), 0);
 	assert_null(find(&r, "action-resource-mismatch"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 	/* "*" names every type. */
 	assert_int_equal(run_lint(ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
 		"\"Action\":[\"s3:ListBucket\",\"s3:GetObject\"],"
 		"\"Resource\":\"*\""), &r), 0);
 	assert_null(find(&r, "action-resource-mismatch"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 	/* "b/?" is an object, never the bucket. */
 	assert_int_equal(run_lint(ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
 		"\"Action\":[\"s3:ListBucket\",\"s3:GetObject\"],"
 		"\"Resource\":\"arn:aws:s3:::b/?\""), &r), 0);
 	assert_non_null(find(&r, "action-resource-mismatch"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 	/* An action of no resource type needs Resource "*". */
 	assert_int_equal(run_lint(ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
 		"\"Action\":[\"s3:ListAllMyBuckets\",\"s3:GetObject\"],"
 		"\"Resource\":\"arn:aws:s3:::b/*\""), &r), 0);
 	assert_non_null(find(&r, "action-resource-mismatch"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 	/* NotResource and NotAction are not checked for applicability. */
 	assert_int_equal(run_lint(ST("\"Effect\":\"Deny\"," OK_PRINCIPAL ","
 		"\"NotAction\":[\"s3:ListBucket\"],"
 		"\"Resource\":\"arn:aws:s3:::b/*\""), &r), 0);
 	assert_null(find(&r, "action-no-resource"));
 	assert_null(find(&r, "action-resource-mismatch"));
-	lint_report_release(&r);
+	finding_list_release(&r);
 }
 
 static void test_action_table(void **state)

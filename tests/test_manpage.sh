@@ -6,7 +6,10 @@
 # option it prints appears in man/s3perm.1 as groff writes it (\-\-name),
 # and the page has a section for the command (.SH/.SS naming it).  The
 # global options of `s3perm --help` appear too, and
-# `groff -man -ww -z man/s3perm.1` prints nothing.
+# `groff -man -ww -z man/s3perm.1` prints nothing.  The other way round,
+# every option the page names for s3perm (outside quoted commands of other
+# programs such as `aws s3api ... --query`) is one that some `--help`
+# prints: an option removed from the binary must leave the page too.
 #
 # Run: S3PERM=path/to/s3perm bash tests/test_manpage.sh (default ./s3perm).
 # Prints one line per case and "N passed, M failed"; exits 1 on a failure.
@@ -17,6 +20,8 @@ S3PERM=${S3PERM:-./s3perm}
 case $S3PERM in /*) ;; *) S3PERM=$(pwd)/$S3PERM ;; esac
 MAN=${S3PERM_MAN:-man/s3perm.1}
 PASS=0 FAIL=0
+T_ALL=$(mktemp "${TMPDIR:-/tmp}/s3perm-test-manpage.XXXXXX") || exit 2
+trap 'rm -f "$T_ALL"' EXIT
 
 ok() {
 	PASS=$((PASS + 1))
@@ -67,6 +72,10 @@ else
 	ok "command list from s3perm --help: ${COMMANDS[*]}"
 fi
 
+# All the long options of every --help, for the check the other way round.
+ALL_OPTS=$T_ALL
+printf '%s\n' "$TOP" | long_opts >>"$ALL_OPTS"
+
 # ---- global options -----------------------------------------------------
 
 missing=()
@@ -91,6 +100,7 @@ for cmd in "${COMMANDS[@]}"; do
 		continue
 	fi
 	mapfile -t opts < <(printf '%s\n' "$help" | long_opts)
+	[ ${#opts[@]} -eq 0 ] || printf '%s\n' "${opts[@]}" >>"$ALL_OPTS"
 	missing=()
 	for o in "${opts[@]}"; do
 		in_man "$o" || missing+=("--$o")
@@ -111,6 +121,39 @@ for cmd in "${COMMANDS[@]}"; do
 		not_ok "$cmd: $MAN has a section for it" "no '.SH $up' (or .SS) line"
 	fi
 done
+
+# ---- options the page documents that no --help prints --------------------
+
+# man_s3perm_text: the lines of the page that can name an s3perm option:
+# all but those quoting another program (a line with "aws "), and in the
+# examples (.EX/.EE) only s3perm command lines and their continuations.
+man_s3perm_text() {
+	awk '
+	/^\.EX/ { ex = 1; cont = 0; next }
+	/^\.EE/ { ex = 0; next }
+	!ex { if ($0 !~ /(^|[^A-Za-z])aws /) print; next }
+	{
+		if (!cont) { cmd = $1; sub(/^.*\//, "", cmd) }
+		cont = ($0 ~ /\\e$/)
+		if (cmd == "s3perm") print
+	}' "$MAN"
+}
+
+mapfile -t documented < <(man_s3perm_text |
+	grep -oE -- '\\-\\-[A-Za-z0-9][A-Za-z0-9-]*' | sed 's/^\\-\\-//' |
+	awk '!seen[$0]++')
+gone=()
+for o in "${documented[@]}"; do
+	grep -qxF -- "$o" "$ALL_OPTS" || gone+=("--$o")
+done
+if [ ${#documented[@]} -eq 0 ]; then
+	not_ok "options documented in $MAN exist" "no \\-\\-option found in $MAN"
+elif [ ${#gone[@]} -eq 0 ]; then
+	ok "all ${#documented[@]} options documented in $MAN are in some --help"
+else
+	not_ok "options documented in $MAN exist" \
+		"in $MAN but in no 's3perm [CMD] --help': ${gone[*]}"
+fi
 
 # ---- groff --------------------------------------------------------------
 

@@ -26,6 +26,9 @@
 
 /* One recorded answer: the first rule whose method matches and whose
  * `has` is in the URL (and `lacks` is not) answers. */
+/* Most rules leave `times` out (0: every match). */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 struct rule {
 	const char *method;
 	const char *has;
@@ -33,6 +36,7 @@ struct rule {
 	long status;              /* 0: a network failure */
 	const char *headers;      /* "Name: value\n" lines */
 	const char *body;
+	int times;                /* 0: every match; N: the first N only */
 };
 
 #define ERR(code, msg) "<?xml version=\"1.0\"?><Error><Code>" code \
@@ -91,6 +95,7 @@ struct fake {
 	struct buf log;              /* "METHOD url\n" per exchange */
 	struct buf hosts;            /* full URLs */
 	int unmatched;
+	int used[32];                /* matches per over rule */
 };
 
 static const struct rule *find_rule(const struct rule *r, size_t n,
@@ -110,9 +115,19 @@ static int fake_perform(void *ctx, struct http_exchange *ex, size_t n,
 
 	(void)err;
 	for (size_t i = 0; i < n; i++) {
-		const struct rule *r = find_rule(f->over, f->nover,
-						 ex[i].method, ex[i].url);
+		const struct rule *r = NULL;
 		char line[512];
+
+		for (size_t k = 0; k < f->nover && k < 32 && !r; k++) {
+			const struct rule *o = &f->over[k];
+
+			if (o->times && f->used[k] >= o->times)
+				continue;
+			if (find_rule(o, 1, ex[i].method, ex[i].url)) {
+				r = o;
+				f->used[k]++;
+			}
+		}
 
 		if (!r)
 			r = find_rule(base_rules, sizeof(base_rules) /
@@ -135,9 +150,10 @@ static int fake_perform(void *ctx, struct http_exchange *ex, size_t n,
 			continue;
 		}
 		if (!r->status) {
-			ex[i].result = HTTP_E_CONNECT;
+			/* sent, answer lost: not known whether S3 acted */
+			ex[i].result = HTTP_E_RESET;
 			snprintf(ex[i].error, sizeof(ex[i].error),
-				 "connection refused");
+				 "connection reset");
 			continue;
 		}
 		ex[i].result = HTTP_OK;
@@ -595,7 +611,9 @@ static void test_exit3_classes(void **state)
 		run(&e, "export", cases[i], 1);
 		assert_int_equal(e.rc, -1);
 		assert_int_equal(e.err.kind, S3P_E_S3);
-		assert_non_null(strstr(e.err.msg, "cannot check bucket"));
+		/* NoSuchBucket: the one phrasing every command uses */
+		assert_true(strstr(e.err.msg, "cannot check bucket 'bkt'") ||
+			    strstr(e.err.msg, "no such bucket 'bkt'"));
 		assert_int_equal(e.rep.nleft, 0);
 		done(&e);
 	}
@@ -926,9 +944,149 @@ static void test_plan_table(void **state)
 	assert_string_equal(probe_partition_of_region("eu-west-1"), "aws");
 }
 
+
+/* Every listing the check sends (ListObjectsV2, ListMultipartUploads) is
+ * built by the S3 layer's one builder per operation: encoding-type=url. */
+static void test_listings_url_encoded(void **state)
+{
+	struct env e;
+	const char *p;
+	int lists = 0;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", NULL, 0);
+	assert_int_equal(e.rc, 0);
+	for (p = buf_str(&e.fake.log); *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char line[1024];
+
+		snprintf(line, sizeof(line), "%.*s", (int)len, p);
+		if (strstr(line, "list-type=2") || strstr(line, "?uploads") ||
+		    strstr(line, "&uploads")) {
+			lists++;
+			assert_non_null(strstr(line, "encoding-type=url"));
+		}
+		p = nl ? nl + 1 : "";
+	}
+	assert_int_equal(lists, 2);
+	done(&e);
+}
+
+/* AWS: "503 Slow Down" means the request was not executed: the probe
+ * DELETE and the real PUT are retried, not fatal. */
+static void test_slowdown_on_writes_retried(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 503, "",
+		  ERR("SlowDown", "Please reduce your request rate."), 1 },
+		{ "PUT", "-object", NULL, 503, "",
+		  ERR("SlowDown", "Please reduce your request rate."), 1 },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:PutObject")->basis,
+			 PROBE_BASIS_REAL_WRITE);
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
+/* A 500 on the probe DELETE may have created a delete marker: it is not
+ * retried (a second marker), not fatal either; the marker is looked up
+ * and removed, and DeleteObject stays unknown. */
+static void test_500_on_delete_looked_up(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 500, "",
+		  ERR("InternalError", "We encountered an internal error."), 0 },
+		{ "HEAD", "-delete", NULL, 404,
+		  "x-amz-delete-marker: true\nx-amz-version-id: DM9\n", "", 0 },
+		{ "DELETE", "-delete?versionId=DM9", NULL, 204, "", "", 0 },
+	};
+	struct env e;
+	int deletes = 0;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 3);
+	assert_int_equal(e.rc, 0);
+	for (const char *p = buf_str(&e.fake.log); (p = strstr(p,
+	     "DELETE /bkt/.s3perm-probe/t0k-delete\n")); p++)
+		deletes++;
+	assert_int_equal(deletes, 1);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_UNKNOWN);
+	assert_non_null(strstr(res(&e, "s3:DeleteObject")->detail,
+			       "may or may not have taken effect"));
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-delete?versionId=DM9"));
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
+/* A 500 on the real write, then 412 on the retry (If-None-Match: *): the
+ * first attempt stored the object; it is looked up and removed. */
+static void test_500_then_412_real_put(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 500, "",
+		  ERR("InternalError", "We encountered an internal error."), 1 },
+		{ "PUT", "-object", NULL, 412, "",
+		  ERR("PreconditionFailed", "At least one of the pre-conditions "
+		      "you specified did not hold"), 0 },
+		{ "HEAD", "-object", NULL, 200, "x-amz-version-id: V8\n", "", 0 },
+		{ "DELETE", "-object?versionId=V8", NULL, 204, "", "", 0 },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 4);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:PutObject")->basis,
+			 PROBE_BASIS_REAL_WRITE);
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-object?versionId=V8"));
+	assert_int_equal(e.rep.nleft, 0);
+	done(&e);
+}
+
+/* A listed key holding %00 is skipped as a customer object (no request can
+ * name it), never cut at the NUL. */
+static void test_nul_key_not_probed(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "list-type=2", NULL, 200, "",
+		  "<?xml version=\"1.0\"?><ListBucketResult><Name>bkt</Name>"
+		  "<EncodingType>url</EncodingType>"
+		  "<IsTruncated>false</IsTruncated>"
+		  "<Contents><Key>events/a.parquet%00.csv</Key><Size>99</Size>"
+		  "</Contents></ListBucketResult>", 0 },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "read", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_false(sent(&e, "GET /bkt/events/a.parquet"));
+	assert_int_equal(STATUS(&e, "s3:GetObject"), PROBE_UNKNOWN);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_listings_url_encoded),
+		cmocka_unit_test(test_slowdown_on_writes_retried),
+		cmocka_unit_test(test_500_on_delete_looked_up),
+		cmocka_unit_test(test_500_then_412_real_put),
+		cmocka_unit_test(test_nul_key_not_probed),
 		cmocka_unit_test(test_plan_table),
 		cmocka_unit_test(test_export_all_granted),
 		cmocka_unit_test(test_versioned_bucket_cleanup),

@@ -1393,7 +1393,7 @@ static void test_list_objects_page_op(void **state)
 					      &col, &next, &r, &err), -1);
 	assert_null(next);
 	assert_int_equal(err.kind, S3P_E_S3);
-	assert_non_null(strstr(err.msg, "cannot list bucket 'b': 403 AccessDenied (request id L)"));
+	assert_non_null(strstr(err.msg, "cannot list 'b': 403 AccessDenied (request id L)"));
 	assert_int_equal(r.error_class, S3_ERR_PERMISSION);
 	assert_int_equal(s3_list_objects_page(c, "b", NULL, NULL, NULL, 0, collect,
 					      &col, &next, &r, &err), -1);
@@ -1444,6 +1444,241 @@ static void test_http_dates(void **state)
 	assert_int_equal(s3_parse_http_date(NULL, &t), -1);
 }
 
+
+/* ---- hostile and misleading answers (issue: a house that holds) ---------- */
+
+/* One builder per listing operation: every ListObjectsV2 and
+ * ListMultipartUploads asks encoding-type=url and caps its answer. */
+static void test_list_builders(void **state)
+{
+	struct s3_op op;
+	int seen_enc = 0, seen_uploads = 0;
+
+	(void)state;
+	s3_op_list_objects(&op, "b", "events/", NULL, NULL, 100);
+	assert_string_equal(op.rq.method, "GET");
+	assert_int_equal(op.rq.max_body, S3_LIST_MAX_BODY);
+	for (size_t i = 0; i < op.rq.query_count; i++)
+		if (!strcmp(op.rq.query[i].name, "encoding-type") &&
+		    !strcmp(op.rq.query[i].value, "url"))
+			seen_enc++;
+	assert_int_equal(seen_enc, 1);
+	s3_op_list_uploads(&op, "b", "events/", NULL, NULL, 100);
+	assert_int_equal(op.rq.max_body, S3_LIST_MAX_BODY);
+	for (size_t i = 0; i < op.rq.query_count; i++) {
+		if (!strcmp(op.rq.query[i].name, "encoding-type") &&
+		    !strcmp(op.rq.query[i].value, "url"))
+			seen_enc++;
+		if (!strcmp(op.rq.query[i].name, "uploads"))
+			seen_uploads++;
+	}
+	assert_int_equal(seen_enc, 2);
+	assert_int_equal(seen_uploads, 1);
+}
+
+static int collect_problem(void *ctx, const struct s3_list_entry *e)
+{
+	buf_printf(ctx, "%s|%s\n", e->key, e->problem ? "problem" : "ok");
+	return 0;
+}
+
+/* A url-encoded key with %00 is not cut at the NUL: it is delivered in its
+ * encoded form with a problem, the rest of the page goes on. */
+static void test_list_nul_key(void **state)
+{
+	static const char body[] =
+		"<ListBucketResult><EncodingType>url</EncodingType>"
+		"<IsTruncated>false</IsTruncated>"
+		"<Contents><Key>a.parquet%00.csv</Key><Size>1</Size></Contents>"
+		"<Contents><Key>b%01c</Key><Size>1</Size></Contents>"
+		"</ListBucketResult>";
+	struct buf b = BUF_INIT;
+	struct s3p_error err;
+
+	(void)state;
+	assert_int_equal(s3_parse_list_objects(body, sizeof(body) - 1,
+					       collect_problem, &b, NULL, &err), 0);
+	assert_string_equal(buf_str(&b), "a.parquet%00.csv|problem\nb\001c|ok\n");
+	buf_release(&b);
+}
+
+/* A server that never ends a listing: the same token twice, a truncated
+ * page without a token, or too many pages: an error naming bucket and
+ * prefix. */
+static void test_list_guard(void **state)
+{
+	struct s3_list_guard g = { NULL, 0 };
+	struct s3p_error err;
+	struct answer a[] = {
+		{ NULL, 200, { NULL }, "<ListBucketResult><IsTruncated>true"
+		  "</IsTruncated><KeyCount>0</KeyCount></ListBucketResult>",
+		  HTTP_OK, 0 } };
+	struct s3_client *c;
+	struct s3_op op;
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3_list_page page;
+
+	(void)state;
+	assert_int_equal(s3_list_guard_next(&g, "b", "events/", "t1", &err), 0);
+	assert_int_equal(s3_list_guard_next(&g, "b", "events/", "t2", &err), 0);
+	assert_int_equal(s3_list_guard_next(&g, "b", "events/", "t2", &err), -1);
+	assert_int_equal(err.kind, S3P_E_S3);
+	assert_non_null(strstr(err.msg, "'b/events/'"));
+	assert_non_null(strstr(err.msg, "same continuation token"));
+	s3_list_guard_release(&g);
+	g.pages = S3_LIST_MAX_PAGES - 1;
+	assert_int_equal(s3_list_guard_next(&g, "b", NULL, "t9", &err), -1);
+	assert_non_null(strstr(err.msg, "cannot list 'b'"));
+	s3_list_guard_release(&g);
+
+	fake_reset(a, 1);
+	c = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	s3_op_list_objects(&op, "b", "events/", NULL, NULL, 0);
+	assert_int_equal(s3_send(c, &op.rq, &r, &err), 0);
+	assert_int_equal(s3_list_objects_answer(&r, "b", "events/", NULL, NULL,
+						&page, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot list 'b/events/'"));
+	assert_non_null(strstr(err.msg, "without NextContinuationToken"));
+	assert_int_equal(r.error_class, S3_ERR_MALFORMED);
+	s3_response_release(&r);
+	s3_client_free(c);
+}
+
+/* Each credential error has its own cause and fix; NoSuchBucket one
+ * phrasing. */
+static void test_auth_messages(void **state)
+{
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3p_error err;
+	const char *expired, *key, *sig;
+
+	(void)state;
+	r.status = 403;
+	r.error_class = S3_ERR_AUTH;
+	strcpy(r.code, "ExpiredToken");
+	expired = s3_response_explain(&r);
+	strcpy(r.code, "InvalidAccessKeyId");
+	key = s3_response_explain(&r);
+	strcpy(r.code, "SignatureDoesNotMatch");
+	sig = s3_response_explain(&r);
+	assert_non_null(strstr(expired, "expired"));
+	assert_non_null(strstr(key, "access key id"));
+	assert_non_null(strstr(sig, "secret access key"));
+	assert_true(strcmp(expired, key) && strcmp(key, sig) &&
+		    strcmp(expired, sig));
+	r.status = 404;
+	r.error_class = S3_ERR_NOT_FOUND;
+	strcpy(r.code, "NoSuchBucket");
+	strcpy(r.request_id, "R1");
+	assert_int_equal(s3_fail(&err, &r, "list", "bkt", "events/"), -1);
+	assert_string_equal(err.msg, "no such bucket 'bkt' (404 NoSuchBucket "
+			    "(request id R1)): no bucket of this name exists at "
+			    "this endpoint: check the name (the bare bucket "
+			    "name), the account and --endpoint");
+}
+
+/* AWS S3 answers 307 Temporary Redirect with a Location on another host
+ * (a new bucket whose DNS is not yet everywhere, or a proxy): not a
+ * region problem when no other region is named. */
+static void test_redirect_other_host(void **state)
+{
+	struct answer a[] = {
+		{ NULL, 307, { "Location: https://other.example.net/b",
+			       "x-amz-request-id: R7" },
+		  "<Error><Code>TemporaryRedirect</Code><Message>Please re-send "
+		  "this request to the specified temporary endpoint."
+		  "</Message><Endpoint>other.example.net</Endpoint></Error>",
+		  HTTP_OK, 0 } };
+	struct s3_request rq;
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3p_error err;
+	struct s3_client *c;
+	char ev[512];
+
+	(void)state;
+	fake_reset(a, 1);
+	c = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.bucket = "b";
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.error_class, S3_ERR_REDIRECT);
+	assert_null(strstr(s3_response_explain(&r), "region"));
+	s3_response_describe(&r, ev, sizeof(ev));
+	assert_non_null(strstr(ev, "https://other.example.net/b"));
+	s3_response_release(&r);
+	s3_client_free(c);
+}
+
+/* Writes: a 503 SlowDown was not executed (AWS), so it is retried; a 500
+ * may have been, so only a request that cannot run twice (RETRY_SERVER)
+ * is retried after it, and prior_status tells. */
+static void test_write_retries(void **state)
+{
+	struct answer a[] = {
+		{ NULL, 503, { NULL }, "<Error><Code>SlowDown</Code></Error>",
+		  HTTP_OK, 0 },
+		{ NULL, 204, { NULL }, NULL, HTTP_OK, 0 },
+		{ NULL, 500, { NULL }, "<Error><Code>InternalError</Code></Error>",
+		  HTTP_OK, 0 },
+		{ NULL, 500, { NULL }, "<Error><Code>InternalError</Code></Error>",
+		  HTTP_OK, 0 },
+		{ NULL, 412, { NULL }, "<Error><Code>PreconditionFailed</Code>"
+		  "</Error>", HTTP_OK, 0 } };
+	struct s3_request rq;
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3p_error err;
+	struct s3_client *c;
+
+	(void)state;
+	fake_reset(a, 5);
+	c = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "DELETE";
+	rq.bucket = "b";
+	rq.key = "k";
+	rq.flags = S3_REQ_RETRY_UNEXECUTED;
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.status, 204);
+	assert_int_equal(r.attempts, 2);
+	assert_int_equal(r.prior_status, 503);
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.status, 500);
+	assert_int_equal(r.attempts, 1);
+	rq.method = "PUT";
+	rq.flags = S3_REQ_RETRY_UNEXECUTED | S3_REQ_RETRY_SERVER;
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.status, 412);
+	assert_int_equal(r.attempts, 2);
+	assert_int_equal(r.prior_status, 500);
+	s3_response_release(&r);
+	s3_client_free(c);
+}
+
+/* A transport failure for an oversized answer (1 MB of headers) reads as
+ * a malformed answer, never as "could not be reached". */
+static void test_oversized_answer_not_network(void **state)
+{
+	struct answer a[] = {
+		{ NULL, 0, { NULL }, NULL, HTTP_E_TOO_LARGE, 0 } };
+	struct s3_request rq;
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3p_error err;
+	struct s3_client *c;
+
+	(void)state;
+	fake_reset(a, 1);
+	c = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.bucket = "b";
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	assert_int_equal(r.error_class, S3_ERR_MALFORMED);
+	assert_null(strstr(s3_response_explain(&r), "could not be reached"));
+	s3_response_release(&r);
+	s3_client_free(c);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -1488,6 +1723,13 @@ int main(void)
 		T(test_list_objects_page_op),
 		T(test_get_bucket_policy),
 		T(test_http_dates),
+		T(test_list_builders),
+		T(test_list_nul_key),
+		T(test_list_guard),
+		T(test_auth_messages),
+		T(test_redirect_other_host),
+		T(test_write_retries),
+		T(test_oversized_answer_not_network),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -8,9 +8,11 @@
 #   tools/deps.sh --list       print the package list and exit
 set -eu
 
+# clang and libclang-rt-14-dev (libFuzzer's runtime, libclang_rt.fuzzer) are
+# for `make fuzz`.
 PKGS="build-essential pkg-config libjansson-dev libcurl4-openssl-dev libssl-dev
 libexpat1-dev libcmocka-dev valgrind groff-base python3 python3-botocore
-radosgw ceph-mon ceph-osd ceph-common uuid-runtime"
+radosgw ceph-mon ceph-osd ceph-common uuid-runtime clang libclang-rt-14-dev"
 
 update=yes
 case ${1:-} in

@@ -370,6 +370,31 @@ def prefix_with_space_plus_and_utf8():
 
 
 @test
+def prefix_repeatable_like_gen_and_verify():
+    """--prefix may be given several times, as for gen and verify: each
+    prefix is checked in turn, --json is an array of the reports, the exit
+    status is the worst; -m and -u are --mode and --user as everywhere."""
+    b = ingestion_bucket(prefix="a/")
+    s3env.put_object(b, "b/" + DATA_KEY, b"PAR1 b PAR1")
+    s3env.put_policy(b, gen("read", b, "--prefix", "a/"))
+    rc, out, err = s3env.run_s3perm(
+        "check", "-b", b, "-m", "read", "--json", "-u",
+        s3env.user_name("vendor"), "--account", s3env.tenant(),
+        "--prefix", "a/", "--prefix", "b/", user="vendor")
+    eq(rc, 1, "exit code (%s)" % err)
+    docs = json.loads(out)
+    ok(isinstance(docs, list) and len(docs) == 2, "two reports: %r" % out)
+    eq([result(d, "s3:GetObject")["resource"][-4:] for d in docs],
+       ["/a/*", "/b/*"], "prefixes in order")
+    expect(docs[0], {})
+    eq(result(docs[1], "s3:ListBucket")["status"], "missing", "b/ list")
+    # one prefix: the one JSON object, as before
+    rc, doc, err = check(b, "--prefix", "a/")
+    eq(rc, 0, "one prefix: exit code (%s)" % err)
+    expect(doc, {})
+
+
+@test
 def human_table_and_no_color():
     b = ingestion_bucket()
     s3env.put_policy(b, without(gen("export", b), "s3:AbortMultipartUpload"))

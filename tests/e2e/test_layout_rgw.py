@@ -158,12 +158,12 @@ def clean_layout():
     eq([figures(d) for d in doc["datasets"]], [
         {"name": "events", "first_day": "2024-01-01",
          "last_day": "2024-01-05", "days": 5, "files": 10,
-         "bytes": 10 * len(PQ), "missing_days": []},
+         "bytes": 10 * len(PQ), "missing_days": [], "missing_day_count": 0},
         {"name": "metrics", "first_day": "2024-01-01",
          "last_day": "2024-01-05", "days": 5, "files": 5,
-         "bytes": 5 * len(PQ), "missing_days": []},
+         "bytes": 5 * len(PQ), "missing_days": [], "missing_day_count": 0},
         {"name": "signals", "first_day": None, "last_day": None, "days": 0,
-         "files": 1, "bytes": len(PQ), "missing_days": []},
+         "files": 1, "bytes": len(PQ), "missing_days": [], "missing_day_count": 0},
     ], "datasets")
 
 
@@ -177,7 +177,10 @@ def gaps():
     eq(doc["findings"][0]["message"],
        "2 days are missing: 2024-01-03 to 2024-01-04")
     d = dataset(doc, "events")
-    eq(d["missing_days"], ["2024-01-03", "2024-01-04", "2024-01-06"])
+    eq(d["missing_days"], [
+        {"from": "2024-01-03", "to": "2024-01-04", "days": 2},
+        {"from": "2024-01-06", "to": "2024-01-06", "days": 1}])
+    eq(d["missing_day_count"], 3)
     eq(d["days"], 4)
 
 
@@ -232,7 +235,8 @@ def empty_day_folder():
     rc, doc = check_both(tree)
     eq(rc, 1, "exit code")
     eq(codes(doc), [("warning", "empty_day", "events/2024-03-02/")])
-    eq(dataset(doc, "events")["missing_days"], ["2024-03-02"])
+    eq(dataset(doc, "events")["missing_days"],
+       [{"from": "2024-03-02", "to": "2024-03-02", "days": 1}])
     eq(dataset(doc, "events")["days"], 2)
 
 

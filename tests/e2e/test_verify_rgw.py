@@ -131,8 +131,9 @@ def gen_resources(rng, b):
         "arn:aws:s3:::%s*" % b,
         "arn:aws:s3:::%s/?ata/*" % b,
         "arn:aws:s3:::%s/other/*" % b,
+        "arn:aws:s3:::%s/?*" % b,
     ]
-    weights = [5, 5, 2, 2, 1, 1, 1]
+    weights = [5, 5, 2, 2, 1, 1, 1, 2]
     n = rng.choice((1, 1, 2, 3))
     res = []
     while len(res) < n:
@@ -333,6 +334,35 @@ def differential_generated_policies():
     ok(not mismatches, "%d disagreements:\n%s\n\nthe first in full:\n%s" % (
         len(mismatches), "\n".join(m.splitlines()[0] for m in mismatches),
         mismatches[0] if mismatches else ""))
+
+
+@test
+def object_keys_are_never_empty():
+    """bucket/* is every key there is, and no key is empty: an Allow on
+    bucket/?* grants every key, a Deny on bucket/ alone (the empty key)
+    denies none.  The server agrees with verify on both."""
+    bk = Bucket()
+    b = bk.name
+    vendor = s3env.principal_arn("vendor")
+    for deny in (False, True):
+        stmts = [{"Sid": "NonEmpty", "Effect": "Allow",
+                  "Principal": {"AWS": vendor},
+                  "Action": ["s3:GetObject", "s3:DeleteObject"],
+                  "Resource": "arn:aws:s3:::%s/%s" % (
+                      b, "*" if deny else "?*")}]
+        if deny:
+            stmts.append({"Sid": "EmptyKey", "Effect": "Deny",
+                          "Principal": {"AWS": vendor},
+                          "Action": ["s3:GetObject", "s3:DeleteObject"],
+                          "Resource": "arn:aws:s3:::%s/" % b})
+        text = json.dumps({"Version": "2012-10-17", "Statement": stmts})
+        s3env.put_policy(b, text)
+        _, rep, _ = verify(b, text)
+        dec = decisions(rep)
+        for action in ("s3:GetObject", "s3:DeleteObject"):
+            eq(dec[action], "allowed", "verify, %s (deny=%s)" % (action, deny))
+            server, evidence = bk.allowed(action)
+            ok(server, "server, %s (deny=%s): %s" % (action, deny, evidence))
 
 
 @test

@@ -3,7 +3,7 @@
  * The input is both a bare FileMetaData (parquet_decode) and the tail of a
  * file whose size is the input's (parquet_read_tail, the path layout
  * takes).  Any successful decode must be self-consistent; the sanitizers
- * catch the rest.  Seed corpus: tests/fuzz/corpus/parquet/ (the footers
+ * catch the rest.  Seed corpus: tests/fuzz/corpus/fuzz_parquet/ (the footers
  * and whole files of small fixtures from tests/fixtures/parquet/).
  */
 #include <stddef.h>
