@@ -131,7 +131,7 @@ def codes(doc):
 
 
 FIGURES = ("name", "first_day", "last_day", "days", "files", "bytes",
-           "missing_days")
+           "missing_days", "missing_day_count")
 
 
 def figures(d):
