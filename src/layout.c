@@ -670,7 +670,7 @@ static void record_footer(struct layout *l, const char *key,
 }
 
 size_t layout_content(struct layout *l, const char *key, uint64_t size,
-		      const unsigned char head[4], const unsigned char *tail,
+		      const unsigned char *head, const unsigned char *tail,
 		      size_t tail_len)
 {
 	struct parquet_meta m;
@@ -678,8 +678,9 @@ size_t layout_content(struct layout *l, const char *key, uint64_t size,
 	size_t need = 0;
 	enum parquet_status st;
 
-	/* An encrypted file (encrypted footer) starts with PARE too. */
-	if (size < 12 || (memcmp(head, "PAR1", 4) &&
+	/* An encrypted file (encrypted footer) starts with PARE too.  The
+	 * head is known when the whole file was read. */
+	if (size < 12 || (head && memcmp(head, "PAR1", 4) &&
 			  memcmp(head, "PARE", 4))) {
 		add_finding(l, SEVERITY_ERROR, "bad_parquet", xstrdup(key),
 			    "named .parquet but not parquet: %s",

@@ -14,10 +14,10 @@
  * per-folder aggregates and the findings, never the keys, so memory grows
  * with the number of day folders, not the number of objects.
  *
- * When layout_add() answers LAYOUT_READ_CONTENT the feeder reads the first 4
- * bytes and the last LAYOUT_TAIL_READ bytes (the whole file when smaller)
- * of that file (whenever it likes, concurrently if it likes) and hands them
- * to layout_content(), or reports a failed read with
+ * When layout_add() answers LAYOUT_READ_CONTENT the feeder reads the last
+ * LAYOUT_TAIL_READ bytes of that file (the whole file when smaller, and
+ * then its first 4 bytes too) whenever it likes, concurrently if it likes,
+ * and hands them to layout_content(), or reports a failed read with
  * layout_content_failed().  layout_content() decodes the parquet footer
  * (parquet.h); when the footer is longer than the tail it was given it
  * answers how many trailing bytes to read, and the feeder calls it again
@@ -144,13 +144,14 @@ const char *const *layout_dataset_filter(const struct layout *l, size_t *n);
 enum layout_add_result layout_add(struct layout *l, const char *key,
 				  uint64_t size);
 
-/* The first 4 and the last TAIL_LEN bytes (8 <= TAIL_LEN <= SIZE) of KEY, a
- * file of SIZE bytes (>= 12) for which layout_add() answered
- * LAYOUT_READ_CONTENT.  Returns 0 when done, or the number of trailing
- * bytes to read and hand over again (> TAIL_LEN) when the footer is longer
- * than the tail given. */
+/* The last TAIL_LEN bytes (8 <= TAIL_LEN <= SIZE) of KEY, a file of SIZE
+ * bytes (>= 12) for which layout_add() answered LAYOUT_READ_CONTENT, and
+ * its first 4 bytes (HEAD; NULL when not read: then the leading magic is
+ * not checked).  Returns 0 when done, or the number of trailing bytes to
+ * read and hand over again (> TAIL_LEN) when the footer is longer than
+ * the tail given. */
 size_t layout_content(struct layout *l, const char *key, uint64_t size,
-		      const unsigned char head[4], const unsigned char *tail,
+		      const unsigned char *head, const unsigned char *tail,
 		      size_t tail_len);
 
 /* The content of KEY could not be read; REASON is one short phrase. */

@@ -121,11 +121,15 @@ static bool read_ok(const struct pending *p, const struct s3_response *r,
 	return true;
 }
 
-/* The footers longer than the first read: one exact ranged GET each. */
-static int read_long_footers(struct scan *s, const struct pending *const *p,
-			     const unsigned char (*heads)[4],
-			     const size_t *need, size_t n,
-			     struct s3p_error *err)
+/* Read the last len[i] bytes of files p[0..n) (one ranged GET each) and
+ * hand them to layout_content(); the head is in the answer when the whole
+ * file was read, else it is not checked (layout.h).  The files whose
+ * footer is longer go to again[] with the bytes they need (when again is
+ * not NULL). */
+static int read_tails(struct scan *s, const struct pending *const *p,
+		      const size_t *len, size_t n,
+		      const struct pending **again, size_t *need,
+		      size_t *nagain, struct s3p_error *err)
 {
 	struct s3_request *rq = xcalloc(n + 1, sizeof(*rq));
 	struct s3_response *rs = xcalloc(n + 1, sizeof(*rs));
@@ -135,7 +139,7 @@ static int read_long_footers(struct scan *s, const struct pending *const *p,
 
 	for (size_t i = 0; i < n; i++) {
 		snprintf(ranges[i], sizeof(ranges[i]), "bytes=%llu-%llu",
-			 (unsigned long long)(p[i]->size - need[i]),
+			 (unsigned long long)(p[i]->size - len[i]),
 			 (unsigned long long)(p[i]->size - 1));
 		hdr[i] = (struct s3_param){ "Range", ranges[i] };
 		rq[i].method = "GET";
@@ -143,17 +147,27 @@ static int read_long_footers(struct scan *s, const struct pending *const *p,
 		rq[i].key = p[i]->key;
 		rq[i].headers = &hdr[i];
 		rq[i].header_count = 1;
-		rq[i].max_body = need[i] + 1;
+		/* Room for an error document too (a 403's XML). */
+		rq[i].max_body = len[i] + 4096;
 		rs[i] = (struct s3_response)S3_RESPONSE_INIT;
 	}
 	rc = s3_send_batch(s->c, rq, rs, n, err);
 	for (size_t i = 0; i < n && !rc; i++) {
-		if (!read_ok(p[i], &rs[i], need[i], s, &rc, err))
+		const unsigned char *tail;
+		size_t more;
+
+		if (!read_ok(p[i], &rs[i], len[i], s, &rc, err))
 			continue;
 		/* A server that ignores Range sends it all: take the end. */
-		layout_content(s->l, p[i]->key, p[i]->size, heads[i],
-			       (const unsigned char *)rs[i].body.data +
-			       rs[i].body.len - need[i], need[i]);
+		tail = (const unsigned char *)rs[i].body.data +
+		       rs[i].body.len - len[i];
+		more = layout_content(s->l, p[i]->key, p[i]->size,
+				      len[i] == p[i]->size ? tail : NULL,
+				      tail, len[i]);
+		if (more && again) {
+			need[*nagain] = more;
+			again[(*nagain)++] = p[i];
+		}
 	}
 	for (size_t i = 0; i < n; i++)
 		s3_response_release(&rs[i]);
@@ -164,18 +178,15 @@ static int read_long_footers(struct scan *s, const struct pending *const *p,
 	return rc;
 }
 
-/* Head (bytes=0-3) and the last LAYOUT_TAIL_READ bytes of the pending
- * files, at most s->concurrency files at a time; then the footers that
- * were longer, exactly. */
+/* The last LAYOUT_TAIL_READ bytes of the pending files (the whole file
+ * when smaller: one GET gives head and footer), at most s->concurrency
+ * files at a time; then, exactly, the footers that were longer. */
 static int run_checks(struct scan *s, struct s3p_error *err)
 {
 	size_t per = s->concurrency;
-	struct s3_request *rq = xcalloc(2 * per, sizeof(*rq));
-	struct s3_response *rs = xcalloc(2 * per, sizeof(*rs));
-	struct s3_param *hdr = xcalloc(2 * per, sizeof(*hdr));
-	char (*ranges)[48] = xcalloc(per, sizeof(*ranges));
+	const struct pending **batch = xcalloc(per, sizeof(*batch));
 	const struct pending **again = xcalloc(per, sizeof(*again));
-	unsigned char (*heads)[4] = xcalloc(per, sizeof(*heads));
+	size_t *len = xcalloc(per, sizeof(*len));
 	size_t *need = xcalloc(per, sizeof(*need));
 	int rc = 0;
 
@@ -184,70 +195,21 @@ static int run_checks(struct scan *s, struct s3p_error *err)
 		size_t nagain = 0;
 
 		for (size_t i = 0; i < n; i++) {
-			const struct pending *p = &s->pending[at + i];
-			uint64_t len = p->size < LAYOUT_TAIL_READ ? p->size :
-				       LAYOUT_TAIL_READ;
-
-			snprintf(ranges[i], sizeof(ranges[i]),
-				 "bytes=%llu-%llu",
-				 (unsigned long long)(p->size - len),
-				 (unsigned long long)(p->size - 1));
-			hdr[2 * i] = (struct s3_param){ "Range", "bytes=0-3" };
-			hdr[2 * i + 1] = (struct s3_param){ "Range",
-							    ranges[i] };
-			for (size_t k = 0; k < 2; k++) {
-				struct s3_request *q = &rq[2 * i + k];
-
-				memset(q, 0, sizeof(*q));
-				q->method = "GET";
-				q->bucket = s->bucket;
-				q->key = p->key;
-				q->headers = &hdr[2 * i + k];
-				q->header_count = 1;
-				q->max_body = k ? LAYOUT_TAIL_READ + 1 : 4096;
-				rs[2 * i + k] = (struct s3_response)
-					S3_RESPONSE_INIT;
-			}
+			batch[i] = &s->pending[at + i];
+			len[i] = batch[i]->size < LAYOUT_TAIL_READ ?
+				 (size_t)batch[i]->size : LAYOUT_TAIL_READ;
 		}
-		rc = s3_send_batch(s->c, rq, rs, 2 * n, err);
-		for (size_t i = 0; i < n && !rc; i++) {
-			const struct pending *p = &s->pending[at + i];
-			const struct s3_response *h = &rs[2 * i],
-						 *t = &rs[2 * i + 1];
-			size_t len = p->size < LAYOUT_TAIL_READ ?
-				     (size_t)p->size : LAYOUT_TAIL_READ, more;
-
-			if (!read_ok(p, h, 4, s, &rc, err) ||
-			    !read_ok(p, t, len, s, &rc, err))
-				continue;
-			/* A server that ignores Range sends it all: the
-			 * tail is then the end of the body. */
-			more = layout_content(s->l, p->key, p->size,
-				(const unsigned char *)h->body.data,
-				(const unsigned char *)t->body.data +
-				t->body.len - len, len);
-			if (more) {
-				memcpy(heads[nagain], h->body.data, 4);
-				need[nagain] = more;
-				again[nagain++] = p;
-			}
-		}
-		for (size_t i = 0; i < 2 * n; i++)
-			s3_response_release(&rs[i]);
+		rc = read_tails(s, batch, len, n, again, need, &nagain, err);
 		if (!rc && nagain)
-			rc = read_long_footers(s, again,
-					       (const unsigned char (*)[4])heads,
-					       need, nagain, err);
+			rc = read_tails(s, again, need, nagain, NULL, NULL,
+					NULL, err);
 	}
 	for (size_t i = 0; i < s->npending; i++)
 		free(s->pending[i].key);
 	s->npending = 0;
-	free(rq);
-	free(rs);
-	free(hdr);
-	free(ranges);
+	free(batch);
 	free(again);
-	free(heads);
+	free(len);
 	free(need);
 	return rc;
 }
