@@ -24,6 +24,9 @@ struct scan {
 	/* top level: dataset prefixes found */
 	char **prefixes;
 	size_t nprefixes;
+	/* in the datasets: the day (and other) folders found */
+	char **days;
+	size_t ndays, capdays;
 };
 
 static void queue_check(struct scan *s, const char *key, uint64_t size)
@@ -77,6 +80,25 @@ static int on_top_entry(void *ctx, const struct s3_list_entry *e)
 	s->prefixes = xrealloc(s->prefixes,
 			       (s->nprefixes + 1) * sizeof(*s->prefixes));
 	s->prefixes[s->nprefixes++] = xstrdup(e->key);
+	return 0;
+}
+
+/* A dataset listed with the delimiter: its folders are listed next, the
+ * day prefixes concurrently; its own objects (loose files) are entries. */
+static int on_dataset_entry(void *ctx, const struct s3_list_entry *e)
+{
+	struct scan *s = ctx;
+	size_t n = strlen(e->key);
+
+	if (!e->is_prefix || e->problem)
+		return on_entry(ctx, e);
+	if (!n || e->key[n - 1] != '/')
+		return 0;
+	if (s->ndays == s->capdays) {
+		s->capdays = s->capdays ? s->capdays * 2 : 64;
+		s->days = xrealloc(s->days, s->capdays * sizeof(*s->days));
+	}
+	s->days[s->ndays++] = xstrdup(e->key);
 	return 0;
 }
 
@@ -246,9 +268,14 @@ struct cursor {
 	bool done;
 };
 
-static int list_datasets(struct scan *s, struct s3p_error *err)
+/* List every prefix of PREFIXES to the end, one page of each at a time,
+ * up to s->concurrency pages in flight; entries go to CB.  With DELIMITER
+ * the folders below each prefix come back as common prefixes. */
+static int list_prefixes(struct scan *s, char *const *prefixes, size_t n,
+			 const char *delimiter, s3_list_cb cb,
+			 struct s3p_error *err)
 {
-	size_t n = s->nprefixes, per = s->concurrency;
+	size_t per = s->concurrency;
 	struct cursor *cur = xcalloc(n + 1, sizeof(*cur));
 	struct s3_request *rq = xcalloc(per, sizeof(*rq));
 	struct s3_response *rs = xcalloc(per, sizeof(*rs));
@@ -258,7 +285,7 @@ static int list_datasets(struct scan *s, struct s3p_error *err)
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
-		cur[i].prefix = s->prefixes[i];
+		cur[i].prefix = prefixes[i];
 	while (left && !rc) {
 		size_t m = 0;
 
@@ -267,7 +294,7 @@ static int list_datasets(struct scan *s, struct s3p_error *err)
 			if (cur[i].done)
 				continue;
 			s3_op_list_objects(&op[m], s->bucket, cur[i].prefix,
-					   NULL, cur[i].token, 0);
+					   delimiter, cur[i].token, 0);
 			rq[m] = op[m].rq;
 			rs[m] = (struct s3_response)S3_RESPONSE_INIT;
 			which[m++] = i;
@@ -280,7 +307,7 @@ static int list_datasets(struct scan *s, struct s3p_error *err)
 			if (rs[k].deferred)
 				continue;   /* too much at once: next round */
 			rc = s3_list_objects_answer(&rs[k], s->bucket,
-						    cu->prefix, on_entry, s,
+						    cu->prefix, cb, s,
 						    &page, err);
 			if (rc)
 				break;
@@ -348,13 +375,22 @@ int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
 	} else {
 		rc = list_top(&s, err);
 	}
+	/* The datasets with the delimiter (their day folders), then every
+	 * day folder, concurrently: wall time grows with objects over
+	 * concurrency, not with pages of one dataset after the other. */
 	if (!rc)
-		rc = list_datasets(&s, err);
+		rc = list_prefixes(&s, s.prefixes, s.nprefixes, "/",
+				   on_dataset_entry, err);
+	if (!rc)
+		rc = list_prefixes(&s, s.days, s.ndays, NULL, on_entry, err);
 	for (size_t i = 0; i < s.npending; i++)
 		free(s.pending[i].key);
 	free(s.pending);
 	for (size_t i = 0; i < s.nprefixes; i++)
 		free(s.prefixes[i]);
 	free(s.prefixes);
+	for (size_t i = 0; i < s.ndays; i++)
+		free(s.days[i]);
+	free(s.days);
 	return rc < 0 ? -1 : rc;
 }

@@ -364,10 +364,13 @@ static void test_lists_and_reads(void **state)
 	assert_non_null(strstr(layout_finding_at(l, 5)->message,
 			       "403 AccessDenied"));
 	assert_int_equal(layout_dataset_at(l, 0)->files, 6);
-	/* two datasets listed side by side, page after page (events has 7
-	 * keys: 3 pages; metrics 2: one), top level first */
-	assert_int_equal(F.list_batches_of_2, 1);
-	assert_int_equal(F.lists, 1 + 3 + 1);
+	/* The top level (1 page), then both datasets side by side with the
+	 * delimiter (events: 4 day folders, 2 pages of 3; metrics: 2, one
+	 * page), then the 6 day folders concurrently, 4 at a time (1 page
+	 * each): the rounds of 2 are the first dataset round and the last
+	 * day round. */
+	assert_int_equal(F.list_batches_of_2, 2);
+	assert_int_equal(F.lists, 1 + (2 + 1) + 6);
 	/* 7 parquet files of 12 bytes or more: 1 ranged read each (the last
 	 * 64 KiB: the whole of these small files), at most 4 at a time */
 	assert_int_equal(F.gets, 7);
@@ -417,8 +420,9 @@ static void test_bounded_listing(void **state)
 	assert_int_equal(layout_dataset_count(l), 20);
 	assert_int_equal(layout_finding_count(l), 0);
 	assert_int_equal(F.max_batch, 4);
-	/* top level: 20 prefixes in pages of 3 = 7; then 20 listings */
-	assert_int_equal(F.lists, 7 + 20);
+	/* top level: 20 prefixes in pages of 3 = 7; then 20 dataset
+	 * listings with the delimiter and 20 day listings */
+	assert_int_equal(F.lists, 7 + 20 + 20);
 	layout_free(l);
 	s3_client_free(c);
 }
@@ -447,9 +451,9 @@ static void test_dataset_filter_lists_only_those(void **state)
 	layout_finish(l);
 	assert_int_equal(layout_finding_count(l), 0);
 	assert_int_equal(layout_dataset_count(l), 1);
-	/* Only the prefix: never the root, which a grant scoped to the
-	 * prefix denies. */
-	assert_int_equal(F.lists, 1);
+	/* Only the prefix (its day folders, then the one day): never the
+	 * root, which a grant scoped to the prefix denies. */
+	assert_int_equal(F.lists, 1 + 1);
 	layout_free(l);
 	s3_client_free(c);
 }
