@@ -2,7 +2,6 @@
 offboarding on the real-world policy shapes of tests/fixtures/merge/, shown
 with real requests as the vendor; the race between the read and the write;
 --dry-run; no terminal without --yes; the backup; idempotence; errors.
-Issue 10.
 
 The customer owns the bucket and runs apply with its own keys.  The vendor
 is statsig-abc in tenant 999689269917, so the shapes' ARNs apply unchanged;
