@@ -321,6 +321,60 @@ static const char **aws_principals(const json_t *v, size_t *n, int *star)
 	return list;
 }
 
+/* A Deny with NotPrincipal that lists only the vendor's user (or role) or
+ * only its account: AWS exempts a principal only when both its own ARN and
+ * its account are listed, so the Deny applies to the vendor.  The finding
+ * carries the statement with the missing entry added.  Returns 1 when it
+ * reported one. */
+static int notprincipal_vendor(struct linter *l, const json_t *st, long idx,
+			       const char **list, size_t n)
+{
+	const struct principal *v = l->p ? l->p->principal : NULL;
+	char root[400];
+	const char *acc = root;
+	int self = 0, account = 0;
+	json_t *amended, *np, *aws;
+	char *text;
+
+	if (!v || (v->type != PRINCIPAL_USER && v->type != PRINCIPAL_ROLE))
+		return 0;
+	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", v->partition,
+		 v->account);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(list[i], v->arn))
+			self = 1;
+		else if (!strcmp(list[i], root) ||
+			 !strcmp(list[i], v->account)) {
+			account = 1;
+			acc = list[i];
+		}
+	}
+	if (self == account)
+		return 0;
+	amended = json_deep_copy(st);
+	np = json_object_get(amended, "NotPrincipal");
+	aws = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(aws, json_string(list[i]));
+	json_array_append_new(aws, json_string(self ? root : v->arn));
+	json_object_set_new(np, "AWS", aws);
+	text = json_dumps(amended, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (text && strlen(text) > 600) {
+		/* too long for one line: the element alone */
+		free(text);
+		text = json_dumps(np, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	}
+	lint_add(l->out, SEVERITY_WARNING, "notprincipal-deny-vendor", idx,
+		 "Deny with NotPrincipal lists %s but not %s: AWS exempts "
+		 "%s only when its own ARN and its account are both listed "
+		 "(and may check the account first), so this Deny applies "
+		 "to it; amended: %s", self ? v->arn : acc,
+		 self ? root : v->arn, v->arn, text ? text : "");
+	free(text);
+	json_decref(amended);
+	return 1;
+}
+
 static void check_principal(struct linter *l, const json_t *st, long idx,
 			    int allow)
 {
@@ -338,6 +392,10 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 			 "(a bucket policy must name who it applies to)");
 		return;
 	}
+	if (pv && npv)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Principal and NotPrincipal "
+			 "(AWS rejects it: MalformedPolicy)");
 	if (json_is_string(which) && strcmp(json_string_value(which), "*")) {
 		lint_add(l->out, SEVERITY_ERROR, "invalid-principal", idx,
 			 "%s \"%s\" is neither \"*\" nor an object such as "
@@ -380,7 +438,9 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 			 "principal not listed, anonymous users included");
 	if (npv && !allow) {
 		/* the accounts listed, then each user or role without its
-		 * account: two linear passes */
+		 * account: two linear passes (the vendor's own entry has
+		 * its finding from notprincipal_vendor) */
+		int vendor = notprincipal_vendor(l, st, idx, list, n);
 		struct strset accounts = { NULL, NULL, 0, 0 };
 		struct principal *prs = xcalloc(n ? n : 1, sizeof(*prs));
 		int *parsed = xcalloc(n ? n : 1, sizeof(*parsed));
@@ -395,6 +455,7 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 			const struct principal *pr = &prs[i];
 
 			if (!parsed[i] || pr->type == PRINCIPAL_ACCOUNT ||
+			    (vendor && !strcmp(list[i], l->p->principal->arn)) ||
 			    strset_put(&accounts, pr->account, 1) == 0)
 				continue;
 			lint_add(l->out, SEVERITY_WARNING,
@@ -442,6 +503,10 @@ static void check_resources(struct linter *l, const json_t *st, long idx,
 			 "statement has neither Resource nor NotResource");
 		return;
 	}
+	if (rv && nrv)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Resource and NotResource "
+			 "(AWS rejects it: MalformedPolicy)");
 	list = strings_alloc(rv ? rv : nrv, &n);
 	for (size_t i = 0; i < n; i++) {
 		const char *r = list[i];
@@ -485,6 +550,10 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 			 "statement has neither Action nor NotAction");
 		return;
 	}
+	if (av && nav)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Action and NotAction "
+			 "(AWS rejects it: MalformedPolicy)");
 	list = strings_alloc(av ? av : nav, &n);
 	if (av && !json_object_get(st, "Resource"))
 		types = ~0u;    /* NotResource or nothing: not checked */
@@ -688,6 +757,11 @@ int lint_policy_doc(const json_t *doc, size_t text_size,
 	if (json_is_object(statements)) {
 		check_statement(&l, statements, 0);
 	} else if (json_is_array(statements)) {
+		if (!json_array_size(statements))
+			lint_add(out, SEVERITY_ERROR, "missing-statement",
+				 FINDING_NO_STATEMENT, "the Statement list is "
+				 "empty (AWS rejects it; delete the bucket "
+				 "policy instead)");
 		json_array_foreach(statements, i, v) {
 			if (!json_is_object(v))
 				lint_add(out, SEVERITY_ERROR, "invalid-statement",

@@ -35,6 +35,8 @@ struct verify_request {
 	size_t nprefixes;
 	const char *const *contexts;      /* "KEY=VALUE" (--context) */
 	size_t ncontexts;
+	const char *const *absents;       /* "KEY" (--absent) */
+	size_t nabsents;
 	const char *templates_dir;        /* NULL: default search */
 };
 

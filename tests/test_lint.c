@@ -57,6 +57,21 @@ static const struct lint_case cases[] = {
 	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
 	     "\"Resource\":\"arn:aws:s3:::b/*\""),
 	  ST(GET_OBJ) },
+	{ "Principal and NotPrincipal", "conflicting-element", "error",
+	  ST("\"Effect\":\"Deny\"," OK_PRINCIPAL ",\"NotPrincipal\":{\"AWS\":"
+	     "\"arn:aws:iam::111122223333:root\"},\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "Action and NotAction", "conflicting-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"NotAction\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "Resource and NotResource", "conflicting-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\",\"NotResource\":\"arn:aws:s3:::b/x/*\""),
+	  ST(GET_OBJ) },
+	{ "empty Statement list", "missing-statement", "error",
+	  "{\"Version\":\"2012-10-17\",\"Statement\":[]}", ST(GET_OBJ) },
 	{ "Sid charset", "invalid-sid", "warning",
 	  ST("\"Sid\":\"read objects\"," GET_OBJ),
 	  ST("\"Sid\":\"ReadObjects1\"," GET_OBJ) },
@@ -194,6 +209,63 @@ static void test_cases(void **state)
 		if (f)
 			fail_msg("case '%s': unexpected %s: %s", c->name,
 				 c->code, f->message);
+		finding_list_release(&r);
+	}
+}
+
+/* A Deny with NotPrincipal listing only the vendor's user or only its
+ * account: a finding with the amended statement (both listed). */
+static void test_notprincipal_vendor(void **state)
+{
+	static const struct { const char *np, *listed, *added; } t[] = {
+		{ "\"999689269917\"", "lists 999689269917 but not " VENDOR,
+		  "[\"999689269917\",\"" VENDOR "\"]" },
+		{ "\"arn:aws:iam::999689269917:root\"",
+		  "lists arn:aws:iam::999689269917:root but not " VENDOR,
+		  "[\"arn:aws:iam::999689269917:root\",\"" VENDOR "\"]" },
+		{ "\"" VENDOR "\"",
+		  "lists " VENDOR " but not arn:aws:iam::999689269917:root",
+		  "[\"" VENDOR "\",\"arn:aws:iam::999689269917:root\"]" },
+	};
+	struct principal pr;
+	struct lint_params p = { "b", "aws", &pr, "read" };
+	struct s3p_error err;
+	char text[1024];
+
+	(void)state;
+	assert_int_equal(names_parse_principal(VENDOR, &pr, &err), 0);
+	for (size_t i = 0; i <= sizeof(t) / sizeof(t[0]); i++) {
+		struct finding_list r = FINDING_LIST_INIT;
+		const struct finding *f;
+
+		/* the last: both listed, the vendor is exempt */
+		snprintf(text, sizeof(text), ST("\"Sid\":\"Only\","
+			 "\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":%s},"
+			 "\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/*\""),
+			 i < 3 ? t[i].np : t[0].added);
+		assert_int_equal(lint_policy_text(text, strlen(text), &p, &r,
+						  &err), 0);
+		f = find(&r, "notprincipal-deny-vendor");
+		if (i == 3) {
+			assert_null(f);
+			finding_list_release(&r);
+			continue;
+		}
+		assert_non_null(f);
+		assert_string_equal(severity_name(f->severity), "warning");
+		assert_int_equal(f->statement, 0);
+		if (!strstr(f->message, t[i].listed))
+			fail_msg("case %zu: '%s' not in: %s", i, t[i].listed,
+				 f->message);
+		/* the amended statement, whole */
+		snprintf(text, sizeof(text), "amended: {\"Sid\":\"Only\","
+			 "\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":%s},",
+			 t[i].added);
+		if (!strstr(f->message, text))
+			fail_msg("case %zu: '%s' not in: %s", i, text,
+				 f->message);
+		/* not twice: the generic finding leaves the vendor to it */
+		assert_null(find(&r, "notprincipal-deny-user"));
 		finding_list_release(&r);
 	}
 }
@@ -471,6 +543,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_notprincipal_vendor),
 		cmocka_unit_test(test_clean_policy),
 		cmocka_unit_test(test_vendor_export_defect),
 		cmocka_unit_test(test_size),
