@@ -371,7 +371,7 @@ all)
 esac
 collect
 save_times
-# Secrets never appear in any output (issue 12): no test file's output may
+# Secrets never appear in any output: no test file's output may
 # hold a secret key of the test server's users (tests/rgw.sh).
 leaks=$(grep -lF -e 'customerSecretKey0000000000000000000001' \
 	-e 'vendor/Secret+Key00000000000000000000001' \
