@@ -185,9 +185,30 @@ static int job_params(const struct check_defaults *d, struct job *j,
 	if (pp->object && !*pp->object)
 		return s3p_error_set(err, S3P_E_INPUT, "invalid object key "
 				     "'': give an existing key");
-	if (e->upload_id)
-		return s3p_error_set(err, S3P_E_INPUT, "'upload_id' is not "
-				     "supported by this version of s3perm");
+	if (!e->upload_key != !e->upload_id)
+		return s3p_error_set(err, S3P_E_INPUT, "'upload_key' and "
+				     "'upload_id' go together: ListParts names "
+				     "the upload by both");
+	pp->upload_key = e->upload_key;
+	pp->upload_id = e->upload_id;
+	for (size_t k = 0; k < 2; k++) {
+		const char *key = k ? pp->upload_key : pp->object;
+		const struct opt_list *dl = &d->grants->prefixes;
+		size_t np = e->nprefixes ? e->nprefixes : dl->n, i;
+
+		for (i = 0; key && i < np; i++) {
+			const char *p = e->nprefixes ? e->prefixes[i] :
+				dl->items[i];
+
+			if (!strncmp(key, p, strlen(p)))
+				break;
+		}
+		if (key && np && i == np)
+			return s3p_error_set(err, S3P_E_INPUT, "'%s' is "
+				"outside every prefix: the check would prove "
+				"a grant on a key the policy does not cover",
+				key);
+	}
 	if (user || principal || account) {
 		const char *part;
 
@@ -252,13 +273,9 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 	pp->endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp->stop = x->stop;
 	ro->endpoint = pp->endpoint;
-	if (j->e.region &&
-	    s3_client_set_bucket_region(c, j->e.bucket, j->e.region, &err)) {
-		rc = -1;
-		memset(&rep, 0, sizeof(rep));
-	} else {
-		rc = probe_run(c, pp, &rep, &err);
-	}
+	if (j->e.region)   /* checked by job_params() */
+		s3_client_set_region(c, j->e.bucket, j->e.region);
+	rc = probe_run(c, pp, &rep, &err);
 	s3_client_forget_regions(c);
 	if (rc < 0) {
 		int status = rep.interrupted ? EXIT_S3 : exit_for_kind(err.kind);
@@ -285,7 +302,7 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 		if (status > j->rc)
 			j->rc = status;
 	} else {
-		int status = check_exit_status(&rep);
+		int status = check_exit_status(&rep, x->d->strict);
 		struct s3p_error rerr = { S3P_OK, "" };
 		size_t ng = 0, nm = 0;
 

@@ -57,6 +57,21 @@ static const struct lint_case cases[] = {
 	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
 	     "\"Resource\":\"arn:aws:s3:::b/*\""),
 	  ST(GET_OBJ) },
+	{ "Principal and NotPrincipal", "conflicting-element", "error",
+	  ST("\"Effect\":\"Deny\"," OK_PRINCIPAL ",\"NotPrincipal\":{\"AWS\":"
+	     "\"arn:aws:iam::111122223333:root\"},\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "Action and NotAction", "conflicting-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"NotAction\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "Resource and NotResource", "conflicting-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\",\"NotResource\":\"arn:aws:s3:::b/x/*\""),
+	  ST(GET_OBJ) },
+	{ "empty Statement list", "missing-statement", "error",
+	  "{\"Version\":\"2012-10-17\",\"Statement\":[]}", ST(GET_OBJ) },
 	{ "Sid charset", "invalid-sid", "warning",
 	  ST("\"Sid\":\"read objects\"," GET_OBJ),
 	  ST("\"Sid\":\"ReadObjects1\"," GET_OBJ) },
