@@ -1,10 +1,14 @@
-/* cmd.c - what the subcommands share: printing errors and warnings. */
+/* cmd.c - what the subcommands share: the option groups, the colour rule,
+ * printing errors and warnings. */
 #include "cmd.h"
 
 #include <stdarg.h>
-#include <stdio.h>
 #include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
 
+#include "buf.h"
 #include "names.h"
 #include "template.h"
 
@@ -20,6 +24,16 @@ const struct opt_spec cmd_principal_opts[CMD_PRINCIPAL_NOPTS] = {
 		   "aws (default), aws-cn or aws-us-gov", NULL),
 };
 
+/* --templates DIR: a directory, so not "" (that would be "/read.json"). */
+static int check_templates(const char *v, struct s3p_error *err)
+{
+	if (!*v)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid --templates '': give the directory that holds "
+			"read.json and export.json");
+	return 0;
+}
+
 const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS] = {
 	OPT_STRING(struct cmd_grants, mode, "mode", 'm', "read|export",
 		   "the access: read (ingestion, default) or export",
@@ -29,12 +43,26 @@ const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS] = {
 		 names_check_prefix),
 	OPT_STRING(struct cmd_grants, templates, "templates", 0, "DIR",
 		   "read the templates from DIR instead of the installed ones",
-		   NULL),
+		   check_templates),
 };
+
+int cmd_color(int fd)
+{
+	const char *nc = getenv("NO_COLOR");
+
+	return isatty(fd) && !(nc && *nc);
+}
 
 int cmd_fail(const struct s3p_error *err)
 {
-	fprintf(stderr, "s3perm: error: %s\n", err->msg);
+	/* messages carry server bytes and key names: escaped */
+	char *msg = term_escape(err->msg);
+
+	if (cmd_color(STDERR_FILENO))
+		fprintf(stderr, "s3perm: \033[1;31merror:\033[0m %s\n", msg);
+	else
+		fprintf(stderr, "s3perm: error: %s\n", msg);
+	free(msg);
 	switch (err->kind) {
 	case S3P_E_S3:
 		return EXIT_S3;
@@ -49,10 +77,14 @@ int cmd_fail(const struct s3p_error *err)
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	char tmp[1024], *msg;
 
-	fputs("s3perm: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	msg = term_escape(tmp);
+	fprintf(stderr, "s3perm: %swarning:%s %s\n",
+		cmd_color(STDERR_FILENO) ? "\033[1;33m" : "",
+		cmd_color(STDERR_FILENO) ? "\033[0m" : "", msg);
+	free(msg);
 }

@@ -14,9 +14,11 @@ enum {
 };
 
 int cmd_gen(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_layout(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* The option groups the commands share, defined once (cmd.c) so every
  * command accepts them the same way.  Zero-initialise the structs. */
@@ -40,6 +42,10 @@ struct cmd_grants {
 #define CMD_GRANTS_NOPTS 3
 extern const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS];
 #define CMD_GRANTS_GROUP(g) { cmd_grants_opts, CMD_GRANTS_NOPTS, (g), NULL }
+
+/* The one colour rule of every human output: colour when fd is a
+ * terminal and NO_COLOR is unset or empty; never when piped. */
+int cmd_color(int fd);
 
 /* Print "s3perm: error: MSG" on stderr and return the exit code for the
  * error's kind. */

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "buf.h"
 #include "cmd.h"
@@ -17,7 +18,7 @@
 struct verify_args {
 	const char *bucket, *policy;
 	const char *resource_partition;  /* --partition or the principal's */
-	struct opt_list contexts;
+	struct opt_list contexts, absents;
 	int fetch, json;
 	struct cmd_principal id;
 	struct cmd_grants grants;
@@ -44,17 +45,90 @@ static const struct opt_spec verify_opts[] = {
 	OPT_LIST(struct verify_args, contexts, "context", 0, "KEY=VALUE",
 		 "a condition key's value in the vendor's requests "
 		 "(repeatable)", check_context),
+	OPT_LIST(struct verify_args, absents, "absent", 0, "KEY",
+		 "a condition key the vendor's requests never carry "
+		 "(repeatable)", NULL),
 	OPT_FLAG(struct verify_args, json, "json", 0,
 		 "print the report as JSON"),
 };
+
+/* The S3 condition keys the requests of each mode can carry (AWS Service
+ * Authorization Reference, Amazon S3: the keys of s3:ListBucket,
+ * s3:GetBucketLocation and s3:GetObject for read; export adds
+ * s3:ListBucketMultipartUploads, s3:PutObject, s3:DeleteObject,
+ * s3:DeleteObjectVersion, s3:AbortMultipartUpload and
+ * s3:ListMultipartUploadParts).  A key ending in '/' is a family
+ * (s3:ExistingObjectTag/<tag>).  Global keys (aws:...) are carried by
+ * every request.  IAM compares key names without regard to case. */
+static const char *const read_keys[] = {
+	"s3:authType", "s3:signatureAge", "s3:signatureversion",
+	"s3:TlsVersion", "s3:x-amz-content-sha256", "s3:ResourceAccount",
+	"s3:DataAccessPointAccount", "s3:DataAccessPointArn",
+	"s3:AccessPointNetworkOrigin", "s3:prefix", "s3:delimiter",
+	"s3:max-keys", "s3:ExistingObjectTag/", NULL
+};
+static const char *const export_keys[] = {
+	"s3:versionid", "s3:x-amz-acl", "s3:x-amz-grant-read",
+	"s3:x-amz-grant-write", "s3:x-amz-grant-read-acp",
+	"s3:x-amz-grant-write-acp", "s3:x-amz-grant-full-control",
+	"s3:x-amz-server-side-encryption",
+	"s3:x-amz-server-side-encryption-aws-kms-key-id",
+	"s3:x-amz-server-side-encryption-customer-algorithm",
+	"s3:x-amz-storage-class", "s3:x-amz-copy-source",
+	"s3:x-amz-metadata-directive", "s3:x-amz-website-redirect-location",
+	"s3:RequestObjectTag/", "s3:RequestObjectTagKeys",
+	"s3:object-lock-mode", "s3:object-lock-retain-until-date",
+	"s3:object-lock-remaining-retention-days", "s3:object-lock-legal-hold",
+	"s3:if-match", "s3:if-none-match", NULL
+};
+
+static int key_in(const char *key, size_t len, const char *const *list)
+{
+	for (size_t i = 0; list[i]; i++) {
+		size_t n = strlen(list[i]);
+
+		if (list[i][n - 1] == '/' ? len > n &&
+		    !strncasecmp(key, list[i], n) :
+		    len == n && !strncasecmp(key, list[i], n))
+			return 1;
+	}
+	return 0;
+}
+
+/* Warn about each --context key no request of the mode can carry: it
+ * cannot change a decision the vendor's requests meet. */
+static void warn_contexts(const struct verify_args *a)
+{
+	const char *mode = a->grants.mode ? a->grants.mode : "read";
+	int exp = !strcmp(mode, "export");
+
+	for (size_t i = 0; i < a->contexts.n; i++) {
+		const char *kv = a->contexts.items[i];
+		size_t len = strcspn(kv, "=");
+
+		if (!strncasecmp(kv, "aws:", 4) || key_in(kv, len, read_keys) ||
+		    (exp && key_in(kv, len, export_keys)))
+			continue;
+		if (!exp && key_in(kv, len, export_keys))
+			cmd_warn("--context '%.*s': no request of --mode %s "
+				 "carries this key (only export requests do); "
+				 "it changes nothing", (int)len, kv, mode);
+		else
+			cmd_warn("--context '%.*s': no request of --mode %s "
+				 "carries this key (S3 requests carry aws:* "
+				 "keys and their own s3:* keys); it changes "
+				 "nothing", (int)len, kv, mode);
+	}
+}
 
 static const char usage_line[] =
 	"s3perm verify --bucket NAME (--policy FILE|- | --fetch)\n"
 	"                     (--user NAME [--account ID] | --principal ARN)\n"
 	"                     [--mode read|export] [--partition P] "
 	"[--prefix P ...]\n"
-	"                     [--context KEY=VALUE ...] [--json] "
-	"[--templates DIR]\n"
+	"                     [--context KEY=VALUE ...] [--absent KEY ...] "
+	"[--json]\n"
+	"                     [--templates DIR]\n"
 	"                     " CMD_S3_USAGE;
 
 /* Options that go together, and the principal they name. */
@@ -130,6 +204,7 @@ int cmd_verify(int argc, char **argv)
 		rc = cmd_fail(&err);
 		goto out;
 	}
+	warn_contexts(&a);
 	rq.bucket = a.bucket;
 	rq.mode = a.grants.mode;
 	rq.principal = &pr;
@@ -138,6 +213,8 @@ int cmd_verify(int argc, char **argv)
 	rq.nprefixes = a.grants.prefixes.n;
 	rq.contexts = a.contexts.items;
 	rq.ncontexts = a.contexts.n;
+	rq.absents = a.absents.items;
+	rq.nabsents = a.absents.n;
 	rq.templates_dir = a.grants.templates;
 	if (a.fetch) {
 		r = fetch_policy(&a, &text, &err);

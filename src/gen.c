@@ -594,7 +594,14 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 	if (merging && none) {
 		char msg[1200];
 
-		snprintf(msg, sizeof(msg), "'%s' holds no bucket policy (the "
+		if (req->merge_text)
+			snprintf(msg, sizeof(msg), "bucket '%s' has no policy "
+				 "yet: %s", req->bucket,
+				 req->remove ? "the vendor has no grant in it; "
+				 "nothing to remove" : "the vendor's policy "
+				 "alone is the new one");
+		else
+			snprintf(msg, sizeof(msg), "'%s' holds no bucket policy (the "
 			 "bucket has none yet): %s", merge_source(req),
 			 req->remove ? "the vendor has no grant in it; nothing "
 			 "to remove" : "the vendor's policy alone follows");
@@ -628,7 +635,9 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 				"empty policy; delete the bucket policy "
 				"instead (aws s3api delete-bucket-policy "
 				"--bucket %s)", req->bucket);
-			add_warning(res, msg);
+			/* apply deletes the policy itself */
+			if (!req->merge_text)
+				add_warning(res, msg);
 		}
 	} else if (merging) {
 		if (policy_merge(current, vendor, &pv, &doc, &ch, err))

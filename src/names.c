@@ -35,13 +35,78 @@ static int is_ipv4(const char *s)
 	return parts == 4;
 }
 
+/* What people give instead of a bucket name (a URL, an ARN) and the
+ * kinds of bucket s3perm does not handle: said as such, not as a
+ * character error.  Returns 0 for anything else. */
+static int bucket_not_a_name(const char *b, struct s3p_error *err)
+{
+	static const struct {
+		const char *suffix, *what;
+	} kinds[] = {
+		{ "--x-s3", "an S3 Express One Zone directory bucket" },
+		{ "-s3alias", "an access point alias" },
+		{ "--ol-s3", "an Object Lambda access point alias" },
+		{ ".mrap", "a Multi-Region Access Point alias" },
+		{ "--table-s3", "a table bucket" },
+	};
+	const char *url = strstr(b, "://");
+
+	if (url) {
+		const char *name = url + 3;
+		size_t n = strcspn(name, "/");
+
+		if (!strncmp(b, "s3://", 5) && n)
+			return s3p_error_set(err, S3P_E_USAGE,
+				"invalid bucket name '%s': use the bare bucket "
+				"name ('%.*s')", b, (int)n, name);
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid bucket name '%s': a URL; use the bare bucket "
+			"name", b);
+	}
+	if (!strncmp(b, "arn:", 4)) {
+		const char *res = b;
+
+		for (int i = 0; i < 5 && res; i++) {
+			res = strchr(res, ':');
+			if (res)
+				res++;
+		}
+		if (strstr(b, ":accesspoint/") || strstr(b, ":accesspoint:"))
+			return s3p_error_set(err, S3P_E_USAGE,
+				"unsupported bucket '%s': access points are not "
+				"supported; give the bucket's own name", b);
+		if (strstr(b, ":s3express:"))
+			return s3p_error_set(err, S3P_E_USAGE,
+				"unsupported bucket '%s': S3 Express One Zone "
+				"directory buckets are not supported", b);
+		if (strstr(b, ":s3-outposts:") || strstr(b, ":s3tables:") ||
+		    strstr(b, ":s3-object-lambda:"))
+			return s3p_error_set(err, S3P_E_USAGE,
+				"unsupported bucket '%s': only general purpose "
+				"S3 buckets are supported", b);
+		if (!strncmp(b, "arn:", 4) && strstr(b, ":s3:::") && res &&
+		    *res && !strchr(res, '/'))
+			return s3p_error_set(err, S3P_E_USAGE,
+				"invalid bucket name '%s': an ARN; use the bare "
+				"bucket name ('%s')", b, res);
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid bucket name '%s': an ARN; use the bare bucket "
+			"name", b);
+	}
+	for (size_t i = 0; i < sizeof(kinds) / sizeof(*kinds); i++)
+		if (ends_with(b, kinds[i].suffix))
+			return s3p_error_set(err, S3P_E_USAGE,
+				"unsupported bucket '%s': it is %s ('%s'), "
+				"which s3perm does not support; give a general "
+				"purpose bucket's name", b, kinds[i].what,
+				kinds[i].suffix);
+	return 0;
+}
+
 int names_check_bucket(const char *b, struct s3p_error *err)
 {
 	static const char *const bad_prefix[] = {
 		"xn--", "sthree-", "amzn-s3-demo-",
-	};
-	static const char *const bad_suffix[] = {
-		"-s3alias", "--ol-s3", ".mrap", "--x-s3", "--table-s3",
 	};
 	size_t len = strlen(b);
 	const char *ph = names_find_placeholder(b);
@@ -50,6 +115,8 @@ int names_check_bucket(const char *b, struct s3p_error *err)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"invalid bucket name '%s': '%s' is a placeholder from "
 			"the documentation; use your bucket's name", b, ph);
+	if (bucket_not_a_name(b, err))
+		return -1;
 	if (len < 3 || len > 63)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"invalid bucket name '%s': must be 3 to 63 characters "
@@ -77,11 +144,6 @@ int names_check_bucket(const char *b, struct s3p_error *err)
 			return s3p_error_set(err, S3P_E_USAGE,
 				"invalid bucket name '%s': must not start with "
 				"'%s'", b, bad_prefix[i]);
-	for (size_t i = 0; i < sizeof(bad_suffix) / sizeof(*bad_suffix); i++)
-		if (ends_with(b, bad_suffix[i]))
-			return s3p_error_set(err, S3P_E_USAGE,
-				"invalid bucket name '%s': must not end with "
-				"'%s'", b, bad_suffix[i]);
 	return 0;
 }
 
@@ -95,6 +157,10 @@ int names_check_user(const char *u, struct s3p_error *err)
 			"invalid IAM user name '%s': '%s' is a placeholder from "
 			"the documentation; use the user name the vendor gave "
 			"you", u, ph);
+	if (!strncmp(u, "arn:", 4))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid IAM user name '%s': an ARN; use --principal "
+			"'%s' (or --user with the bare name)", u, u);
 	if (len < 1 || len > 64)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"invalid IAM user name '%s': must be 1 to 64 characters "

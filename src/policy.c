@@ -10,7 +10,7 @@
 #include <strings.h>
 
 #include "buf.h"
-#include "iam_eval.h"
+#include "glob.h"
 #include "names.h"
 #include "s3_actions.h"
 
@@ -36,7 +36,8 @@ int policy_read_file(const char *path, char **text, size_t *len,
 			break;
 	}
 	if (ferror(f) || b.len > 16 * 1024 * 1024) {
-		int e = errno;
+		/* errno only means something after a read error */
+		int e = b.len > 16 * 1024 * 1024 ? 0 : errno;
 
 		if (!is_stdin)
 			fclose(f);
@@ -279,7 +280,7 @@ static int doc_grants(const json_t *doc, const char *action,
 					act = 1;
 		if (ress)
 			json_array_foreach(ress, k, e)
-				if (iam_glob_covers(json_string_value(e),
+				if (glob_covers_text(json_string_value(e),
 						    resource, 0))
 					res = 1;
 		json_decref(acts);

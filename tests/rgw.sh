@@ -138,8 +138,18 @@ rgw dns name = localhost
 rgw enable usage log = false
 rgw enable lc threads = false
 rgw enable quota threads = false
-# STS (AssumeRole) for the credential-provider tests: the key that encrypts
-# session tokens must be 16 characters.
+
+# A second gateway on the same cluster with STS (AssumeRole) on, for the
+# credential-provider tests.  Kept apart because with 'rgw s3 auth use sts'
+# radosgw answers a wrong signature with AccessDenied instead of AWS's
+# SignatureDoesNotMatch, which the other tests rely on.  The key that
+# encrypts session tokens must be 16 characters.
+[client.rgw.sts]
+rgw frontends = beast endpoint=127.0.0.1:$STS_PORT
+rgw dns name = localhost
+rgw enable usage log = false
+rgw enable lc threads = false
+rgw enable quota threads = false
 rgw sts key = s3permStsKey0001
 rgw s3 auth use sts = true
 EOF
@@ -186,6 +196,7 @@ do_start() {
 	: >"$DIR/$MARKER"
 	MON_PORT=$(free_port) || die "cannot pick a free port"
 	RGW_PORT=$(free_port) || die "cannot pick a free port"
+	STS_PORT=$(free_port) || die "cannot pick a free port"
 	write_conf
 
 	ceph-mon --conf "$DIR/ceph.conf" --id a --mkfs --keyring /dev/null \
@@ -245,6 +256,21 @@ EOF
 		sleep 0.3
 	done
 	step "radosgw answers HTTP"
+	spawn "$DIR" rgwsts radosgw --conf "$DIR/ceph.conf" -f -n client.rgw.sts
+	until /usr/bin/python3 - "$STS_PORT" 2>/dev/null <<'EOF'
+import sys, http.client
+c = http.client.HTTPConnection("127.0.0.1", int(sys.argv[1]), timeout=2)
+c.request("GET", "/")
+sys.exit(b"ListAllMyBucketsResult" not in c.getresponse().read())
+EOF
+	do
+		pid_is "$(cat "$DIR/rgwsts.pid")" radosgw ||
+			fail_start "the STS radosgw (client.rgw.sts) exited"
+		[ "$(elapsed "$t0" | cut -d. -f1)" -lt "$TIMEOUT" ] ||
+			fail_start "the STS radosgw did not answer HTTP after ${TIMEOUT}s"
+		sleep 0.3
+	done
+	step "STS radosgw answers HTTP"
 	create_user customer "$CUSTOMER_KEY" "$CUSTOMER_SECRET" "Bucket owner"
 	create_user "$VENDOR_USER" "$VENDOR_KEY" "$VENDOR_SECRET" "Vendor"
 	create_user other "$OTHER_KEY" "$OTHER_SECRET" "Someone else"
@@ -273,6 +299,7 @@ export S3PERM_TEST_VENDOR_SECRET='$VENDOR_SECRET'
 export S3PERM_TEST_OTHER_USER=other
 export S3PERM_TEST_OTHER_KEY=$OTHER_KEY
 export S3PERM_TEST_OTHER_SECRET='$OTHER_SECRET'
+export S3PERM_TEST_STS_ENDPOINT=http://127.0.0.1:$STS_PORT
 export S3PERM_TEST_ROLE_ARN=arn:aws:iam::$TENANT:role/s3perm-role
 export S3PERM_TEST_ROLE_DENIED_ARN=arn:aws:iam::$TENANT:role/s3perm-role-other
 EOF
@@ -285,7 +312,7 @@ EOF
 # monitor: TERM, wait up to 10 s, KILL.
 stop_daemons() {
 	local dir=$1 n pid name i
-	for n in rgw:radosgw osd:ceph-osd mon:ceph-mon; do
+	for n in rgw:radosgw rgwsts:radosgw osd:ceph-osd mon:ceph-mon; do
 		[ -f "$dir/${n%%:*}.pid" ] || continue
 		pid=$(cat "$dir/${n%%:*}.pid")
 		name=${n#*:}

@@ -199,7 +199,7 @@ bad() {
 
 V=(-b my-data -u statsig-abc) # the vendor's usual arguments
 
-# ---- bad inputs: bucket names (every rule of design.md) -----------------
+# ---- bad inputs: bucket names (every rule S3 has) -----------------------
 
 bad "bucket too short" "invalid bucket name 'ab'~3 to 63" -b ab -u x
 bad "bucket too long (64)" "invalid bucket name~3 to 63~has 64" \
@@ -222,16 +222,16 @@ bad "bucket prefix sthree-" "invalid bucket name 'sthree-data'~'sthree-'" \
 bad "bucket prefix amzn-s3-demo-" \
 	"invalid bucket name 'amzn-s3-demo-data'~'amzn-s3-demo-'" \
 	-b amzn-s3-demo-data -u x
-bad "bucket suffix -s3alias" "invalid bucket name 'my-data-s3alias'~'-s3alias'" \
+bad "bucket suffix -s3alias" "unsupported bucket 'my-data-s3alias'~not support~'-s3alias'" \
 	-b my-data-s3alias -u x
-bad "bucket suffix --ol-s3" "invalid bucket name 'my-data--ol-s3'~'--ol-s3'" \
+bad "bucket suffix --ol-s3" "unsupported bucket 'my-data--ol-s3'~not support~'--ol-s3'" \
 	-b my-data--ol-s3 -u x
-bad "bucket suffix .mrap" "invalid bucket name 'my-data.mrap'~'.mrap'" \
+bad "bucket suffix .mrap" "unsupported bucket 'my-data.mrap'~not support~'.mrap'" \
 	-b my-data.mrap -u x
-bad "bucket suffix --x-s3" "invalid bucket name 'my-data--x-s3'~'--x-s3'" \
+bad "bucket suffix --x-s3" "unsupported bucket 'my-data--x-s3'~not support~'--x-s3'" \
 	-b my-data--x-s3 -u x
 bad "bucket suffix --table-s3" \
-	"invalid bucket name 'my-data--table-s3'~'--table-s3'" \
+	"unsupported bucket 'my-data--table-s3'~not support~'--table-s3'" \
 	-b my-data--table-s3 -u x
 bad "bucket placeholder YOUR_S3_BUCKET" \
 	"invalid bucket name 'YOUR_S3_BUCKET'~placeholder" -b YOUR_S3_BUCKET -u x
@@ -485,8 +485,8 @@ check rc_is 0
 check out_is "$FIX/export-gov-role-prefix.json"
 end_case
 
-# The expected documents themselves hold the grants of design.md's table.
-begin "fixtures: read grants match design.md"
+# The expected documents themselves hold the grants of README.md's table.
+begin "fixtures: read grants match the README's table"
 check py '[(s["Sid"], s["Effect"], s["Action"], s["Resource"]) for s in d["Statement"]] == [
   ("StatsigGetBucketLocation", "Allow", ["s3:GetBucketLocation"], "arn:aws:s3:::my-data"),
   ("StatsigListBucket", "Allow", ["s3:ListBucket"], "arn:aws:s3:::my-data"),
@@ -495,7 +495,7 @@ check py '[(s["Sid"], s["Effect"], s["Action"], s["Resource"]) for s in d["State
   and list(d) == ["Version", "Statement"] and d["Version"] == "2012-10-17"' "$FIX/read.json"
 end_case
 
-begin "fixtures: export grants match design.md (ListBucketMultipartUploads on the bucket)"
+begin "fixtures: export grants match the README's table (ListBucketMultipartUploads on the bucket)"
 check py 'sorted((a, s["Resource"]) for s in d["Statement"] for a in s["Action"]) == sorted(
   [(a, "arn:aws:s3:::my-data") for a in ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]] +
   [(a, "arn:aws:s3:::my-data/*") for a in ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
@@ -765,6 +765,21 @@ check py 'd["Statement"] == []'
 check err_warnings
 check err_has "delete-bucket-policy"
 end_case
+
+# ---- the merged result passes verify's lint -------------------------
+
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Docs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999689269917:user/STATSIG_IAM_USER"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::YOUR_S3_BUCKET/*"}]}' >"$T/placeholder.json"
+bad "merge: a placeholder left in the current policy" "rejected by AWS~statement #0~STATSIG_IAM_USER~[placeholder]" \
+	"${V[@]}" --merge "$T/placeholder.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Elsewhere","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::other-bucket/*"}]}' >"$T/otherbucket.json"
+bad "merge: another bucket's resource" "rejected by AWS~statement #0~other-bucket~[other-bucket]" \
+	"${V[@]}" --merge "$T/otherbucket.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Both","Effect":"Deny","Principal":"*","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"arn:aws:s3:::my-data/*"}]}' >"$T/bothprincipal.json"
+bad "merge: Principal and NotPrincipal in one statement" "rejected by AWS~statement #0~both Principal and NotPrincipal" \
+	"${V[@]}" --merge "$T/bothprincipal.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Both","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::my-data/*"}]}' >"$T/bothaction.json"
+bad "merge: Action and NotAction in one statement" "rejected by AWS~statement #0~both Action and NotAction" \
+	"${V[@]}" --merge "$T/bothaction.json"
 
 # ---- Deny warnings (the policy evaluator) -------------------------------
 

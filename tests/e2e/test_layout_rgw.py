@@ -1,5 +1,5 @@
 """`s3perm layout` on the real local S3 server (radosgw) and on local
-directories holding the same trees (issue 6): a clean layout, gaps, a CSV, a
+directories holding the same trees: a clean layout, gaps, a CSV, a
 fake parquet, a zero-byte parquet, an empty day folder, a bad date, a loose
 file, many days across a month and a year boundary, a listing of more than
 1000 keys (pagination) -- and for each, the findings for the bucket and for
@@ -19,7 +19,7 @@ from s3env import eq, ok, test
 
 # The smallest valid parquet footer (tests/mini_parquet.h): version 1, a
 # root "schema" with one REQUIRED INT64 column "id", num_rows 10, no row
-# group.  The content check decodes it (issue 15).
+# group.  The content check decodes it.
 MINI_FOOTER = (b"\x15\x02\x19\x2c\x48\x06schema\x15\x02\x00\x15\x04"
                b"\x25\x00\x18\x02id\x00\x16\x14\x19\x0c\x00")
 
