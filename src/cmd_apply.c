@@ -215,7 +215,9 @@ int cmd_apply(int argc, char **argv)
 
 		apply_backup_name(a.bucket, time(NULL), base, sizeof(base));
 		base[strlen(base) - 5] = 0;   /* without ".json" */
-		snprintf(backup, sizeof(backup), "%s-%d.json", base, n);
+		if (snprintf(backup, sizeof(backup), "%s-%d.json", base, n) >=
+		    (int)sizeof(backup))
+			break;   /* no room for the suffix: stop trying */
 		r = apply_backup(&st, backup, &err);
 	}
 	if (r) {
