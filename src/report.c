@@ -160,20 +160,11 @@ static void word(struct buf *b, const char *s)
 		buf_put_shell_quoted(b, s);
 }
 
-/* The commands that fetch the current policy, merge, and apply it. */
-static void merge_commands(const struct probe_report *r,
-			   const struct report_opts *o, struct buf *b,
-			   const char *indent)
+/* The vendor's principal, partition and prefix, as gen and apply take
+ * them. */
+static void vendor_args(const struct probe_report *r,
+			const struct report_opts *o, struct buf *b)
 {
-	buf_printf(b, "%saws s3api get-bucket-policy --bucket ", indent);
-	word(b, r->bucket);
-	if (o->endpoint) {
-		buf_puts(b, " --endpoint-url ");
-		word(b, o->endpoint);
-	}
-	buf_puts(b, " --query Policy --output text > current.json\n");
-	buf_printf(b, "%ss3perm gen --mode %s --bucket ", indent, r->mode);
-	word(b, r->bucket);
 	if (o->principal) {
 		buf_puts(b, " --principal ");
 		word(b, o->principal);
@@ -199,13 +190,42 @@ static void merge_commands(const struct probe_report *r,
 		buf_puts(b, " --prefix ");
 		word(b, r->prefix);
 	}
+}
+
+static void endpoint_arg(const struct report_opts *o, const char *name,
+			 struct buf *b)
+{
+	if (o->endpoint) {
+		buf_printf(b, " %s ", name);
+		word(b, o->endpoint);
+	}
+}
+
+/* The commands that add the grants keeping every other statement: s3perm
+ * apply (diff, backup, re-read, write, proof), or by hand: fetch the
+ * current policy (on a bucket without one the file holds the CLI's
+ * NoSuchBucketPolicy message, which gen reads as "no policy yet"), merge,
+ * put it back. */
+static void merge_commands(const struct probe_report *r,
+			   const struct report_opts *o, struct buf *b,
+			   const char *indent)
+{
+	buf_printf(b, "%ss3perm apply --mode %s --bucket ", indent, r->mode);
+	word(b, r->bucket);
+	vendor_args(r, o, b);
+	endpoint_arg(o, "--endpoint", b);
+	buf_printf(b, "\nor by hand:\n%saws s3api get-bucket-policy --bucket ",
+		   indent);
+	word(b, r->bucket);
+	endpoint_arg(o, "--endpoint-url", b);
+	buf_puts(b, " --query Policy --output text > current.json 2>&1\n");
+	buf_printf(b, "%ss3perm gen --mode %s --bucket ", indent, r->mode);
+	word(b, r->bucket);
+	vendor_args(r, o, b);
 	buf_puts(b, " --merge current.json -o policy.json\n");
 	buf_printf(b, "%saws s3api put-bucket-policy --bucket ", indent);
 	word(b, r->bucket);
-	if (o->endpoint) {
-		buf_puts(b, " --endpoint-url ");
-		word(b, o->endpoint);
-	}
+	endpoint_arg(o, "--endpoint-url", b);
 	buf_puts(b, " --policy file://policy.json\n");
 }
 
@@ -623,9 +643,9 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			buf_puts(out, "(replace " PLACEHOLDER_USER
 				 " with the vendor's IAM user, or run the check "
 				 "with --user/--principal)\n");
-		buf_puts(out, "\nTo produce the whole policy to paste, keeping "
-			 "every other statement of the bucket (run by the "
-			 "bucket owner):\n");
+		buf_puts(out, "\nTo add them keeping every other statement of "
+			 "the bucket's policy (run by the bucket owner; apply "
+			 "shows the diff and keeps a backup):\n");
 		merge_commands(r, o, out, "  ");
 		free(rem);
 	}
