@@ -1,8 +1,10 @@
 /* cmd_layout.c - `s3perm layout`: options in, layout report out. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "buf.h"
 #include "cmd.h"
@@ -72,6 +74,37 @@ out:
 	return rc;
 }
 
+/* The progress line on a terminal (stderr): objects listed, files read,
+ * the rate; at once, then at most five times a second. */
+struct progress {
+	struct timespec t0, last;
+	int shown;
+};
+
+static double since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
+
+static void on_progress(void *ctx, uint64_t listed, uint64_t read)
+{
+	struct progress *p = ctx;
+	double el;
+
+	if (since(&p->last) < 0.2)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &p->last);
+	el = since(&p->t0);
+	fprintf(stderr, "\r\033[Ks3perm: %" PRIu64 " objects listed, %" PRIu64
+		" files read, %.0f objects/s", listed, read,
+		el > 0 ? (double)listed / el : 0.0);
+	p->shown = 1;
+}
+
 static int today_utc(void)
 {
 	time_t now = time(NULL);
@@ -100,6 +133,7 @@ int cmd_layout(int argc, char **argv)
 	struct layout *l = NULL;
 	struct s3p_error err = { 0 };
 	char *text = NULL;
+	struct progress prog = { { 0, 0 }, { 0, 0 }, 0 };
 	int rc = EXIT_USAGE, r;
 
 	r = opts_parse(argc, argv, groups, OPTS_COUNT(groups), &err);
@@ -155,9 +189,17 @@ int cmd_layout(int argc, char **argv)
 	lo.today = today_utc();
 	lo.content = !a.no_content;
 	lo.outlier_pct = (unsigned)a.outlier_pct;
+	if (isatty(STDERR_FILENO)) {
+		clock_gettime(CLOCK_MONOTONIC, &prog.t0);
+		lo.progress = on_progress;
+		lo.progress_ctx = &prog;
+	}
 	l = layout_new(&lo);
-	if (a.bucket ? scan_bucket(&a, l, &err) :
-	    layout_local_scan(l, a.local, &err))
+	rc = a.bucket ? scan_bucket(&a, l, &err) :
+		layout_local_scan(l, a.local, &err);
+	if (prog.shown)
+		fputs("\r\033[K", stderr);
+	if (rc)
 		goto fail;
 	layout_finish(l);
 	if (a.schema && !a.json) {

@@ -62,7 +62,16 @@ struct layout {
 	struct layout_dataset *out;  /* after layout_finish() */
 	size_t nout;
 	bool finished;
+	uint64_t listed, read;       /* for opt.progress */
 };
+
+static void tick(struct layout *l, uint64_t listed, uint64_t read)
+{
+	l->listed += listed;
+	l->read += read;
+	if (l->opt.progress)
+		l->opt.progress(l->opt.progress_ctx, l->listed, l->read);
+}
 
 /* ---- dates ---------------------------------------------------------- */
 
@@ -463,8 +472,20 @@ bool layout_is_marker(const char *name)
 	       (n > 4 && !strcmp(name + n - 4, ".crc"));
 }
 
+static enum layout_add_result add_entry(struct layout *l, const char *key,
+					uint64_t size);
+
 enum layout_add_result layout_add(struct layout *l, const char *key,
 				  uint64_t size)
+{
+	enum layout_add_result r = add_entry(l, key, size);
+
+	tick(l, 1, 0);
+	return r;
+}
+
+static enum layout_add_result add_entry(struct layout *l, const char *key,
+					uint64_t size)
 {
 	const char *slash = strchr(key, '/'), *rest, *slash2;
 	size_t klen = strlen(key);
@@ -669,9 +690,24 @@ static void record_footer(struct layout *l, const char *key,
 		f->schema2 = (int)id;
 }
 
+static size_t content_check(struct layout *l, const char *key, uint64_t size,
+			    const unsigned char *head,
+			    const unsigned char *tail, size_t tail_len);
+
 size_t layout_content(struct layout *l, const char *key, uint64_t size,
 		      const unsigned char *head, const unsigned char *tail,
 		      size_t tail_len)
+{
+	size_t need = content_check(l, key, size, head, tail, tail_len);
+
+	if (!need)
+		tick(l, 0, 1);
+	return need;
+}
+
+static size_t content_check(struct layout *l, const char *key, uint64_t size,
+			    const unsigned char *head,
+			    const unsigned char *tail, size_t tail_len)
 {
 	struct parquet_meta m;
 	struct s3p_error e = { 0 };

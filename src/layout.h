@@ -58,6 +58,10 @@ struct layout_options {
 	/* row_count_outlier: a day with fewer rows than this percentage of
 	 * the dataset's median day (0: LAYOUT_OUTLIER_PCT). */
 	unsigned outlier_pct;
+	/* Called after each object listed and each file's content read, with
+	 * the counts so far (a progress line); NULL: none. */
+	void (*progress)(void *ctx, uint64_t listed, uint64_t read);
+	void *progress_ctx;
 };
 
 /* The first read of a file's end: one request for almost every footer. */
