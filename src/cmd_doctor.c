@@ -10,6 +10,7 @@
 #include "cmd_s3.h"
 #include "doctor.h"
 #include "doctor_report.h"
+#include "kms.h"
 #include "names.h"
 #include "opts.h"
 #include "s3.h"
@@ -76,7 +77,7 @@ static int fatal_answer(const struct s3_response *ans, size_t n)
 /* The configuration reads, concurrently, after the region is known. */
 static int read_config(const struct doctor_args *a, char **region,
 		       struct s3_response ans[DOCTOR_NQUERIES],
-		       struct s3p_error *err)
+		       struct s3_client **cp, struct s3p_error *err)
 {
 	struct s3_client *c = NULL;
 	struct s3_op ops[DOCTOR_NQUERIES];
@@ -112,9 +113,40 @@ static int read_config(const struct doctor_args *a, char **region,
 		goto out;
 	}
 	rc = 0;
+	*cp = c;
+	c = NULL;
 out:
 	s3_client_free(c);
 	return rc;
+}
+
+/* The key policy of the customer-managed key of the default encryption,
+ * read with the same credentials and judged into the encryption item; a
+ * KMS that cannot be reached or refuses leaves the item unknown. */
+static void check_key_policy(const struct doctor_args *a,
+			     struct s3_client *c, const struct principal *pr,
+			     struct doctor_report *rep)
+{
+	const char *key = doctor_kms_key(rep);
+	const char *region = rep->region && *rep->region ? rep->region
+							 : "us-east-1";
+	struct kms_answer ka;
+	struct s3p_error err = { 0 };
+	char *ep;
+
+	if (!key)
+		return;
+	ep = kms_endpoint(region);
+	if (kms_get_key_policy(ep, region, s3_client_credentials(c), key,
+			       a->s3.timeout * 1000, &ka, &err)) {
+		kms_answer_release(&ka);
+		memset(&ka, 0, sizeof(ka));
+		ka.outcome = KMS_FAILED;
+		snprintf(ka.detail, sizeof(ka.detail), "%.250s", err.msg);
+	}
+	doctor_judge_key_policy(rep, pr, &ka);
+	kms_answer_release(&ka);
+	free(ep);
 }
 
 int cmd_doctor(int argc, char **argv)
@@ -129,6 +161,7 @@ int cmd_doctor(int argc, char **argv)
 	struct doctor_report rep;
 	struct principal pr;
 	struct s3p_error err = { 0 };
+	struct s3_client *client = NULL;
 	struct buf out = BUF_INIT;
 	char *region = NULL, *json = NULL;
 	int rc = EXIT_USAGE, r, have_rep = 0;
@@ -167,11 +200,12 @@ int cmd_doctor(int argc, char **argv)
 	rq.prefixes = a.grants.prefixes.items;
 	rq.nprefixes = a.grants.prefixes.n;
 	rq.templates_dir = a.grants.templates;
-	if (read_config(&a, &region, ans, &err))
+	if (read_config(&a, &region, ans, &client, &err))
 		goto fail;
 	have_rep = 1;
 	if (doctor_evaluate(&rq, region, ans, &rep, &err))
 		goto fail;
+	check_key_policy(&a, client, &pr, &rep);
 	if (a.json) {
 		json = doctor_report_json(&rep);
 		if (!json) {
@@ -198,6 +232,7 @@ out:
 	buf_release(&out);
 	free(json);
 	free(region);
+	s3_client_free(client);
 	opts_release(groups, OPTS_COUNT(groups));
 	return rc;
 }

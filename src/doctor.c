@@ -7,7 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "buf.h"
+#include "iam_eval.h"
+#include "kms.h"
+#include "policy.h"
 #include "names.h"
 #include "xml.h"
 
@@ -369,6 +374,9 @@ static void judge_encryption(struct doctor_report *r,
 			r->bucket);
 		return;
 	}
+	free(r->kms_key);
+	r->kms_key = xstrdup(key);
+	r->kms_bucket_key = !!*bk;
 	set(it, DOCTOR_WARNING, "default encryption %s with key %s: the "
 	    "key policy must allow the vendor %s, or %s fail with "
 	    "AccessDenied although every S3 grant is right (s3perm cannot "
@@ -381,10 +389,11 @@ static void judge_encryption(struct doctor_report *r,
 		"\"Action\":[%s],\"Resource\":\"*\",\"Condition\":"
 		"{\"StringEquals\":{\"kms:ViaService\":\"s3.%s.amazonaws.com\"},"
 		"\"ArnLike\":{\"kms:EncryptionContext:aws:s3:arn\":"
-		"\"arn:aws:s3:::%s/*\"}}}", key, r->principal,
+		"[\"arn:aws:s3:::%s\",\"arn:aws:s3:::%s/*\"]}}}", key,
+		r->principal,
 		export ? "\"kms:Decrypt\",\"kms:GenerateDataKey\"" :
 		"\"kms:Decrypt\"", r->region && *r->region ? r->region :
-		"REGION", r->bucket);
+		"REGION", r->bucket, r->bucket);
 }
 
 /* ---- object ownership ----------------------------------------------- */
@@ -738,6 +747,129 @@ int doctor_evaluate(const struct verify_request *rq, const char *region,
 	return 0;
 }
 
+const char *doctor_kms_key(const struct doctor_report *r)
+{
+	return r->kms_key;
+}
+
+static struct doctor_item *find_item(struct doctor_report *r,
+				     const char *id)
+{
+	for (size_t i = 0; i < r->nitems; i++)
+		if (!strcmp(r->items[i].id, id))
+			return &r->items[i];
+	return NULL;
+}
+
+/* Evaluate one KMS action of the vendor on the key; -1 on an internal
+ * error. */
+static int eval_kms(const struct iam_policy *pol,
+		    const struct eval_context *ctx, const char *key,
+		    const char *action, struct eval_result *res)
+{
+	struct s3p_error e = { 0 };
+
+	return iam_eval(pol, ctx, action, !strncmp(key, "arn:", 4) ? key : "*",
+			res, &e);
+}
+
+void doctor_judge_key_policy(struct doctor_report *r,
+			     const struct principal *p,
+			     const struct kms_answer *ka)
+{
+	static const char *const actions[2] = { "kms:Decrypt",
+						"kms:GenerateDataKey" };
+	struct doctor_item *it = find_item(r, "encryption");
+	struct iam_policy *pol = NULL;
+	struct eval_context ctx;
+	struct eval_result res[2];
+	struct s3p_error e = { 0 };
+	struct buf via = BUF_INIT, arn = BUF_INIT, keys = BUF_INIT;
+	json_t *doc = NULL;
+	size_t n = !strcmp(r->mode, "export") ? 2 : 1, bad = n, cond = n;
+	int have_ctx = 0;
+
+	memset(res, 0, sizeof(res));
+	if (!it || !r->kms_key)
+		return;
+	if (ka->outcome != KMS_POLICY) {
+		set(it, DOCTOR_UNKNOWN, "%s; the key policy of %s could not "
+		    "be read (kms:GetKeyPolicy: %s%s)", it->message, r->kms_key,
+		    ka->outcome == KMS_DENIED ? "your credentials may not "
+		    "call it: " : ka->outcome == KMS_NOT_KMS ? "this endpoint "
+		    "does not answer as KMS: " : "", ka->detail);
+		return;
+	}
+	if (policy_parse_object(ka->policy, strlen(ka->policy), "key policy",
+				&doc, &e) ||
+	    iam_policy_compile(doc, &pol, &e) ||
+	    eval_context_init(&ctx, p, &e)) {
+		set(it, DOCTOR_UNKNOWN, "%s; the key policy of %s cannot be "
+		    "judged: %s", it->message, r->kms_key, e.msg);
+		goto out;
+	}
+	have_ctx = 1;
+	buf_printf(&via, "s3.%s.amazonaws.com",
+		   r->region && *r->region ? r->region : "us-east-1");
+	buf_printf(&arn, "arn:%s:s3:::%s%s", *p->partition ? p->partition :
+		   "aws", r->bucket, r->kms_bucket_key ? "" : "/object");
+	if (eval_context_add(&ctx, "kms:ViaService", buf_str(&via), &e) ||
+	    eval_context_add(&ctx, "kms:EncryptionContext:aws:s3:arn",
+			     buf_str(&arn), &e)) {
+		set(it, DOCTOR_UNKNOWN, "%s; the key policy of %s cannot be "
+		    "judged: %s", it->message, r->kms_key, e.msg);
+		goto out;
+	}
+	for (size_t i = 0; i < n; i++) {
+		if (eval_kms(pol, &ctx, r->kms_key, actions[i], &res[i])) {
+			set(it, DOCTOR_UNKNOWN, "%s; the key policy of %s "
+			    "cannot be judged", it->message, r->kms_key);
+			goto out;
+		}
+		if (bad == n && (res[i].decision == IAM_EXPLICIT_DENY ||
+				 res[i].decision == IAM_IMPLICIT_DENY))
+			bad = i;
+		if (cond == n && res[i].decision == IAM_CONDITIONAL)
+			cond = i;
+	}
+	if (bad < n) {
+		set(it, DOCTOR_ERROR, "the key policy of %s (read with "
+		    "kms:GetKeyPolicy) does not allow the vendor %s (%s): "
+		    "%s through S3 fail with AccessDenied although every S3 "
+		    "grant is right", r->kms_key, actions[bad],
+		    iam_decision_str(res[bad].decision),
+		    n == 2 ? "reads and writes" : "reads");
+		goto out;
+	}
+	if (cond < n) {
+		for (size_t k = 0; k < res[cond].ncondition_keys; k++)
+			buf_printf(&keys, "%s%s", k ? ", " : "",
+				   res[cond].condition_keys[k]);
+		set(it, DOCTOR_WARNING, "the key policy of %s (read with "
+		    "kms:GetKeyPolicy) allows the vendor %s only depending on "
+		    "%s", r->kms_key, actions[cond],
+		    keys.len ? buf_str(&keys) : "conditions s3perm cannot "
+		    "decide");
+		goto out;
+	}
+	set(it, DOCTOR_OK, "the key policy of %s (read with kms:GetKeyPolicy) "
+	    "allows the vendor %s through S3 in %s", r->kms_key,
+	    n == 2 ? "kms:Decrypt and kms:GenerateDataKey" : "kms:Decrypt",
+	    buf_str(&via));
+	free(it->fix);
+	it->fix = NULL;
+out:
+	for (size_t i = 0; i < 2; i++)
+		eval_result_release(&res[i]);
+	if (have_ctx)
+		eval_context_release(&ctx);
+	iam_policy_free(pol);
+	json_decref(doc);
+	buf_release(&via);
+	buf_release(&arn);
+	buf_release(&keys);
+}
+
 enum doctor_status doctor_worst(const struct doctor_report *r)
 {
 	enum doctor_status w = DOCTOR_OK;
@@ -760,5 +892,6 @@ void doctor_report_release(struct doctor_report *r)
 	free(r->region);
 	free(r->mode);
 	free(r->principal);
+	free(r->kms_key);
 	memset(r, 0, sizeof(*r));
 }

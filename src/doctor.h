@@ -84,6 +84,9 @@ struct doctor_report {
 	char *principal;             /* the vendor's ARN */
 	struct doctor_item items[DOCTOR_NITEMS];
 	size_t nitems;
+	char *kms_key;               /* the customer-managed KMS key of the
+					default encryption, or NULL */
+	int kms_bucket_key;          /* S3 Bucket Keys are on */
 	int have_policy;             /* policy holds verify's result */
 	struct verify_result policy;
 };
@@ -96,6 +99,25 @@ struct doctor_report {
 int doctor_evaluate(const struct verify_request *rq, const char *region,
 		    const struct s3_response answers[DOCTOR_NQUERIES],
 		    struct doctor_report *out, struct s3p_error *err);
+
+/* After doctor_evaluate(): the customer-managed KMS key whose key policy
+ * the vendor needs (the command fetches it with kms_get_key_policy()),
+ * or NULL. */
+const char *doctor_kms_key(const struct doctor_report *r);
+
+/* Judge the key policy answer ka of doctor_kms_key() for the vendor p
+ * (the principal of doctor_evaluate()'s request): the encryption item
+ * becomes ok when the policy allows kms:Decrypt (and, for export,
+ * kms:GenerateDataKey) to p with kms:ViaService s3.REGION.amazonaws.com and
+ * kms:EncryptionContext:aws:s3:arn the bucket's (the bucket ARN with
+ * Bucket Keys, else an object ARN), error when it does not (naming the
+ * action, with the statement to add), warning when it depends on other
+ * keys, unknown naming kms:GetKeyPolicy when ka is a refusal or not a KMS
+ * answer.  Never fails. */
+struct kms_answer;
+void doctor_judge_key_policy(struct doctor_report *r,
+			     const struct principal *p,
+			     const struct kms_answer *ka);
 
 /* The worst status of the items (DOCTOR_OK when all are ok). */
 enum doctor_status doctor_worst(const struct doctor_report *r);

@@ -1324,6 +1324,12 @@ const char *s3_client_endpoint(const struct s3_client *c)
 	return c->endpoint;
 }
 
+const struct sigv4_credentials *s3_client_credentials(
+	const struct s3_client *c)
+{
+	return &c->sc;
+}
+
 int s3_client_is_aws(const struct s3_client *c)
 {
 	return !c->custom;

@@ -176,6 +176,13 @@ void s3_client_set_region(struct s3_client *c, const char *bucket,
 			  const char *region);
 int s3_client_is_aws(const struct s3_client *c);
 
+/* The client's credentials, for a signed call to another AWS service
+ * (doctor's KMS GetKeyPolicy).  Borrowed, valid until the next call on c;
+ * never print them. */
+struct sigv4_credentials;
+const struct sigv4_credentials *s3_client_credentials(
+	const struct s3_client *c);
+
 /* ---- Requests and responses ----------------------------------------- */
 
 struct s3_param {

@@ -236,7 +236,7 @@ static void test_encryption(void **state)
 	       "\"kms:ViaService\":\"s3.eu-west-1.amazonaws.com\"");
 	expect(&e, "encryption", DOCTOR_WARNING, NULL,
 	       "\"kms:EncryptionContext:aws:s3:arn\":"
-	       "\"arn:aws:s3:::my-data/*\"");
+	       "[\"arn:aws:s3:::my-data\",\"arn:aws:s3:::my-data/*\"]");
 	e.rq.mode = "read";
 	run(&e);
 	expect(&e, "encryption", DOCTOR_WARNING, "allow the vendor "
