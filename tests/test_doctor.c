@@ -24,6 +24,7 @@
 #include "buf.h"
 #include "doctor.h"
 #include "doctor_report.h"
+#include "kms.h"
 #include "names.h"
 #include "s3.h"
 #include "verify.h"
@@ -242,6 +243,135 @@ static void test_encryption(void **state)
 	expect(&e, "encryption", DOCTOR_WARNING, "allow the vendor "
 	       "kms:Decrypt,", "\"Action\":[\"kms:Decrypt\"]");
 	release_env(&e);
+}
+
+/* A key policy as KMS GetKeyPolicy returns it (the "Policy" string of
+ * {"Policy": ..., "PolicyName": "default"}, AWS KMS API reference), with
+ * the statement doctor's fix prints, and the default statement of the key's
+ * own account. */
+#define KEY "arn:aws:kms:eu-west-1:111122223333:key/1234abcd-12ab-34cd-" \
+	    "56ef-1234567890ab"
+#define ROOT_STMT "{\"Sid\":\"Enable IAM User Permissions\",\"Effect\":" \
+	"\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::111122223333:root\"}," \
+	"\"Action\":\"kms:*\",\"Resource\":\"*\"}"
+#define VENDOR_STMT(actions) ",{\"Sid\":\"StatsigKmsAccess\",\"Effect\":" \
+	"\"Allow\",\"Principal\":{\"AWS\":\"" VENDOR "\"},\"Action\":[" \
+	actions "],\"Resource\":\"*\",\"Condition\":{\"StringEquals\":" \
+	"{\"kms:ViaService\":\"s3.eu-west-1.amazonaws.com\"},\"ArnLike\":" \
+	"{\"kms:EncryptionContext:aws:s3:arn\":[\"arn:aws:s3:::my-data\"," \
+	"\"arn:aws:s3:::my-data/*\"]}}}"
+
+static void key_answer(struct kms_answer *ka, long status, const char *body)
+{
+	kms_parse_key_policy(status, body, strlen(body), ka);
+}
+
+static void judge(struct env *e, const char *mode, int bucket_key,
+		  long status, const char *kms_body)
+{
+	struct kms_answer ka;
+	struct buf b = BUF_INIT;
+
+	buf_printf(&b, "<ServerSideEncryptionConfiguration" XMLNS "><Rule>"
+		   "<ApplyServerSideEncryptionByDefault><SSEAlgorithm>aws:kms"
+		   "</SSEAlgorithm><KMSMasterKeyID>" KEY "</KMSMasterKeyID>"
+		   "</ApplyServerSideEncryptionByDefault>%s</Rule>"
+		   "</ServerSideEncryptionConfiguration>", bucket_key ?
+		   "<BucketKeyEnabled>true</BucketKeyEnabled>" : "");
+	answer(&e->ans[DQ_ENCRYPTION], 200, S3_OK, NULL, b.data);
+	buf_release(&b);
+	e->rq.mode = mode;
+	run(e);
+	assert_string_equal(doctor_kms_key(&e->rep), KEY);
+	key_answer(&ka, status, kms_body);
+	doctor_judge_key_policy(&e->rep, &e->pr, &ka);
+	kms_answer_release(&ka);
+}
+
+/* The key policy wrapped as GetKeyPolicy's answer. */
+static char *get_key_policy_answer(const char *policy)
+{
+	json_t *o = json_pack("{s:s, s:s}", "Policy", policy, "PolicyName",
+			      "default");
+	char *s = json_dumps(o, JSON_COMPACT);
+
+	json_decref(o);
+	return s;
+}
+
+static void test_key_policy(void **state)
+{
+	const char *both = "{\"Version\":\"2012-10-17\",\"Id\":\"key-default-1\","
+		"\"Statement\":[" ROOT_STMT VENDOR_STMT("\"kms:Decrypt\","
+		"\"kms:GenerateDataKey\"") "]}";
+	const char *decrypt = "{\"Version\":\"2012-10-17\",\"Statement\":["
+		ROOT_STMT VENDOR_STMT("\"kms:Decrypt\"") "]}";
+	const char *root_only = "{\"Version\":\"2012-10-17\",\"Statement\":["
+		ROOT_STMT "]}";
+	char *a_both = get_key_policy_answer(both);
+	char *a_decrypt = get_key_policy_answer(decrypt);
+	char *a_root = get_key_policy_answer(root_only);
+	struct env e;
+
+	(void)state;
+	setup_env(&e, "export");
+	/* no KMS key: nothing to fetch */
+	run(&e);
+	assert_null(doctor_kms_key(&e.rep));
+
+	/* the statement doctor prints, for export: both actions allowed,
+	 * with and without Bucket Keys (bucket ARN / object ARN) */
+	judge(&e, "export", 0, 200, a_both);
+	expect(&e, "encryption", DOCTOR_OK, "allows the vendor kms:Decrypt "
+	       "and kms:GenerateDataKey", NULL);
+	judge(&e, "export", 1, 200, a_both);
+	expect(&e, "encryption", DOCTOR_OK, "read with kms:GetKeyPolicy",
+	       NULL);
+	/* kms:Decrypt only: enough to read, an error for export */
+	judge(&e, "read", 1, 200, a_decrypt);
+	expect(&e, "encryption", DOCTOR_OK, "allows the vendor kms:Decrypt",
+	       NULL);
+	judge(&e, "export", 0, 200, a_decrypt);
+	expect(&e, "encryption", DOCTOR_ERROR, "does not allow the vendor "
+	       "kms:GenerateDataKey (implicit-deny)",
+	       "\"Action\":[\"kms:Decrypt\",\"kms:GenerateDataKey\"]");
+	/* the default key policy: the vendor is not in it */
+	judge(&e, "read", 0, 200, a_root);
+	expect(&e, "encryption", DOCTOR_ERROR, "does not allow the vendor "
+	       "kms:Decrypt", "add to the key policy of " KEY);
+
+	/* the customer may not call kms:GetKeyPolicy: recorded error shape
+	 * of the AWS KMS API reference (HTTP 400, __type) */
+	judge(&e, "read", 0, 400, "{\"__type\":\"AccessDeniedException\","
+	      "\"message\":\"User: arn:aws:iam::111122223333:user/admin is "
+	      "not authorized to perform: kms:GetKeyPolicy on resource: " KEY
+	      " because no identity-based policy allows the kms:GetKeyPolicy "
+	      "action\"}");
+	expect(&e, "encryption", DOCTOR_UNKNOWN, "kms:GetKeyPolicy: your "
+	       "credentials may not call it: AccessDeniedException: User:",
+	       "add to the key policy of " KEY);
+	/* a server that is not KMS (an S3 listing, an HTML page) */
+	judge(&e, "read", 0, 200, "<?xml version=\"1.0\"?><ListBucketResult>"
+	      "<Name>my-data</Name></ListBucketResult>");
+	expect(&e, "encryption", DOCTOR_UNKNOWN, "this endpoint does not "
+	       "answer as KMS: HTTP 200 with an answer that is not a JSON "
+	       "object", NULL);
+	judge(&e, "read", 0, 200, "{\"Buckets\":[]}");
+	expect(&e, "encryption", DOCTOR_UNKNOWN, "not GetKeyPolicy's", NULL);
+	/* another KMS error: unknown, named */
+	judge(&e, "read", 0, 400, "{\"__type\":\"com.amazonaws.kms#"
+	      "NotFoundException\",\"message\":\"Key '" KEY "' does not "
+	      "exist\"}");
+	expect(&e, "encryption", DOCTOR_UNKNOWN, "NotFoundException: Key",
+	       NULL);
+	/* a Policy that is not a policy document */
+	judge(&e, "read", 0, 200, "{\"Policy\":\"[1,2]\",\"PolicyName\":"
+	      "\"default\"}");
+	expect(&e, "encryption", DOCTOR_UNKNOWN, "cannot be judged", NULL);
+	release_env(&e);
+	free(a_both);
+	free(a_decrypt);
+	free(a_root);
 }
 
 /* radosgw answers GET ?encryption and ?ownershipControls with a listing:
@@ -477,6 +607,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_clean_bucket),
 		cmocka_unit_test(test_encryption),
+		cmocka_unit_test(test_key_policy),
 		cmocka_unit_test(test_not_a_document),
 		cmocka_unit_test(test_permission_unknown),
 		cmocka_unit_test(test_ownership),
