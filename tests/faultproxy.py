@@ -45,6 +45,10 @@ ACTION:
                      error=403/AccessDenied/... because no identity-based
                      policy allows the s3:GetObject action
   status=STATUS      an empty answer with that status
+  body=STATUS/FILE   an answer with that status and the bytes of FILE as
+                     its body (Content-Type application/xml, or
+                     application/json when FILE ends in .json): a recorded
+                     AWS answer radosgw cannot give (GetBucketEncryption)
 Hostile answers (a broken or malicious server; the tests measure that the
 client stays bounded in time and memory):
   hugeheader=BYTES   forward, then add one header line of BYTES bytes
@@ -87,7 +91,7 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-authenticate",
               "transfer-encoding", "upgrade", "expect", "proxy-connection"}
 ACTIONS = {"pass", "503", "slowdown", "reset", "truncate", "malformed",
            "delay", "redirect", "wrongregion", "skew", "error", "status",
-           "hugeheader", "bigbody", "repeattoken", "notoken", "fullbody",
+           "body", "hugeheader", "bigbody", "repeattoken", "notoken", "fullbody",
            "deepjson", "redirect307", "uploadkey01"}
 SIZED = ("status", "hugeheader", "bigbody", "fullbody", "deepjson")
 
@@ -125,6 +129,13 @@ class Rule:
                 raise ValueError("rule %r: error=STATUS/CODE[/MESSAGE]" % text)
             self.arg = (int(parts[0]), parts[1],
                         parts[2] if len(parts) > 2 else "")
+        elif self.action == "body":
+            st, _, path = self.arg.partition("/")
+            if not st.isdigit() or not path:
+                raise ValueError("rule %r: body=STATUS/FILE" % text)
+            with open(path, "rb") as f:
+                self.arg = (int(st), f.read(), "application/json"
+                            if path.endswith(".json") else "application/xml")
         elif self.action in SIZED:
             self.arg = int(self.arg)
         elif self.action in ("redirect", "wrongregion", "redirect307") \
@@ -412,6 +423,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         if a == "status":
             self.send(rule.arg, [], b"", head=head)
             return rule.arg
+        if a == "body":
+            status, data, ctype = rule.arg
+            self.send(status, [("Content-Type", ctype),
+                               ("x-amz-request-id", "FAULTPROXY0000001")],
+                      data, head=head)
+            return status
         if a in ("repeattoken", "notoken"):
             q = urllib.parse.parse_qs(urllib.parse.urlsplit(self.path).query)
             prefix = q.get("prefix", [""])[0]

@@ -89,6 +89,28 @@ def slowdown_and_any_error():
 
 
 @test
+def body_from_a_file():
+    """body=STATUS/FILE answers the matching request with the file's bytes
+    (a recorded AWS answer), once, then passes."""
+    b = bucket_with_object()
+    xml = (b"<ServerSideEncryptionConfiguration><Rule>"
+           b"<ApplyServerSideEncryptionByDefault><SSEAlgorithm>AES256"
+           b"</SSEAlgorithm></ApplyServerSideEncryptionByDefault></Rule>"
+           b"</ServerSideEncryptionConfiguration>")
+    path = s3env.tmpfile(xml.decode(), suffix=".xml")
+    jpath = s3env.tmpfile('{"a": 1}', suffix=".json")
+    with s3env.fault_proxy(["body=200/%s@GET:obj" % path,
+                            "body=409/%s@GET" % jpath]) as p:
+        st, h, body = get(p, b)
+        eq((st, body), (200, xml), "the file's bytes")
+        eq(h.get("content-type"), "application/xml", "content type")
+        st, h, body = get(p, b)
+        eq((st, body, h.get("content-type")),
+           (409, b'{"a": 1}', "application/json"), "JSON, any status")
+        eq(get(p, b)[:3:2], (200, BODY), "then pass: the object")
+
+
+@test
 def reset_truncate_malformed():
     b = bucket_with_object()
     with s3env.fault_proxy(["reset", "truncate", "malformed@list-type"]) as p:
