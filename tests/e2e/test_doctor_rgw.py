@@ -8,12 +8,23 @@ and the rest of the report is there.  radosgw has no default encryption
 and no Object Ownership (it answers GET ?encryption with a bucket listing):
 doctor says `unknown`, "this server does not support it", never a setting.
 What radosgw lacks is tested offline with recorded AWS answers
-(tests/test_doctor.c).
+(tests/test_doctor.c).  The key policy of a customer-managed KMS key:
+tests/faultproxy.py answers GET ?encryption with a recorded
+GetBucketEncryption answer naming the key, and a stand-in KMS server on
+127.0.0.1 (AWS_ENDPOINT_URL_KMS; radosgw has no KMS) checks the signed
+GetKeyPolicy request and answers it as the AWS KMS API reference documents.
 """
 
+import datetime
+import http.server
 import json
 import shlex
 import subprocess
+import threading
+
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
 
 import s3env
 from s3env import eq, ok, test
@@ -209,6 +220,159 @@ def no_such_bucket_and_usage():
     rc, out, err = s3env.run_s3perm("doctor", "--bucket", "Bad_Name",
                                     "--user", "x", user="customer")
     eq(rc, 2, "bad bucket name")
+
+
+KEY = "arn:aws:kms:%s:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+class StandInKms:
+    """KMS GetKeyPolicy on 127.0.0.1: checks the request (POST /, the
+    X-Amz-Target and Content-Type of the JSON 1.1 protocol, the body, a
+    SigV4 signature for service kms with the customer's keys, verified with
+    botocore) and answers (status, JSON) of self.answer."""
+
+    def __init__(self):
+        self.answer = (200, {})
+        self.requests = []
+        self.region = s3env.REGION     # the bucket's, as doctor found it
+        kms = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *a):
+                pass
+
+            def do_POST(self):
+                n = int(self.headers.get("Content-Length", "0"))
+                body = self.rfile.read(n)
+                kms.requests.append((self.path, dict(self.headers), body,
+                                     kms.signature_ok(self, body)))
+                st, doc = kms.answer
+                data = json.dumps(doc).encode()
+                self.send_response(st)
+                self.send_header("Content-Type", "application/x-amz-json-1.1")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                                      Handler)
+        self.url = "http://127.0.0.1:%d" % self.server.server_port
+        self.thread = threading.Thread(target=self.server.serve_forever,
+                                       daemon=True)
+        self.thread.start()
+
+    def signature_ok(self, h, body):
+        auth = h.headers.get("Authorization", "")
+        signed = auth.split("SignedHeaders=")[1].split(",")[0].split(";")
+        scope = auth.split("Credential=")[1].split(",")[0].split("/")
+        ak, sk = s3env.keys("customer")
+        if scope[0] != ak or scope[3:] != ["kms", "aws4_request"] \
+                or scope[2] != self.region:
+            return "scope %r" % scope
+        rq = AWSRequest(method="POST", url=self.url + h.path, data=body,
+                        headers={k: h.headers[k] for k in signed})
+        rq.context["timestamp"] = h.headers["X-Amz-Date"]
+        signer = SigV4Auth(Credentials(ak, sk), "kms", self.region)
+        creq = signer.canonical_request(rq)
+        sig = signer.signature(signer.string_to_sign(rq, creq), rq)
+        return auth.endswith("Signature=" + sig) or "signature differs"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def kms_doctor(b, kms, proxy_url, *args):
+    env = {"AWS_ENDPOINT_URL": proxy_url}
+    if kms:
+        env["AWS_ENDPOINT_URL_KMS"] = kms.url
+    rc, out, err = s3env.run_s3perm(
+        "doctor", "--bucket", b, "--user", s3env.user_name("vendor"),
+        "--account", s3env.tenant(), "--json", *args, user="customer",
+        env=env)
+    ok(out, "no JSON (exit %d, stderr %r)" % (rc, err))
+    return rc, json.loads(out), err
+
+
+@test
+def kms_key_policy_read_and_evaluated():
+    """SSE-KMS with a customer-managed key: doctor reads the key policy
+    with kms:GetKeyPolicy and evaluates it for the vendor (kms:Decrypt and
+    kms:GenerateDataKey for export): the default key policy is an error
+    with the statement to add; with that statement added, ok; a customer
+    who may not call kms:GetKeyPolicy gets unknown naming it, and an
+    endpoint that is not KMS (radosgw, through AWS_ENDPOINT_URL) too."""
+    b = s3env.create_bucket()
+    key = KEY % s3env.REGION
+    enc = s3env.tmpfile(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+        "<ServerSideEncryptionConfiguration xmlns=\"http://s3.amazonaws."
+        "com/doc/2006-03-01/\"><Rule><ApplyServerSideEncryptionByDefault>"
+        "<SSEAlgorithm>aws:kms</SSEAlgorithm><KMSMasterKeyID>%s"
+        "</KMSMasterKeyID></ApplyServerSideEncryptionByDefault>"
+        "<BucketKeyEnabled>false</BucketKeyEnabled></Rule>"
+        "</ServerSideEncryptionConfiguration>" % key, suffix=".xml")
+    root = {"Sid": "Enable IAM User Permissions", "Effect": "Allow",
+            "Principal": {"AWS": "arn:aws:iam::111122223333:root"},
+            "Action": "kms:*", "Resource": "*"}
+    policy = {"Version": "2012-10-17", "Id": "key-default-1",
+              "Statement": [root]}
+    kms = StandInKms()
+    try:
+        with s3env.fault_proxy(["body=200/%s*@GET:\\?encryption"
+                                % enc]) as p:
+            kms.answer = (200, {"Policy": json.dumps(policy, indent=2),
+                                "PolicyName": "default"})
+            kms.region = s3env.client("customer").get_bucket_location(
+                Bucket=b)["LocationConstraint"] or "us-east-1"
+            rc, doc, err = kms_doctor(b, kms, p.url, "--mode", "export")
+            eq(rc, 1, "exit code (stderr %r)" % err)
+            eq(doc["region"], kms.region, "the bucket's region")
+            it = items(doc)["encryption"]
+            eq(it["status"], "error", it)
+            ok("does not allow the vendor kms:Decrypt" in it["message"],
+               it["message"])
+            eq(len(kms.requests), 1, "one GetKeyPolicy")
+            path, h, body, sig = kms.requests[0]
+            eq(path, "/")
+            eq(h.get("X-Amz-Target"), "TrentService.GetKeyPolicy")
+            eq(h.get("Content-Type"), "application/x-amz-json-1.1")
+            eq(json.loads(body), {"KeyId": key, "PolicyName": "default"})
+            eq(sig, True, "signature")
+            # the statement of the fix, added to the key policy: ok
+            stmt = it["fix"].split(key + ": ", 1)[1]
+            policy["Statement"].append(json.loads(stmt))
+            kms.answer = (200, {"Policy": json.dumps(policy),
+                                "PolicyName": "default"})
+            rc, doc, err = kms_doctor(b, kms, p.url, "--mode", "export")
+            it = items(doc)["encryption"]
+            eq(it["status"], "ok", it)
+            ok("allows the vendor kms:Decrypt and kms:GenerateDataKey"
+               in it["message"], it["message"])
+            eq(it["fix"], None)
+            # the customer may not call kms:GetKeyPolicy
+            kms.answer = (400, {
+                "__type": "AccessDeniedException",
+                "message": "User: arn:aws:iam::111122223333:user/admin is "
+                "not authorized to perform: kms:GetKeyPolicy on resource: "
+                "%s because no identity-based policy allows the "
+                "kms:GetKeyPolicy action" % key})
+            rc, doc, err = kms_doctor(b, kms, p.url)
+            it = items(doc)["encryption"]
+            eq(it["status"], "unknown", it)
+            ok("kms:GetKeyPolicy: your credentials may not call it: "
+               "AccessDeniedException" in it["message"], it["message"])
+            ok('"kms:Decrypt"' in it["fix"], it["fix"])
+            eq(len(doc["items"]), 8, "the rest of the report")
+            # no AWS_ENDPOINT_URL_KMS: AWS_ENDPOINT_URL (the S3 server)
+            rc, doc, err = kms_doctor(b, None, p.url)
+            it = items(doc)["encryption"]
+            eq(it["status"], "unknown", it)
+            ok("this endpoint does not answer as KMS" in it["message"],
+               it["message"])
+            eq(len(kms.requests), 3, "requests the stand-in saw")
+    finally:
+        kms.close()
 
 
 if __name__ == "__main__":
