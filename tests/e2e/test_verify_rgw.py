@@ -426,7 +426,7 @@ def keys_a_request_never_carries():
     The server agrees on both.  A Deny with Null = false (the key is
     present) does not apply: the server denies, the documented deviation
     rgw-null-ignores-value.  (A negated operator on the absent key is
-    another RGW 16 deviation, see design.md: not tested here.)"""
+    another RGW 16 deviation: not tested here.)"""
     bk = Bucket()
     b = bk.name
     vendor = s3env.principal_arn("vendor")
