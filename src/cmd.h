@@ -14,6 +14,7 @@ enum {
 };
 
 int cmd_gen(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_layout(int argc, char **argv);

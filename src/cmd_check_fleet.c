@@ -87,14 +87,6 @@ static double seconds_since(const struct timespec *t)
 		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-/* Bytes from the manifest, for a terminal: control characters shown as
- * '?' so that no line can move the cursor or forge a report line. */
-static void put_safe(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 static const char *kind_name(enum s3p_err_kind k)
 {
 	switch (k) {
@@ -185,9 +177,30 @@ static int job_params(const struct check_defaults *d, struct job *j,
 	if (pp->object && !*pp->object)
 		return s3p_error_set(err, S3P_E_INPUT, "invalid object key "
 				     "'': give an existing key");
-	if (e->upload_id)
-		return s3p_error_set(err, S3P_E_INPUT, "'upload_id' is not "
-				     "supported by this version of s3perm");
+	if (!e->upload_key != !e->upload_id)
+		return s3p_error_set(err, S3P_E_INPUT, "'upload_key' and "
+				     "'upload_id' go together: ListParts names "
+				     "the upload by both");
+	pp->upload_key = e->upload_key;
+	pp->upload_id = e->upload_id;
+	for (size_t k = 0; k < 2; k++) {
+		const char *key = k ? pp->upload_key : pp->object;
+		const struct opt_list *dl = &d->grants->prefixes;
+		size_t np = e->nprefixes ? e->nprefixes : dl->n, i;
+
+		for (i = 0; key && i < np; i++) {
+			const char *p = e->nprefixes ? e->prefixes[i] :
+				dl->items[i];
+
+			if (!strncmp(key, p, strlen(p)))
+				break;
+		}
+		if (key && np && i == np)
+			return s3p_error_set(err, S3P_E_INPUT, "'%s' is "
+				"outside every prefix: the check would prove "
+				"a grant on a key the policy does not cover",
+				key);
+	}
 	if (user || principal || account) {
 		const char *part;
 
@@ -226,15 +239,15 @@ static void text_line(struct buf *b, const char *status,
 		      const char *prefix, const char *detail)
 {
 	buf_printf(b, "%-8s ", status);
-	put_safe(b, e->id ? e->id : "-");
+	buf_put_term(b, e->id ? e->id : "-");
 	buf_putc(b, ' ');
-	put_safe(b, e->bucket);
+	buf_put_term(b, e->bucket);
 	if (prefix) {
 		buf_putc(b, '/');
-		put_safe(b, prefix);
+		buf_put_term(b, prefix);
 	}
 	buf_printf(b, " %s: ", mode);
-	put_safe(b, detail);
+	buf_put_term(b, detail);
 	buf_putc(b, '\n');
 }
 
@@ -252,13 +265,9 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 	pp->endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp->stop = x->stop;
 	ro->endpoint = pp->endpoint;
-	if (j->e.region &&
-	    s3_client_set_bucket_region(c, j->e.bucket, j->e.region, &err)) {
-		rc = -1;
-		memset(&rep, 0, sizeof(rep));
-	} else {
-		rc = probe_run(c, pp, &rep, &err);
-	}
+	if (j->e.region)   /* checked by job_params() */
+		s3_client_set_region(c, j->e.bucket, j->e.region);
+	rc = probe_run(c, pp, &rep, &err);
 	s3_client_forget_regions(c);
 	if (rc < 0) {
 		int status = rep.interrupted ? EXIT_S3 : exit_for_kind(err.kind);
@@ -278,14 +287,14 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 			text_line(&j->out, "error", &j->e, pp->mode, prefix,
 				  err.msg);
 			report_leftovers(&rep, &left);
-			put_safe(&j->out, buf_str(&left));
+			buf_puts(&j->out, buf_str(&left));   /* escaped by report.c */
 			buf_release(&left);
 		}
 		buf_printf(&j->why, "%s%s", j->why.len ? "; " : "", err.msg);
 		if (status > j->rc)
 			j->rc = status;
 	} else {
-		int status = check_exit_status(&rep);
+		int status = check_exit_status(&rep, x->d->strict);
 		struct s3p_error rerr = { S3P_OK, "" };
 		size_t ng = 0, nm = 0;
 
@@ -460,11 +469,11 @@ static void print_summary(struct fleet_ctx *x, double seconds)
 			const struct attention *a = &x->att[i];
 
 			buf_printf(&b, "  %-8s ", outcome_names[a->outcome]);
-			put_safe(&b, a->id ? a->id : "-");
+			buf_put_term(&b, a->id ? a->id : "-");
 			buf_putc(&b, ' ');
-			put_safe(&b, a->bucket ? a->bucket : "-");
+			buf_put_term(&b, a->bucket ? a->bucket : "-");
 			buf_puts(&b, "  ");
-			put_safe(&b, a->why ? a->why : "");
+			buf_put_term(&b, a->why ? a->why : "");
 			buf_putc(&b, '\n');
 		}
 		if (x->att_more)
@@ -519,13 +528,13 @@ int cmd_check_fleet(const struct check_defaults *d,
 	/* One pause for all workers: SlowDown anywhere slows the fleet. */
 	x.throttle = s3_throttle_new();
 	x.clients = xcalloc((size_t)jobs, sizeof(*x.clients));
-	for (nclients = 0; nclients < jobs; nclients++) {
-		if (cmd_s3_client(d->s3, 0, &x.clients[nclients], &err)) {
-			rc = cmd_fail(&err);
-			goto done;
-		}
-		s3_client_set_throttle(x.clients[nclients], x.throttle);
+	/* one credential lookup for all workers (cmd_s3_clients) */
+	if (cmd_s3_clients(d->s3, 0, x.clients, (size_t)jobs, &err)) {
+		rc = cmd_fail(&err);
+		goto done;
 	}
+	for (nclients = 0; nclients < jobs; nclients++)
+		s3_client_set_throttle(x.clients[nclients], x.throttle);
 	x.progress = isatty(STDERR_FILENO);
 	if (x.progress)
 		x.total = count_entries(x.in);

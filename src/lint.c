@@ -392,6 +392,10 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 			 "(a bucket policy must name who it applies to)");
 		return;
 	}
+	if (pv && npv)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Principal and NotPrincipal "
+			 "(AWS rejects it: MalformedPolicy)");
 	if (json_is_string(which) && strcmp(json_string_value(which), "*")) {
 		lint_add(l->out, SEVERITY_ERROR, "invalid-principal", idx,
 			 "%s \"%s\" is neither \"*\" nor an object such as "
@@ -499,6 +503,10 @@ static void check_resources(struct linter *l, const json_t *st, long idx,
 			 "statement has neither Resource nor NotResource");
 		return;
 	}
+	if (rv && nrv)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Resource and NotResource "
+			 "(AWS rejects it: MalformedPolicy)");
 	list = strings_alloc(rv ? rv : nrv, &n);
 	for (size_t i = 0; i < n; i++) {
 		const char *r = list[i];
@@ -542,6 +550,10 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 			 "statement has neither Action nor NotAction");
 		return;
 	}
+	if (av && nav)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Action and NotAction "
+			 "(AWS rejects it: MalformedPolicy)");
 	list = strings_alloc(av ? av : nav, &n);
 	if (av && !json_object_get(st, "Resource"))
 		types = ~0u;    /* NotResource or nothing: not checked */
@@ -745,6 +757,11 @@ int lint_policy_doc(const json_t *doc, size_t text_size,
 	if (json_is_object(statements)) {
 		check_statement(&l, statements, 0);
 	} else if (json_is_array(statements)) {
+		if (!json_array_size(statements))
+			lint_add(out, SEVERITY_ERROR, "missing-statement",
+				 FINDING_NO_STATEMENT, "the Statement list is "
+				 "empty (AWS rejects it; delete the bucket "
+				 "policy instead)");
 		json_array_foreach(statements, i, v) {
 			if (!json_is_object(v))
 				lint_add(out, SEVERITY_ERROR, "invalid-statement",

@@ -766,6 +766,21 @@ check err_warnings
 check err_has "delete-bucket-policy"
 end_case
 
+# ---- the merged result passes verify's lint -------------------------
+
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Docs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999689269917:user/STATSIG_IAM_USER"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::YOUR_S3_BUCKET/*"}]}' >"$T/placeholder.json"
+bad "merge: a placeholder left in the current policy" "rejected by AWS~statement #0~STATSIG_IAM_USER~[placeholder]" \
+	"${V[@]}" --merge "$T/placeholder.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Elsewhere","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::other-bucket/*"}]}' >"$T/otherbucket.json"
+bad "merge: another bucket's resource" "rejected by AWS~statement #0~other-bucket~[other-bucket]" \
+	"${V[@]}" --merge "$T/otherbucket.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Both","Effect":"Deny","Principal":"*","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"arn:aws:s3:::my-data/*"}]}' >"$T/bothprincipal.json"
+bad "merge: Principal and NotPrincipal in one statement" "rejected by AWS~statement #0~both Principal and NotPrincipal" \
+	"${V[@]}" --merge "$T/bothprincipal.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Both","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::my-data/*"}]}' >"$T/bothaction.json"
+bad "merge: Action and NotAction in one statement" "rejected by AWS~statement #0~both Action and NotAction" \
+	"${V[@]}" --merge "$T/bothaction.json"
+
 # ---- Deny warnings (the policy evaluator) -------------------------------
 
 begin "[iam_eval] Deny outside an org (aws:PrincipalOrgID): policy printed, warning names the statement"

@@ -61,6 +61,7 @@ static int unsafe(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
 		size_t wl = strlen(words[i]), j;
 
+		/* key names are case-insensitive (ROLE_ARN is role_arn) */
 		for (j = 0; j + wl <= size; j++)
 			if (strncasecmp((const char *)data + j, words[i], wl) == 0)
 				return 1;
