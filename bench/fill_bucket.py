@@ -25,7 +25,12 @@ import s3env  # noqa: E402
 FILES_PER_DAY = 100
 PROCESSES = 4
 THREADS = 24
-BODY = b"PAR1" + b"\x15\x00" * 4 + struct.pack("<I", 8) + b"PAR1"
+# The smallest valid parquet file (tests/mini_parquet.h): a footer that
+# layout decodes (one INT64 column "id", 10 rows), so the footer reads of
+# `s3perm layout` do the work they do on real files.
+FOOTER = (b"\x15\x02\x19\x2c\x48\x06schema\x15\x02\x00\x15\x04\x25\x00"
+          b"\x18\x02id\x00\x16\x14\x19\x0c\x00")
+BODY = b"PAR1" + FOOTER + struct.pack("<I", len(FOOTER)) + b"PAR1"
 
 
 def key(i):

@@ -128,12 +128,14 @@ void cmd_error_json(const struct s3p_error *err, int status,
 int cmd_fail(const struct s3p_error *err)
 {
 	int status = cmd_exit_status(err->kind);
+	/* messages carry server bytes and key names: escaped */
+	char *msg = term_escape(err->msg);
 
 	if (cmd_color(STDERR_FILENO))
-		fprintf(stderr, "s3perm: \033[1;31merror:\033[0m %s\n",
-			err->msg);
+		fprintf(stderr, "s3perm: \033[1;31merror:\033[0m %s\n", msg);
 	else
-		fprintf(stderr, "s3perm: error: %s\n", err->msg);
+		fprintf(stderr, "s3perm: error: %s\n", msg);
+	free(msg);
 	if (json_errors) {
 		struct buf j = BUF_INIT;
 
@@ -147,11 +149,14 @@ int cmd_fail(const struct s3p_error *err)
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
+	char tmp[1024], *msg;
 
-	fputs(cmd_color(STDERR_FILENO) ? "s3perm: \033[1;33mwarning:\033[0m "
-	      : "s3perm: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	msg = term_escape(tmp);
+	fprintf(stderr, "s3perm: %swarning:%s %s\n",
+		cmd_color(STDERR_FILENO) ? "\033[1;33m" : "",
+		cmd_color(STDERR_FILENO) ? "\033[0m" : "", msg);
+	free(msg);
 }

@@ -14,9 +14,11 @@ enum {
 };
 
 int cmd_gen(int argc, char **argv);
+int cmd_apply(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
 int cmd_layout(int argc, char **argv);
+int cmd_doctor(int argc, char **argv);
 
 /* The option groups the commands share, defined once (cmd.c) so every
  * command accepts them the same way.  Zero-initialise the structs. */

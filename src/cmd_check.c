@@ -23,6 +23,8 @@
 struct check_args {
 	const char *bucket;
 	const char *object;
+	const char *upload_key;
+	const char *upload_id;
 	struct cmd_principal id;   /* for the remediation */
 	struct cmd_grants grants;
 	struct principal pr;   /* from --user/--account/--principal */
@@ -32,6 +34,7 @@ struct check_args {
 	const char *manifest;
 	long jobs;
 	int summary;
+	int strict;
 	struct cmd_s3_opts s3;
 };
 
@@ -41,8 +44,17 @@ static const struct opt_spec check_opts[] = {
 	OPT_STRING(struct check_args, object, "object", 0, "KEY",
 		   "an existing customer object to prove s3:GetObject on",
 		   NULL),
+	OPT_STRING(struct check_args, upload_key, "upload-key", 0, "KEY",
+		   "the key of a customer upload in progress (with "
+		   "--upload-id) to prove s3:ListMultipartUploadParts on",
+		   NULL),
+	OPT_STRING(struct check_args, upload_id, "upload-id", 0, "ID",
+		   "the id of that upload (with --upload-key)", NULL),
 	OPT_FLAG(struct check_args, no_write, "no-write", 0,
 		 "export mode: prove only what needs no write at all"),
+	OPT_FLAG(struct check_args, strict, "strict", 0,
+		 "exit 1 on any unknown verdict, also one that only lacks "
+		 "data to test on"),
 	OPT_FLAG(struct check_args, json, "json", 0,
 		 "print the result as JSON"),
 	OPT_STRING(struct check_args, manifest, "manifest", 0, "FILE",
@@ -56,12 +68,10 @@ static const struct opt_spec check_opts[] = {
 		 "a terminal"),
 };
 
-int check_exit_status(const struct probe_report *rep)
+int check_exit_status(const struct probe_report *rep, int strict)
 {
-	for (size_t i = 0; i < rep->nresults; i++)
-		if (rep->results[i].status != PROBE_GRANTED)
-			return EXIT_FINDING;
-	return rep->nleft ? EXIT_FINDING : EXIT_ALL_GOOD;
+	return probe_report_needs_fix(rep, strict) ? EXIT_FINDING :
+						     EXIT_ALL_GOOD;
 }
 
 static volatile sig_atomic_t stop_flag;
@@ -85,6 +95,19 @@ static void trap_signals(void)
 	sigaction(SIGTERM, &sa, NULL);
 }
 
+/* Is key given, with --prefix given, and under none of them? */
+static int outside_prefixes(const struct check_args *a, const char *key)
+{
+	const struct opt_list *pl = &a->grants.prefixes;
+
+	if (!key || !pl->n)
+		return 0;
+	for (size_t i = 0; i < pl->n; i++)
+		if (!strncmp(key, pl->items[i], strlen(pl->items[i])))
+			return 0;
+	return 1;
+}
+
 static int validate(struct check_args *a, struct s3p_error *err)
 {
 	if (a->manifest && a->bucket)
@@ -106,6 +129,25 @@ static int validate(struct check_args *a, struct s3p_error *err)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"invalid object key '': give an existing key");
 	/* --no-write in read mode is accepted: read never writes */
+	if (!a->upload_key != !a->upload_id)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--upload-key KEY' and '--upload-id ID' go together: "
+			"ListParts names the upload by both");
+	if ((a->upload_key && !*a->upload_key) ||
+	    (a->upload_id && !*a->upload_id))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid upload: give the key and id of an upload in "
+			"progress");
+	if (outside_prefixes(a, a->object))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--object %s' is outside every '--prefix': the check "
+			"would prove a grant on a key the policy does not "
+			"cover", a->object);
+	if (outside_prefixes(a, a->upload_key))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"'--upload-key %s' is outside every '--prefix': the "
+			"check would prove a grant on a key the policy does not "
+			"cover", a->upload_key);
 	if (a->id.user || a->id.principal || a->id.account) {
 		const char *part;
 
@@ -135,25 +177,33 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 	pp.bucket = a->bucket;
 	pp.mode = a->grants.mode;
 	pp.prefix = prefix;
-	pp.object = a->object;
+	if (a->object && (!prefix || !strncmp(a->object, prefix,
+					      strlen(prefix))))
+		pp.object = a->object;
+	/* With several prefixes, the upload proves its own prefix's grant. */
+	if (a->upload_key && (!prefix || !strncmp(a->upload_key, prefix,
+						  strlen(prefix)))) {
+		pp.upload_key = a->upload_key;
+		pp.upload_id = a->upload_id;
+	}
 	pp.templates_dir = a->grants.templates;
 	pp.endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp.no_write = a->no_write;
 	pp.stop = &stop_flag;
+	pp.identity = 1;
 	if (a->have_pr)
 		pp.principal = a->pr.arn;
-	trap_signals();
 	ok = probe_run(c, &pp, &rep, &err) == 0;
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
 
 	memset(&ro, 0, sizeof(ro));
 	ro.user = a->id.user;
 	ro.account = a->id.account;
 	ro.principal = a->id.principal;
 	ro.templates_dir = a->grants.templates;
+	ro.caller_arn = rep.caller_arn;
 	ro.endpoint = pp.endpoint;
 	ro.color = !a->json && cmd_color(STDOUT_FILENO);
+	ro.verbose = a->s3.verbose;
 	if (!ok) {
 		report_leftovers(&rep, &left);
 		fputs(buf_str(&left), stderr);
@@ -165,7 +215,9 @@ static int check_one(struct s3_client *c, const struct check_args *a,
 		rc = cmd_fail(&err);
 		goto done;
 	}
-	rc = check_exit_status(&rep);
+	/* 0: nothing to fix (an unknown that only lacks data to test on is
+	 * listed, not a failure, unless --strict); 1: something to fix. */
+	rc = check_exit_status(&rep, a->strict);
 done:
 	buf_release(&left);
 	probe_report_release(&rep);
@@ -195,10 +247,11 @@ int cmd_check(int argc, char **argv)
 				"Prove, with live signed requests made as the "
 				"principal being granted, that\nevery grant "
 				"of the mode works; name each missing one and "
-				"the statements that\nadd it.  Exit 0: all "
-				"granted; 1: a grant missing or unknown; 2: "
-				"usage;\n3: S3 could not be reached or "
-				"authenticated.", groups, OPTS_COUNT(groups));
+				"the statements that\nadd it.  Exit 0: nothing "
+				"to fix (an unknown that only lacks data to\ntest "
+				"on is allowed, except with --strict); 1: a grant "
+				"missing or unknown;\n2: usage; 3: S3 could not be "
+				"reached or authenticated.", groups, OPTS_COUNT(groups));
 		rc = EXIT_ALL_GOOD;
 		goto out;
 	}
@@ -218,6 +271,7 @@ int cmd_check(int argc, char **argv)
 		d.no_write = a.no_write;
 		d.json = a.json;
 		d.summary = a.summary;
+		d.strict = a.strict;
 		d.jobs = a.jobs ? a.jobs : 32;
 		d.manifest = a.manifest;
 		d.s3 = &a.s3;
@@ -235,6 +289,9 @@ int cmd_check(int argc, char **argv)
 	 * and a check that could not run stops the rest.  Several prefixes
 	 * with --json: a JSON array of the reports. */
 	rc = EXIT_ALL_GOOD;
+	/* From the first request to the exit: a signal at any point lets the
+	 * cleanup finish and ends with "interrupted", exit 3. */
+	trap_signals();
 	if (a.json && pl->n > 1)
 		buf_puts(&out, "[\n");
 	for (size_t i = 0; i < (pl->n ? pl->n : 1); i++) {
@@ -252,8 +309,19 @@ int cmd_check(int argc, char **argv)
 	}
 	if (a.json && pl->n > 1)
 		buf_puts(&out, "]\n");
-	if (rc < EXIT_USAGE)
+	if (rc < EXIT_USAGE && !stop_flag)
 		fputs(buf_str(&out), stdout);
+	if (stop_flag && rc < EXIT_USAGE) {
+		/* after the last probe's cleanup: everything was removed
+		 * (what was not is in the report's left-behind list) */
+		struct s3p_error ie;
+
+		s3p_error_set(&ie, S3P_E_S3, "check interrupted; the probes "
+			      "and their cleanup had finished");
+		rc = cmd_fail(&ie);
+	}
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
 out:
 	buf_release(&out);
 	s3_client_free(c);

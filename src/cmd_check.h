@@ -17,6 +17,7 @@ struct check_defaults {
 	const char *object;
 	int no_write;
 	int json;
+	int strict;
 	int summary;              /* --summary: the summary also when stderr
 				     is not a terminal */
 	long jobs;                /* --jobs, buckets in flight */
@@ -24,8 +25,9 @@ struct check_defaults {
 	const struct cmd_s3_opts *s3;
 };
 
-/* The exit status of one finished check by the shared rule. */
-int check_exit_status(const struct probe_report *rep);
+/* The exit status of one finished check by the shared rule (strict:
+ * --strict, every unknown is something to fix). */
+int check_exit_status(const struct probe_report *rep, int strict);
 
 /* `check --manifest`: every bucket of the manifest, --jobs at a time;
  * prints one result per bucket (a JSON line with --json), the summary,

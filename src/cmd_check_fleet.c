@@ -65,6 +65,7 @@ struct fleet_ctx {
 	size_t linecap;
 	int read_error;            /* errno of a failed read, 0 */
 	struct s3_client **clients;
+	struct s3_throttle *throttle;  /* shared by the clients */
 	/* tallies */
 	size_t total;              /* entries in a regular-file manifest, 0 */
 	size_t done;
@@ -184,9 +185,30 @@ static int job_params(const struct check_defaults *d, struct job *j,
 	if (pp->object && !*pp->object)
 		return s3p_error_set(err, S3P_E_INPUT, "invalid object key "
 				     "'': give an existing key");
-	if (e->upload_id)
-		return s3p_error_set(err, S3P_E_INPUT, "'upload_id' is not "
-				     "supported by this version of s3perm");
+	if (!e->upload_key != !e->upload_id)
+		return s3p_error_set(err, S3P_E_INPUT, "'upload_key' and "
+				     "'upload_id' go together: ListParts names "
+				     "the upload by both");
+	pp->upload_key = e->upload_key;
+	pp->upload_id = e->upload_id;
+	for (size_t k = 0; k < 2; k++) {
+		const char *key = k ? pp->upload_key : pp->object;
+		const struct opt_list *dl = &d->grants->prefixes;
+		size_t np = e->nprefixes ? e->nprefixes : dl->n, i;
+
+		for (i = 0; key && i < np; i++) {
+			const char *p = e->nprefixes ? e->prefixes[i] :
+				dl->items[i];
+
+			if (!strncmp(key, p, strlen(p)))
+				break;
+		}
+		if (key && np && i == np)
+			return s3p_error_set(err, S3P_E_INPUT, "'%s' is "
+				"outside every prefix: the check would prove "
+				"a grant on a key the policy does not cover",
+				key);
+	}
 	if (user || principal || account) {
 		const char *part;
 
@@ -251,13 +273,9 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 	pp->endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp->stop = x->stop;
 	ro->endpoint = pp->endpoint;
-	if (j->e.region &&
-	    s3_client_set_bucket_region(c, j->e.bucket, j->e.region, &err)) {
-		rc = -1;
-		memset(&rep, 0, sizeof(rep));
-	} else {
-		rc = probe_run(c, pp, &rep, &err);
-	}
+	if (j->e.region)   /* checked by job_params() */
+		s3_client_set_region(c, j->e.bucket, j->e.region);
+	rc = probe_run(c, pp, &rep, &err);
 	s3_client_forget_regions(c);
 	if (rc < 0) {
 		int status = rep.interrupted ? EXIT_S3 : exit_for_kind(err.kind);
@@ -284,7 +302,7 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 		if (status > j->rc)
 			j->rc = status;
 	} else {
-		int status = check_exit_status(&rep);
+		int status = check_exit_status(&rep, x->d->strict);
 		struct s3p_error rerr = { S3P_OK, "" };
 		size_t ng = 0, nm = 0;
 
@@ -450,6 +468,9 @@ static void print_summary(struct fleet_ctx *x, double seconds)
 		   x->counts[OUT_GRANTED], x->counts[OUT_MISSING],
 		   x->counts[OUT_UNKNOWN], x->counts[OUT_ERROR],
 		   x->counts[OUT_BAD]);
+	if (s3_throttle_count(x->throttle))
+		buf_printf(&b, "S3 throttled %lu request(s); every worker paused "
+			   "with it\n", s3_throttle_count(x->throttle));
 	if (x->natt) {
 		buf_puts(&b, "need attention:\n");
 		for (size_t i = 0; i < x->natt; i++) {
@@ -512,12 +533,16 @@ int cmd_check_fleet(const struct check_defaults *d,
 		return cmd_fail(&err);
 	}
 	x.m = manifest_new();
+	/* One pause for all workers: SlowDown anywhere slows the fleet. */
+	x.throttle = s3_throttle_new();
 	x.clients = xcalloc((size_t)jobs, sizeof(*x.clients));
+	/* one credential lookup for all workers (cmd_s3_clients) */
+	if (cmd_s3_clients(d->s3, 0, x.clients, (size_t)jobs, &err)) {
+		rc = cmd_fail(&err);
+		goto done;
+	}
 	for (nclients = 0; nclients < jobs; nclients++)
-		if (cmd_s3_client(d->s3, 0, &x.clients[nclients], &err)) {
-			rc = cmd_fail(&err);
-			goto done;
-		}
+		s3_client_set_throttle(x.clients[nclients], x.throttle);
 	x.progress = isatty(STDERR_FILENO);
 	if (x.progress)
 		x.total = count_entries(x.in);
@@ -551,6 +576,7 @@ done:
 	for (int i = 0; i < nclients; i++)
 		s3_client_free(x.clients[i]);
 	free(x.clients);
+	s3_throttle_free(x.throttle);
 	for (size_t i = 0; i < x.natt; i++) {
 		free(x.att[i].id);
 		free(x.att[i].bucket);

@@ -18,7 +18,8 @@
 struct layout_args {
 	const char *bucket, *local, *since, *until;
 	struct opt_list datasets;
-	int no_content, json, strict;
+	int no_content, json, schema, strict;
+	long outlier_pct;
 	struct cmd_s3_opts s3;   /* with --bucket */
 };
 
@@ -45,7 +46,12 @@ static const struct opt_spec layout_opts[] = {
 	OPT_STRING(struct layout_args, until, "until", 0, "YYYY-MM-DD",
 		   "ignore days after this one", NULL),
 	OPT_FLAG(struct layout_args, no_content, "no-content", 0,
-		 "skip reading the head and tail of .parquet files"),
+		 "skip reading the head and footer of .parquet files"),
+	OPT_FLAG(struct layout_args, schema, "schema", 0,
+		 "print only each dataset's schema"),
+	OPT_LONG(struct layout_args, outlier_pct, "outlier-pct", 0, "N",
+		 "a day under N% of the median day's rows is an outlier (25)",
+		 1, 100),
 	OPT_FLAG(struct layout_args, json, "json", 0,
 		 "print the report as JSON"),
 	CMD_OPT_STRICT(struct layout_args, strict),
@@ -82,6 +88,7 @@ static const char usage_line[] =
 	"s3perm layout (--bucket NAME | --local DIR) [--dataset NAME ...]\n"
 	"                     [--since YYYY-MM-DD] [--until YYYY-MM-DD] "
 	"[--no-content] [--json]\n"
+	"                     [--schema] [--outlier-pct N]\n"
 	"                     " CMD_S3_USAGE;
 
 int cmd_layout(int argc, char **argv)
@@ -104,7 +111,9 @@ int cmd_layout(int argc, char **argv)
 			"per dataset, a folder per day (YYYY-MM-DD), parquet\n"
 			"files in each day.  Reports missing, empty and future "
 			"days, files that are\nnot parquet, bad day names and "
-			"stray objects.",
+			"stray objects; reads each parquet footer for\nthe "
+			"schema (drift between days) and the rows per day "
+			"(empty days, outliers).",
 			groups, OPTS_COUNT(groups));
 		rc = EXIT_ALL_GOOD;
 		goto out;
@@ -132,6 +141,11 @@ int cmd_layout(int argc, char **argv)
 		s3p_error_prefix(&err, "--until");
 		goto fail;
 	}
+	if (a.schema && a.no_content) {
+		s3p_error_set(&err, S3P_E_USAGE,
+			"'--schema' needs the footers: drop '--no-content'");
+		goto fail;
+	}
 	if (a.since && a.until && lo.since > lo.until) {
 		s3p_error_set(&err, S3P_E_USAGE,
 			"--since %s is after --until %s", a.since, a.until);
@@ -141,12 +155,15 @@ int cmd_layout(int argc, char **argv)
 	lo.ndatasets = a.datasets.n;
 	lo.today = today_utc();
 	lo.content = !a.no_content;
+	lo.outlier_pct = (unsigned)a.outlier_pct;
 	l = layout_new(&lo);
 	if (a.bucket ? scan_bucket(&a, l, &err) :
 	    layout_local_scan(l, a.local, &err))
 		goto fail;
 	layout_finish(l);
-	if (a.json) {
+	if (a.schema && !a.json) {
+		text = layout_report_schema(l);
+	} else if (a.json) {
 		text = layout_report_json(l, a.bucket ? LAYOUT_ROOT_BUCKET :
 					  LAYOUT_ROOT_DIRECTORY,
 					  a.bucket ? a.bucket : a.local, &err);

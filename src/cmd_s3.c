@@ -2,7 +2,9 @@
 #include "cmd_s3.h"
 
 #include <stddef.h>
+#include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -47,24 +49,31 @@ const struct opt_spec cmd_s3_opts_table[CMD_S3_NOPTS] = {
 	  NULL, 0, 0, OPT_F_UNCOUNTED },
 };
 
-/* One line per attempt; the event holds no header and no secret. */
+/* One line per attempt; the event holds no header and no secret.  What
+ * the server sent (code, request id, region) is escaped for the
+ * terminal. */
 static void trace(void *ctx, const struct s3_trace_event *ev)
 {
+	struct buf b = BUF_INIT;
+	char *line;
+
 	(void)ctx;
-	fprintf(stderr, "s3perm: %s %s%s -> ", ev->method, ev->host,
-		ev->path_query);
+	buf_printf(&b, "%s %s%s -> ", ev->method, ev->host, ev->path_query);
 	if (ev->status)
-		fprintf(stderr, "%ld%s%s", ev->status, ev->code[0] ? " " : "",
-			ev->code);
+		buf_printf(&b, "%ld%s%s", ev->status, ev->code[0] ? " " : "",
+			   ev->code);
 	else
-		fprintf(stderr, "no answer (%s)", ev->transport_error);
+		buf_printf(&b, "no answer (%s)", ev->transport_error);
 	if (ev->request_id[0])
-		fprintf(stderr, ", request id %s", ev->request_id);
-	fprintf(stderr, ", %ld ms, region %s, attempt %d", ev->elapsed_ms,
-		ev->region, ev->attempt);
+		buf_printf(&b, ", request id %s", ev->request_id);
+	buf_printf(&b, ", %ld ms, region %s, attempt %d", ev->elapsed_ms,
+		   ev->region, ev->attempt);
 	if (ev->backoff_ms)
-		fprintf(stderr, ", retry in %u ms", ev->backoff_ms);
-	fputc('\n', stderr);
+		buf_printf(&b, ", retry in %u ms", ev->backoff_ms);
+	line = term_escape(buf_str(&b));
+	fprintf(stderr, "s3perm: %s\n", line);
+	free(line);
+	buf_release(&b);
 }
 
 /* mfa_serial: ask on the terminal (only called when stdin is one). */
@@ -82,16 +91,53 @@ static int mfa_prompt(void *ctx, const char *serial, char *code, size_t size)
 	return n ? 0 : -1;
 }
 
+/* The credentials the clients of the last cmd_s3_clients() call share,
+ * and the options they were found with (the profile name lives in argv):
+ * the first client whose copy is about to expire loads fresh ones, the
+ * others take them, so a fleet of workers refreshes once. */
+static pthread_mutex_t shared_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct creds shared;
+static struct creds_options shared_opts;
+
+static int refresh(void *ctx, time_t expiring, struct creds *out,
+		   struct s3p_error *err)
+{
+	int rc = 0;
+
+	(void)ctx;
+	pthread_mutex_lock(&shared_lock);
+	if (shared.expiration <= expiring) {
+		struct creds fresh;
+
+		if (creds_load_opts(&shared_opts, &fresh, err) < 0) {
+			rc = -1;
+			goto out;
+		}
+		creds_free(&shared);
+		shared = fresh;
+	}
+	creds_copy(out, &shared);
+out:
+	pthread_mutex_unlock(&shared_lock);
+	return rc;
+}
+
 int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 		  struct s3_client **out, struct s3p_error *err)
 {
+	return cmd_s3_clients(o, max_concurrency, out, 1, err);
+}
+
+int cmd_s3_clients(const struct cmd_s3_opts *o, int max_concurrency,
+		   struct s3_client **out, size_t n, struct s3p_error *err)
+{
 	struct creds cr;
 	struct s3_config cfg = S3_CONFIG_INIT;
-	int rc;
-
 	struct creds_options co = { 0 };
+	int rc = 0;
 
-	*out = NULL;
+	for (size_t i = 0; i < n; i++)
+		out[i] = NULL;
 	co.profile = o->profile;
 	if (isatty(STDIN_FILENO))
 		co.mfa_prompt = mfa_prompt;
@@ -105,17 +151,37 @@ int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 			gmtime_r(&cr.expiration, &tm);
 			strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
 		}
-		fprintf(stderr, "s3perm: credentials from %s: %s%s%s\n",
-			cr.provider, cr.source, *when ? ", expire " : "", when);
+		fprintf(stderr, "s3perm: credentials from %s%s%s%s%s\n",
+			cr.provider, strcmp(cr.provider, cr.source) ? ": " : "",
+			strcmp(cr.provider, cr.source) ? cr.source : "",
+			*when ? ", expire " : "", when);
 	}
 	cfg.endpoint = o->endpoint;
 	cfg.region = o->region;
 	cfg.path_style = o->path_style ? 1 : -1;
 	cfg.timeout_seconds = (int)o->timeout;
 	cfg.max_concurrency = max_concurrency;
+	cfg.max_attempts = cr.max_attempts;
+	if (cr.expiration) {
+		pthread_mutex_lock(&shared_lock);
+		creds_free(&shared);
+		creds_copy(&shared, &cr);
+		shared_opts = co;
+		shared_opts.mfa_prompt = NULL;   /* never ask again mid-run */
+		pthread_mutex_unlock(&shared_lock);
+		cfg.refresh = refresh;
+	}
 	if (o->verbose)
 		cfg.verbose = trace;
-	rc = s3_client_new(&cfg, &cr, out, err);   /* *out NULL if it fails */
+	for (size_t i = 0; i < n && rc == 0; i++)
+		rc = s3_client_new(&cfg, &cr, &out[i], err);   /* NULL if failed */
 	creds_free(&cr);
-	return rc ? -1 : 0;
+	if (rc) {
+		for (size_t i = 0; i < n; i++) {
+			s3_client_free(out[i]);
+			out[i] = NULL;
+		}
+		return -1;
+	}
+	return 0;
 }

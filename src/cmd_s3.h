@@ -60,4 +60,12 @@ struct cmd_s3_opts {
 int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 		  struct s3_client **out, struct s3p_error *err);
 
+/* n clients with one credential lookup (one AssumeRole, one
+ * credential_process run, one --verbose line), for workers in threads:
+ * temporary credentials are refreshed once for all of them, by the first
+ * that needs it (the clients of an earlier call share the same store).
+ * On failure every out[i] is NULL. */
+int cmd_s3_clients(const struct cmd_s3_opts *o, int max_concurrency,
+		   struct s3_client **out, size_t n, struct s3p_error *err);
+
 #endif

@@ -19,7 +19,7 @@
 struct verify_args {
 	const char *bucket, *policy;
 	const char *resource_partition;  /* --partition or the principal's */
-	struct opt_list contexts;
+	struct opt_list contexts, absents;
 	int fetch, json, strict;
 	struct cmd_principal id;
 	struct cmd_grants grants;
@@ -46,6 +46,9 @@ static const struct opt_spec verify_opts[] = {
 	OPT_LIST(struct verify_args, contexts, "context", 0, "KEY=VALUE",
 		 "a condition key's value in the vendor's requests "
 		 "(repeatable)", check_context),
+	OPT_LIST(struct verify_args, absents, "absent", 0, "KEY",
+		 "a condition key the vendor's requests never carry "
+		 "(repeatable)", NULL),
 	OPT_FLAG(struct verify_args, json, "json", 0,
 		 "print the report as JSON"),
 	CMD_OPT_STRICT(struct verify_args, strict),
@@ -125,8 +128,9 @@ static const char usage_line[] =
 	"                     (--user NAME [--account ID] | --principal ARN)\n"
 	"                     [--mode read|export] [--partition P] "
 	"[--prefix P ...]\n"
-	"                     [--context KEY=VALUE ...] [--json] "
-	"[--templates DIR]\n"
+	"                     [--context KEY=VALUE ...] [--absent KEY ...] "
+	"[--json]\n"
+	"                     [--templates DIR]\n"
 	"                     " CMD_S3_USAGE;
 
 /* Options that go together, and the principal they name. */
@@ -211,6 +215,8 @@ int cmd_verify(int argc, char **argv)
 	rq.nprefixes = a.grants.prefixes.n;
 	rq.contexts = a.contexts.items;
 	rq.ncontexts = a.contexts.n;
+	rq.absents = a.absents.items;
+	rq.nabsents = a.absents.n;
 	rq.templates_dir = a.grants.templates;
 	if (a.fetch) {
 		r = fetch_policy(&a, &text, &err);

@@ -158,6 +158,26 @@ const char *creds_service_endpoint(const struct creds_ctx *cx,
 	return creds_profile_get(&cx->files, profile, "endpoint_url");
 }
 
+static char *dup_or_null(const char *s)
+{
+	return s ? xstrdup(s) : NULL;
+}
+
+void creds_copy(struct creds *dst, const struct creds *src)
+{
+	*dst = *src;
+	dst->access_key_id = dup_or_null(src->access_key_id);
+	dst->secret_access_key = dup_or_null(src->secret_access_key);
+	dst->session_token = dup_or_null(src->session_token);
+	dst->region = dup_or_null(src->region);
+	dst->endpoint_url = dup_or_null(src->endpoint_url);
+	dst->profile = dup_or_null(src->profile);
+	dst->provider = dup_or_null(src->provider);
+	dst->source = dup_or_null(src->source);
+	dst->ca_bundle = dup_or_null(src->ca_bundle);
+	dst->retry_mode = dup_or_null(src->retry_mode);
+}
+
 void creds_free(struct creds *c)
 {
 	if (!c)
@@ -170,7 +190,79 @@ void creds_free(struct creds *c)
 	free(c->profile);
 	free(c->provider);
 	free(c->source);
+	free(c->ca_bundle);
+	free(c->retry_mode);
 	memset(c, 0, sizeof(*c));
+}
+
+/* An environment variable, else the profile's key. */
+static const char *setting(const struct creds_ctx *cx, const char *profile,
+			   const char *env, const char *key)
+{
+	const char *v = creds_getenv(env);
+
+	return v ? v : creds_profile_get(&cx->files, profile, key);
+}
+
+static int bool_setting(const struct creds_ctx *cx, const char *profile,
+			const char *env, const char *key, int *out,
+			struct s3p_error *err)
+{
+	const char *v = setting(cx, profile, env, key);
+
+	*out = 0;
+	if (!v || strcasecmp(v, "false") == 0)
+		return 0;
+	if (strcasecmp(v, "true") == 0) {
+		*out = 1;
+		return 0;
+	}
+	return s3p_error_set(err, S3P_E_USAGE, "%s / %s '%s' is not true or "
+			     "false", env, key, v);
+}
+
+int creds_retry_settings(const char *mode, const char *attempts,
+			 int *max_attempts, struct s3p_error *err)
+{
+	char *end;
+	long n;
+
+	if (mode && strcmp(mode, "standard") != 0 &&
+	    strcmp(mode, "adaptive") != 0 && strcmp(mode, "legacy") != 0)
+		return s3p_error_set(err, S3P_E_USAGE, "retry mode '%s' is not "
+				     "standard, adaptive or legacy", mode);
+	*max_attempts = mode && strcmp(mode, "legacy") == 0 ? 5 : 3;
+	if (!attempts)
+		return 0;
+	n = strtol(attempts, &end, 10);
+	if (*end || end == attempts || n < 1 || n > 20)
+		return s3p_error_set(err, S3P_E_USAGE, "max attempts '%s' is "
+				     "not a number from 1 to 20", attempts);
+	*max_attempts = (int)n;
+	return 0;
+}
+
+/* The profile's settings the S3 client uses (creds.h). */
+static int load_settings(const struct creds_ctx *cx, const char *profile,
+			 struct creds *out, struct s3p_error *err)
+{
+	const char *mode = setting(cx, profile, "AWS_RETRY_MODE", "retry_mode");
+	const char *v;
+
+	if (creds_retry_settings(mode, setting(cx, profile, "AWS_MAX_ATTEMPTS",
+					       "max_attempts"),
+				 &out->max_attempts, err) < 0)
+		return -1;
+	out->retry_mode = xstrdup(mode ? mode : "standard");
+	if ((v = creds_ca_bundle(cx, profile)))
+		out->ca_bundle = xstrdup(v);
+	if (bool_setting(cx, profile, "AWS_USE_FIPS_ENDPOINT",
+			 "use_fips_endpoint", &out->use_fips, err) < 0 ||
+	    bool_setting(cx, profile, "AWS_USE_DUALSTACK_ENDPOINT",
+			 "use_dualstack_endpoint", &out->use_dualstack,
+			 err) < 0)
+		return -1;
+	return 0;
 }
 
 /* The providers after the environment, in the AWS CLI's order. */
@@ -264,6 +356,10 @@ int creds_load_opts(const struct creds_options *o, struct creds *out,
 	}
 	if (!out->profile && strcmp(out->provider, "environment") != 0)
 		out->profile = xstrdup(name);
+	if (load_settings(&cx, name, out, err) < 0) {
+		rc = -1;
+		goto out;
+	}
 	rc = 0;
 out:
 	if (rc < 0)

@@ -56,6 +56,16 @@ struct creds {
 				    "role arn:... via profile 'x'" */
 	time_t expiration;       /* temporary credentials: when they expire;
 				    0 for long-term ones */
+	/* Settings of the profile the AWS CLI honours (environment first): */
+	char *ca_bundle;         /* AWS_CA_BUNDLE, ca_bundle; or NULL */
+	int max_attempts;        /* AWS_MAX_ATTEMPTS, max_attempts; else 3
+				    (retry mode standard / adaptive) or 5
+				    (legacy) */
+	char *retry_mode;        /* AWS_RETRY_MODE, retry_mode: "standard"
+				    (default), "adaptive", "legacy" */
+	int use_fips;            /* AWS_USE_FIPS_ENDPOINT, use_fips_endpoint */
+	int use_dualstack;       /* AWS_USE_DUALSTACK_ENDPOINT,
+				    use_dualstack_endpoint */
 };
 
 struct creds_options {
@@ -83,6 +93,9 @@ int creds_load(const char *profile, struct creds *out, struct s3p_error *err);
  * CREDS_REFRESH_BEFORE seconds away at `now`. */
 #define CREDS_REFRESH_BEFORE (5 * 60)
 int creds_need_refresh(const struct creds *c, time_t now);
+
+/* A deep copy of src into dst (free with creds_free). */
+void creds_copy(struct creds *dst, const struct creds *src);
 
 /* Wipe the secrets and free everything; *c is zeroed. NULL-safe. */
 void creds_free(struct creds *c);

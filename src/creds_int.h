@@ -98,6 +98,12 @@ int creds_parse_time(const char *s, time_t *t);
 /* "2026-12-05T03:56:57Z" */
 void creds_format_time(time_t t, char out[32]);
 
+/* Retry settings: mode NULL or "standard" / "adaptive" / "legacy";
+ * attempts NULL or "1".."20"; *max_attempts the default of the mode (3;
+ * legacy 5) unless attempts is given.  -1 (S3P_E_USAGE) otherwise. */
+int creds_retry_settings(const char *mode, const char *attempts,
+			 int *max_attempts, struct s3p_error *err);
+
 /* Read a small file (token files) into *out (free with
  * buf_release_secret), trailing white space removed.  -1 with err. */
 int creds_read_file(const char *path, struct buf *out, struct s3p_error *err);

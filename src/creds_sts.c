@@ -156,7 +156,7 @@ int creds_sts_call(struct creds_ctx *cx, const struct creds_sts_call *c,
 	int rc = -1, attempts;
 	struct tm tm;
 	time_t now = creds_now(cx);
-	const char *ma;
+	const char *ma, *mode;
 
 	memset(&sig, 0, sizeof(sig));
 	creds_sts_endpoint(cx, c->profile, &url, &region);
@@ -222,9 +222,11 @@ int creds_sts_call(struct creds_ctx *cx, const struct creds_sts_call *c,
 	ma = creds_getenv("AWS_MAX_ATTEMPTS");
 	if (!ma)
 		ma = creds_profile_get(&cx->files, c->profile, "max_attempts");
-	attempts = ma ? atoi(ma) : 3;
-	if (attempts < 1 || attempts > 20)
-		attempts = 3;
+	mode = creds_getenv("AWS_RETRY_MODE");
+	if (!mode)
+		mode = creds_profile_get(&cx->files, c->profile, "retry_mode");
+	if (creds_retry_settings(mode, ma, &attempts, err) < 0)
+		goto out;
 	for (int a = 1;; a++) {
 		buf_release_secret(&resp);
 		if (creds_http(&hr, &status, &resp, err) == 0 &&

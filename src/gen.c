@@ -497,6 +497,14 @@ static void report_changes(const struct policy_changes *ch,
 			buf_printf(&msg, " (%s grants) is replaced by the %s "
 				   "grants", other, req->mode);
 			break;
+		case POLICY_ACCOUNT_WIDE:
+			buf_puts(&msg, "the current policy's ");
+			put_statement(&msg, c->index, c->sid);
+			buf_printf(&msg, " allows the whole account of the "
+				   "vendor (every user and role of it, the "
+				   "vendor too): kept as it is; what it grants "
+				   "comes on top of --mode %s", req->mode);
+			break;
 		case POLICY_SHARED:
 			buf_puts(&msg, "the current policy's ");
 			put_statement(&msg, c->index, c->sid);
@@ -594,7 +602,14 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 	if (merging && none) {
 		char msg[1200];
 
-		snprintf(msg, sizeof(msg), "'%s' holds no bucket policy (the "
+		if (req->merge_text)
+			snprintf(msg, sizeof(msg), "bucket '%s' has no policy "
+				 "yet: %s", req->bucket,
+				 req->remove ? "the vendor has no grant in it; "
+				 "nothing to remove" : "the vendor's policy "
+				 "alone is the new one");
+		else
+			snprintf(msg, sizeof(msg), "'%s' holds no bucket policy (the "
 			 "bucket has none yet): %s", merge_source(req),
 			 req->remove ? "the vendor has no grant in it; nothing "
 			 "to remove" : "the vendor's policy alone follows");
@@ -628,7 +643,9 @@ int gen_run(const struct gen_request *req, struct gen_result *res,
 				"empty policy; delete the bucket policy "
 				"instead (aws s3api delete-bucket-policy "
 				"--bucket %s)", req->bucket);
-			add_warning(res, msg);
+			/* apply deletes the policy itself */
+			if (!req->merge_text)
+				add_warning(res, msg);
 		}
 	} else if (merging) {
 		if (policy_merge(current, vendor, &pv, &doc, &ch, err))

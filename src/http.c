@@ -294,6 +294,17 @@ static int setup(struct http_client *c, struct transfer *t,
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https");
 	if (c->ca_bundle)
 		curl_easy_setopt(e, CURLOPT_CAINFO, c->ca_bundle);
+	{
+		/* HTTP_PROXY in upper case, as the AWS CLI honours it (libcurl
+		 * reads only http_proxy for http:// URLs; HTTPS_PROXY and
+		 * NO_PROXY it reads in either case, and NO_PROXY still
+		 * applies to this proxy). */
+		const char *lp = getenv("http_proxy"), *up = getenv("HTTP_PROXY");
+
+		if (strncasecmp(ex->url, "http://", 7) == 0 && !(lp && *lp) &&
+		    up && *up)
+			curl_easy_setopt(e, CURLOPT_PROXY, up);
+	}
 	curl_easy_setopt(e, CURLOPT_USERAGENT, c->user_agent);
 	curl_easy_setopt(e, CURLOPT_TIMEOUT_MS, c->timeout_ms);
 	curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->connect_timeout_ms);

@@ -10,6 +10,7 @@
 
 #include "buf.h"
 #include "grant.h"
+#include "s3_actions.h"
 
 /* ---- string sets (case-insensitive, sorted) ------------------------------- */
 
@@ -159,6 +160,32 @@ const struct eval_key *eval_context_get(const struct eval_context *ctx,
 	return ctx_find(ctx, key, strlen(key));
 }
 
+static int bad_key_name(const char *name)
+{
+	return !*name || strchr(name, ' ') || strchr(name, '$') ||
+	       strchr(name, '{') || strchr(name, '=');
+}
+
+int eval_context_assign_absent(struct eval_context *ctx, const char *key,
+			       struct s3p_error *err)
+{
+	struct eval_key *k;
+
+	if (bad_key_name(key))
+		return s3p_error_set(err, S3P_E_USAGE,
+			"invalid --absent '%s': expected a condition key, "
+			"e.g. aws:SourceVpce", key);
+	k = ctx_get_or_add(ctx, key);
+	if (k->explicit_ && !k->absent)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"condition key '%s' is given both a value "
+			"(--context) and --absent", key);
+	key_clear_values(k);
+	k->absent = 1;
+	k->explicit_ = 1;
+	return 0;
+}
+
 int eval_context_assign(struct eval_context *ctx, const char *assignment,
 			struct s3p_error *err)
 {
@@ -171,7 +198,7 @@ int eval_context_assign(struct eval_context *ctx, const char *assignment,
 			"invalid context '%s': expected KEY=VALUE, e.g. "
 			"aws:SourceIp=203.0.113.7", assignment);
 	name = xstrndup(assignment, (size_t)(eq - assignment));
-	if (strchr(name, ' ') || strchr(name, '$') || strchr(name, '{')) {
+	if (bad_key_name(name)) {
 		s3p_error_set(err, S3P_E_USAGE,
 			"invalid context '%s': bad key name '%s'", assignment,
 			name);
@@ -180,6 +207,10 @@ int eval_context_assign(struct eval_context *ctx, const char *assignment,
 	}
 	k = ctx_get_or_add(ctx, name);
 	free(name);
+	if (k->explicit_ && k->absent)
+		return s3p_error_set(err, S3P_E_USAGE,
+			"condition key '%s' is given both a value "
+			"(--context) and --absent", k->name);
 	if (!k->explicit_) {
 		key_clear_values(k);
 		k->explicit_ = 1;
@@ -296,7 +327,10 @@ enum kstate iam_ctx_lookup(const struct eval_context *ctx, const char *name,
 
 	*out = k;
 	if (!k)
-		return ctx->others_unknown ? K_UNKNOWN : K_ABSENT;
+		return ctx->others_unknown &&
+		       !(ctx->action &&
+			 !s3_action_may_carry(ctx->action, name, len))
+			       ? K_UNKNOWN : K_ABSENT;
 	return k->absent || !k->nvalues ? K_ABSENT : K_PRESENT;
 }
 

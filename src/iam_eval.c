@@ -91,6 +91,15 @@ static int notprincipal_exempt(const struct stmt *s, const struct principal *p,
 		int is_user = p->type == PRINCIPAL_USER;
 		int listed = is_user ? self : role;
 
+		if (account && !listed) {
+			snprintf(note, sizeof(note),
+				 "statement %zu: NotPrincipal lists the "
+				 "account %s but not %s: AWS exempts only a "
+				 "principal whose own ARN is listed too, so "
+				 "this %s is denied", s->index, p->account,
+				 p->arn, is_user ? "user" : "role");
+			iam_strset_add(notes, note, 0);
+		}
 		if (listed && !account) {
 			snprintf(note, sizeof(note),
 				 "statement %zu: NotPrincipal lists %s but "
@@ -333,6 +342,39 @@ static void set_to_vec(const struct strset *s, char ***v, size_t *n)
 		iam_strv_push(v, n, s->v[i]);
 }
 
+/* An Allow of the action that names, instead of p, another user, role or
+ * session of p's account: a note for when nothing allows p (a mistyped
+ * --user, or a policy written for another of the vendor's principals). */
+static void note_same_account(const struct stmt *s, const struct principal *p,
+			      const char *action, const struct glob *R,
+			      struct strset *out)
+{
+	char label[600], line[2400];
+	size_t i;
+
+	if (p->type == PRINCIPAL_ACCOUNT)
+		return;
+	for (i = 0; i < s->nres && !s->not_resource; i++)
+		if (s->res[i].dyn || glob_overlaps(&s->res[i].g, R, 0))
+			break;
+	if (i == s->nres && !s->not_resource)
+		return;   /* about other resources */
+	for (i = 0; i < s->npr; i++) {
+		const struct prin *e = &s->pr[i];
+
+		if ((e->kind != PR_USER && e->kind != PR_ROLE &&
+		     e->kind != PR_SESSION) || !same_partition(e, p) ||
+		    strcmp(e->account, p->account) || prin_matches(e, p))
+			continue;
+		stmt_label(s, label, sizeof(label));
+		snprintf(line, sizeof(line),
+			 "%s allows %s to %s, another principal of account "
+			 "%s, not to %s", label, action, e->raw, p->account,
+			 p->arn);
+		iam_strset_add(out, line, 0);
+	}
+}
+
 /* The resources a resource pattern stands for.  An object key is never
  * empty (the S3 API's ObjectKey has a minimum length of 1), so when the key
  * part of an S3 object ARN is only stars ("bucket/" then "*"), it stands
@@ -360,11 +402,12 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 	     const char *action, const char *resource,
 	     struct eval_result *out, struct s3p_error *err)
 {
+	struct eval_context actx;
 	struct st_eval *ev;
 	size_t nev = 0, i, k, alen = strlen(action);
 	char *act = xstrdup(action);
 	struct glob R = { 0 };
-	struct strset notes = { 0 }, keys = { 0 };
+	struct strset notes = { 0 }, keys = { 0 }, others = { 0 };
 	enum tri allow = T_FALSE;
 	int deny_true = 0, deny_maybe = 0, allow_full_true = 0;
 	int via_pool = 0;
@@ -374,6 +417,10 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 	if (!pol || !ctx)
 		return s3p_error_set(err, S3P_E_INTERNAL,
 				     "iam_eval: no policy or context");
+	/* the lookups also know which keys this action's request carries */
+	actx = *ctx;
+	actx.action = action;
+	ctx = &actx;
 	for (i = 0; i < alen; i++)
 		act[i] = (char)glob_fold((unsigned char)act[i]);
 	resource_glob(resource, &R);
@@ -386,9 +433,14 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 
 		if (s->invalid)
 			continue;
-		if (!action_applies(s, act, alen) ||
-		    !principal_applies(s, &ctx->principal, &notes))
+		if (!action_applies(s, act, alen))
 			continue;
+		if (!principal_applies(s, &ctx->principal, &notes)) {
+			if (!s->deny && !s->not_principal)
+				note_same_account(s, &ctx->principal, action,
+						  &R, &others);
+			continue;
+		}
 		memset(e, 0, sizeof(*e));
 		e->s = s;
 		for (k = 0; k < s->ncond; k++) {
@@ -485,6 +537,10 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 						ev[i].full != T_TRUE, 1);
 	} else if (allow == T_FALSE) {
 		out->decision = IAM_IMPLICIT_DENY;
+		for (i = 0; i < nev && ev[i].s->deny; i++)
+			;
+		if (i == nev) /* no Allow names p at all */
+			iam_strset_merge(&notes, &others, 0);
 		for (i = 0; i < nev; i++) {
 			const struct st_eval *e = &ev[i];
 
@@ -558,6 +614,7 @@ int iam_eval(const struct iam_policy *pol, const struct eval_context *ctx,
 	free(ev);
 	iam_strset_release(&keys);
 	iam_strset_release(&notes);
+	iam_strset_release(&others);
 	glob_release(&R);
 	free(act);
 	return 0;
@@ -575,21 +632,6 @@ void eval_result_release(struct eval_result *r)
 	iam_strv_free(r->condition_keys, r->ncondition_keys);
 	iam_strv_free(r->notes, r->nnotes);
 	memset(r, 0, sizeof(*r));
-}
-
-int iam_eval_json(const struct json_t *doc, const struct eval_context *ctx,
-		  const char *action, const char *resource,
-		  struct eval_result *out, struct s3p_error *err)
-{
-	struct iam_policy *pol;
-	int rc;
-
-	memset(out, 0, sizeof(*out));
-	if (iam_policy_compile(doc, &pol, err) < 0)
-		return -1;
-	rc = iam_eval(pol, ctx, action, resource, out, err);
-	iam_policy_free(pol);
-	return rc;
 }
 
 static int decision_rank(enum iam_decision d)
@@ -690,21 +732,4 @@ int iam_eval_grant(const struct iam_policy *pol,
 fail:
 	eval_result_release(out);
 	return -1;
-}
-
-/* ---- pattern algebra on text (glob.h's, under the names iam_eval.h has) - */
-
-int iam_glob_match(const char *pattern, const char *s, int ci)
-{
-	return glob_match_text(pattern, s, ci);
-}
-
-int iam_glob_covers(const char *a, const char *b, int ci)
-{
-	return glob_covers_text(a, b, ci);
-}
-
-int iam_glob_overlaps(const char *a, const char *b, int ci)
-{
-	return glob_overlaps_text(a, b, ci);
 }

@@ -46,7 +46,10 @@
  *                           an assumed-role session's ARN, its role's ARN
  *                           AND the account; an account (root) its account.
  *                           Listing only the user denies the user too (a
- *                           note says so).  With Allow, the statement
+ *                           note says so; AWS's documentation hedges here,
+ *                           AWS "might validate the account first": either
+ *                           way the user is not exempt).  Listing only the
+ *                           account denies the user too (a note says so).  With Allow, the statement
  *                           applies to any principal that no entry matches.
  *
  * Resources are patterns.  The resource given to iam_eval() may hold * and
@@ -59,6 +62,18 @@
  * several Allow statements that apply may cover it together.  A Deny whose
  * resources cover any part of it (glob intersection) is an explicit deny;
  * r.statements[i].covered then names the overlapping patterns.
+ *
+ * Condition keys are known, absent or unknown, in this order of rules:
+ *   known    given (--context KEY=VALUE, eval_context_assign()) or derived
+ *            from the principal (eval_context_init()) or the grant (s3:prefix
+ *            of a list grant under --prefix);
+ *   absent   given (--absent KEY, eval_context_assign_absent()), derived
+ *            (aws:username of a role, s3:prefix of a grant without one), or
+ *            a key the action's request can never carry according to the
+ *            S3 action table (s3_action_may_carry(): s3:x-amz-acl on
+ *            GetObject, s3:ExistingObjectTag/... on ListBucket);
+ *   unknown  every other key (others_unknown = 1).
+ * A key given explicitly wins over what is derived.
  *
  * Three-valued logic.  Each statement "applies" with a value in
  * {true, false, unknown}: the Kleene AND of its principal, action,
@@ -147,6 +162,8 @@ struct eval_context {
 	size_t nkeys, cap;
 	int others_unknown; /* 1 (default): a key not in keys is unknown;
 	                       0: it is absent */
+	const char *action; /* set by iam_eval() for its lookups (borrowed):
+	                       a key its request can never carry is absent */
 };
 
 /* The keys known from the principal alone:
@@ -165,6 +182,12 @@ int eval_context_init(struct eval_context *ctx, const struct principal *p,
 int eval_context_add(struct eval_context *ctx, const char *key,
 		     const char *value, struct s3p_error *err);
 
+/* A --absent argument: KEY is known to be absent from every request, and
+ * per-grant defaults never override that.  Usage error when KEY is empty,
+ * malformed, or was given a value with eval_context_assign(). */
+int eval_context_assign_absent(struct eval_context *ctx, const char *key,
+			       struct s3p_error *err);
+
 /* Mark KEY absent (drops its values). */
 int eval_context_set_absent(struct eval_context *ctx, const char *key,
 			    struct s3p_error *err);
@@ -175,7 +198,8 @@ void eval_context_unset(struct eval_context *ctx, const char *key);
 /* A --context argument "KEY=VALUE" (the first '=' splits; VALUE may be
  * empty).  The first assignment of a key replaces what init/defaults put
  * there; further assignments of the same key add values.  Usage error when
- * there is no '=' or KEY is empty. */
+ * there is no '=', KEY is empty or malformed, or KEY was given with
+ * eval_context_assign_absent(). */
 int eval_context_assign(struct eval_context *ctx, const char *assignment,
 			struct s3p_error *err);
 
@@ -252,24 +276,6 @@ int iam_eval_grant(const struct iam_policy *pol,
 		   const struct eval_context *base, const struct grant *g,
 		   struct eval_result *out, struct s3p_error *err);
 
-/* Compile doc, evaluate, free: a convenience for a single question. */
-int iam_eval_json(const struct json_t *doc, const struct eval_context *ctx,
-		  const char *action, const char *resource,
-		  struct eval_result *out, struct s3p_error *err);
-
 void eval_result_release(struct eval_result *r);
-
-/* ---- pattern algebra (the text forms of glob.h's functions) ------------- */
-
-/* IAM wildcard match: * any run of characters (also '/' and ':'), ? exactly
- * one.  ci: ASCII case-insensitive (actions). */
-int iam_glob_match(const char *pattern, const char *s, int ci);
-
-/* 1 when every string matched by b is matched by a (a covers b), treating
- * both as patterns over an unbounded alphabet; 0 otherwise. */
-int iam_glob_covers(const char *a, const char *b, int ci);
-
-/* 1 when some string is matched by both a and b. */
-int iam_glob_overlaps(const char *a, const char *b, int ci);
 
 #endif

@@ -8,6 +8,7 @@
 
 #include "buf.h"
 #include "days.h"
+#include "parquet.h"
 
 /* A day folder (or what should have been one) of a dataset. */
 struct folder {
@@ -16,6 +17,21 @@ struct folder {
 	int day;
 	uint64_t files;
 	uint64_t bytes;
+	/* Footers (content reads on). */
+	uint64_t to_read;     /* files handed to the feeder for a read */
+	uint64_t footers;     /* footers decoded */
+	uint64_t rows;
+	int schema1, schema2; /* two schemas seen (index), -1: none */
+};
+
+/* A distinct schema of a dataset. */
+struct schema {
+	char *sig;            /* one "path\tdescription\n" per element */
+	struct layout_column *cols;
+	size_t ncols;
+	uint64_t files;
+	int first_day;        /* LAYOUT_NO_DAY: not in a day folder */
+	char *first_file;     /* the first file with it (day, then key) */
 };
 
 /* Open-addressing map from folder name to folder, owned by the dataset. */
@@ -31,6 +47,10 @@ struct ds {
 	struct folder_map folders;
 	uint64_t files;   /* signals/ only: every file */
 	uint64_t bytes;
+	uint64_t markers;
+	uint64_t footers, rows;
+	struct schema *schemas;
+	size_t nschemas;
 };
 
 struct layout {
@@ -282,6 +302,7 @@ static struct folder *map_get(struct folder_map *m, const char *name,
 	f = xcalloc(1, sizeof(*f));
 	f->name = xstrndup(name, n);
 	f->kind = layout_parse_day_name(f->name, &f->day);
+	f->schema1 = f->schema2 = -1;
 	m->slots[j] = f;
 	m->len++;
 	*created = true;
@@ -324,15 +345,29 @@ void layout_free(struct layout *l)
 	if (!l)
 		return;
 	for (size_t i = 0; i < l->nds; i++) {
-		map_release(&l->ds[i]->folders);
-		free(l->ds[i]->name);
-		free(l->ds[i]);
+		struct ds *d = l->ds[i];
+
+		map_release(&d->folders);
+		for (size_t k = 0; k < d->nschemas; k++) {
+			struct schema *sc = &d->schemas[k];
+
+			for (size_t c = 0; c < sc->ncols; c++)
+				free(sc->cols[c].path);
+			free(sc->cols);
+			free(sc->sig);
+			free(sc->first_file);
+		}
+		free(d->schemas);
+		free(d->name);
+		free(d);
 	}
+
 	free(l->ds);
 	finding_list_release(&l->findings);
 	for (size_t i = 0; i < l->nout; i++) {
 		free(l->out[i].name);
 		free(l->out[i].gaps);
+		free(l->out[i].day_rows);
 	}
 	free(l->out);
 	free(l);
@@ -352,6 +387,12 @@ static bool wants_n(const struct layout *l, const char *name, size_t n)
 bool layout_wants_dataset(const struct layout *l, const char *name)
 {
 	return wants_n(l, name, strlen(name));
+}
+
+const char *const *layout_dataset_filter(const struct layout *l, size_t *n)
+{
+	*n = l->opt.datasets ? l->opt.ndatasets : 0;
+	return l->opt.datasets;
 }
 
 static struct ds *get_ds(struct layout *l, const char *name, size_t n)
@@ -383,9 +424,10 @@ static bool in_range(const struct layout *l, int day)
 	       (l->opt.until == LAYOUT_NO_DAY || day <= l->opt.until);
 }
 
-/* The checks every counted file gets; the file is counted already. */
-static enum layout_add_result check_file(struct layout *l, const char *key,
-					 uint64_t size)
+/* The checks every counted file gets; the file is counted already.  f:
+ * its day folder, NULL outside one. */
+static enum layout_add_result check_file(struct layout *l, struct folder *f,
+					 const char *key, uint64_t size)
 {
 	if (!parquet_name(key)) {
 		add_finding(l, SEVERITY_ERROR, "not_parquet", xstrdup(key),
@@ -404,7 +446,21 @@ static enum layout_add_result check_file(struct layout *l, const char *key,
 			    (unsigned long long)size);
 		return LAYOUT_DONE;
 	}
-	return l->opt.content ? LAYOUT_READ_CONTENT : LAYOUT_DONE;
+	if (!l->opt.content)
+		return LAYOUT_DONE;
+	if (f)
+		f->to_read++;
+	return LAYOUT_READ_CONTENT;
+}
+
+bool layout_is_marker(const char *name)
+{
+	size_t n = strlen(name);
+
+	return !strcmp(name, "_SUCCESS") ||
+	       !strncmp(name, "_committed_", 11) ||
+	       !strncmp(name, "_started_", 9) ||
+	       (n > 4 && !strcmp(name + n - 4, ".crc"));
 }
 
 enum layout_add_result layout_add(struct layout *l, const char *key,
@@ -437,13 +493,22 @@ enum layout_add_result layout_add(struct layout *l, const char *key,
 	rest = slash + 1;
 	if (!*rest)
 		return LAYOUT_DONE;   /* the dataset folder itself */
+	if (!marker) {
+		const char *base = strrchr(key, '/') + 1;
+
+		if (layout_is_marker(base)) {
+			d->markers++;
+			return LAYOUT_DONE;
+		}
+	}
+
 
 	if (!d->by_day) {
 		if (marker)
 			return LAYOUT_DONE;
 		d->files++;
 		d->bytes += size;
-		return check_file(l, key, size);
+		return check_file(l, NULL, key, size);
 	}
 
 	slash2 = strchr(rest, '/');
@@ -462,17 +527,204 @@ enum layout_add_result layout_add(struct layout *l, const char *key,
 		return LAYOUT_DONE;   /* reported once, for the folder */
 	if (!in_range(l, f->day) || f->day > l->opt.today)
 		return LAYOUT_DONE;
-	return check_file(l, key, size);
+	return check_file(l, f, key, size);
 }
 
-void layout_content(struct layout *l, const char *key, uint64_t size,
-		    const unsigned char head[4], const unsigned char tail[8])
+/* The dataset and day folder of a key, NULL when unknown. */
+static struct ds *locate(struct layout *l, const char *key,
+			 struct folder **folder)
 {
-	const char *why = layout_parquet_problem(size, head, tail);
+	const char *slash = strchr(key, '/'), *rest, *slash2;
+	struct ds *d = NULL;
+	size_t n;
 
-	if (why)
+	*folder = NULL;
+	if (!slash)
+		return NULL;
+	n = (size_t)(slash - key);
+	for (size_t i = 0; i < l->nds && !d; i++)
+		if (strlen(l->ds[i]->name) == n &&
+		    !memcmp(l->ds[i]->name, key, n))
+			d = l->ds[i];
+	if (!d || !d->by_day || !d->folders.cap)
+		return d;
+	rest = slash + 1;
+	slash2 = strchr(rest, '/');
+	if (!slash2)
+		return d;
+	n = (size_t)(slash2 - rest);
+	for (size_t j = hash_name(rest, n) & (d->folders.cap - 1);
+	     d->folders.slots[j]; j = (j + 1) & (d->folders.cap - 1)) {
+		struct folder *f = d->folders.slots[j];
+
+		if (strlen(f->name) == n && !memcmp(f->name, rest, n)) {
+			*folder = f;
+			break;
+		}
+	}
+	return d;
+}
+
+/* A column's description, as drift findings and the text report show it:
+ * "INT64 OPTIONAL TIMESTAMP(MICROS,local)". */
+static void column_desc(const struct layout_column *c, struct buf *b)
+{
+	if (c->num_children >= 0)
+		buf_printf(b, "group %s", c->repetition);
+	else if (c->type_length >= 0)
+		buf_printf(b, "%s(%ld) %s", c->type, (long)c->type_length,
+			   c->repetition);
+	else
+		buf_printf(b, "%s %s", c->type, c->repetition);
+	if (strcmp(c->logical, "-"))
+		buf_printf(b, " %s", c->logical);
+	else if (strcmp(c->converted, "-"))
+		buf_printf(b, " %s", c->converted);
+}
+
+/* The columns of a decoded footer, and their signature. */
+static struct layout_column *schema_columns(const struct parquet_meta *m,
+					    struct buf *sig)
+{
+	struct layout_column *cols = xcalloc(m->ncols, sizeof(*cols));
+	const char *names[PARQUET_MAX_DEPTH + 1];
+
+	for (size_t i = 1; i < m->ncols; i++) {
+		const struct parquet_column *pc = &m->cols[i];
+		struct layout_column *c = &cols[i - 1];
+		struct buf path = BUF_INIT;
+
+		names[pc->depth] = pc->name;
+		for (int k = 1; k <= pc->depth; k++)
+			buf_printf(&path, "%s%s", k > 1 ? "." : "", names[k]);
+		c->path = buf_detach(&path);
+		c->depth = pc->depth;
+		c->type = parquet_type_name(pc->type);
+		c->repetition = parquet_repetition_name(pc->repetition);
+		c->converted = parquet_converted_name(pc->converted);
+		parquet_logical_format(&pc->logical, c->logical,
+				       sizeof(c->logical));
+		c->type_length = pc->type_length;
+		c->num_children = pc->num_children > 0 ? pc->num_children
+						       : -1;
+		buf_printf(sig, "%s\t", c->path);
+		column_desc(c, sig);
+		buf_putc(sig, '\n');
+	}
+	return cols;
+}
+
+static void record_footer(struct layout *l, const char *key,
+			  const struct parquet_meta *m)
+{
+	struct folder *f;
+	struct ds *d = locate(l, key, &f);
+	struct buf sig = BUF_INIT;
+	struct layout_column *cols;
+	struct schema *sc = NULL;
+	size_t id;
+	int day = f ? f->day : LAYOUT_NO_DAY;
+
+	if (!d)
+		return;
+	cols = schema_columns(m, &sig);
+	if (!sig.data)
+		buf_puts(&sig, "");
+	for (id = 0; id < d->nschemas; id++)
+		if (!strcmp(d->schemas[id].sig, buf_str(&sig)))
+			break;
+	if (id < d->nschemas) {
+		sc = &d->schemas[id];
+		for (size_t c = 0; c + 1 < m->ncols; c++)
+			free(cols[c].path);
+		free(cols);
+		buf_release(&sig);
+	} else {
+		d->schemas = xrealloc(d->schemas, (d->nschemas + 1) *
+				      sizeof(*d->schemas));
+		sc = &d->schemas[d->nschemas++];
+		memset(sc, 0, sizeof(*sc));
+		sc->sig = buf_detach(&sig);
+		sc->cols = cols;
+		sc->ncols = m->ncols - 1;
+		sc->first_day = LAYOUT_NO_DAY;
+	}
+	sc->files++;
+	if (!sc->first_file || (day != LAYOUT_NO_DAY &&
+	    (sc->first_day == LAYOUT_NO_DAY || day < sc->first_day ||
+	     (day == sc->first_day && strcmp(key, sc->first_file) < 0)))) {
+		free(sc->first_file);
+		sc->first_file = xstrdup(key);
+		sc->first_day = day;
+	}
+	d->footers++;
+	d->rows += (uint64_t)m->num_rows;
+	if (!f)
+		return;
+	f->footers++;
+	f->rows += (uint64_t)m->num_rows;
+	if (f->schema1 < 0)
+		f->schema1 = (int)id;
+	else if (f->schema1 != (int)id && f->schema2 < 0)
+		f->schema2 = (int)id;
+}
+
+size_t layout_content(struct layout *l, const char *key, uint64_t size,
+		      const unsigned char *head, const unsigned char *tail,
+		      size_t tail_len)
+{
+	struct parquet_meta m;
+	struct s3p_error e = { 0 };
+	size_t need = 0;
+	enum parquet_status st;
+
+	/* An encrypted file (encrypted footer) starts with PARE too.  The
+	 * head is known when the whole file was read. */
+	if (size < 12 || (head && memcmp(head, "PAR1", 4) &&
+			  memcmp(head, "PARE", 4))) {
 		add_finding(l, SEVERITY_ERROR, "bad_parquet", xstrdup(key),
-			    "named .parquet but not parquet: %s", why);
+			    "named .parquet but not parquet: %s",
+			    size < 12 ? "too small to be parquet" :
+			    "does not start with the parquet magic PAR1");
+		return 0;
+	}
+	st = parquet_read_tail(tail, tail_len, size, &m, &need, &e);
+	if (st == PARQUET_OK && need > tail_len && need <= size) {
+		parquet_meta_release(&m);
+		return need;
+	}
+	switch (st) {
+	case PARQUET_OK:
+		if (need)
+			add_finding(l, SEVERITY_WARNING, "content_unreadable",
+				    xstrdup(key), "content not checked: "
+				    "the footer was not read whole");
+		else
+			record_footer(l, key, &m);
+		break;
+	case PARQUET_TRUNCATED:
+		add_finding(l, SEVERITY_ERROR, "truncated_parquet", xstrdup(key),
+			    "truncated: %s", e.msg);
+		break;
+	case PARQUET_ENCRYPTED:
+		add_finding(l, SEVERITY_WARNING, "encrypted_footer",
+			    xstrdup(key), "encrypted footer (PARE): its "
+			    "schema and rows cannot be read without the key");
+		break;
+	case PARQUET_CORRUPT:
+	default:
+		if (e.kind == S3P_E_NOMEM)
+			add_finding(l, SEVERITY_WARNING, "content_unreadable",
+				    xstrdup(key), "content not checked: %s",
+				    e.msg);
+		else
+			add_finding(l, SEVERITY_ERROR, "corrupt_footer",
+				    xstrdup(key), "parquet footer does not "
+				    "decode: %s", e.msg);
+		break;
+	}
+	parquet_meta_release(&m);
+	return 0;
 }
 
 void layout_content_failed(struct layout *l, const char *key,
@@ -569,6 +821,180 @@ static void add_gap(struct layout *l, struct layout_dataset *out,
 		gap_finding(l, out->name, run, to);
 }
 
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* The folder path of a key: "events/2024-01-01/" of
+ * "events/2024-01-01/a.parquet". */
+static char *dir_of(const char *key)
+{
+	const char *slash = strrchr(key, '/');
+
+	return xstrndup(key, slash ? (size_t)(slash - key) + 1 : 0);
+}
+
+/* How schema OTHER differs from the dominant one, in words. */
+static void schema_diff(const struct schema *dom, const struct schema *other,
+			struct buf *b)
+{
+	size_t shown = 0;
+
+	for (size_t i = 0; i < dom->ncols; i++) {
+		const struct layout_column *c = &dom->cols[i];
+		const struct layout_column *o = NULL;
+		struct buf x = BUF_INIT, y = BUF_INIT;
+
+		for (size_t k = 0; k < other->ncols && !o; k++)
+			if (!strcmp(other->cols[k].path, c->path))
+				o = &other->cols[k];
+		column_desc(c, &x);
+		if (!o) {
+			buf_printf(b, "%scolumn '%s' removed (was %s)",
+				   shown++ ? "; " : "", c->path, buf_str(&x));
+		} else {
+			column_desc(o, &y);
+			if (strcmp(buf_str(&x), buf_str(&y)))
+				buf_printf(b, "%scolumn '%s' changed from %s "
+					   "to %s", shown++ ? "; " : "",
+					   c->path, buf_str(&x), buf_str(&y));
+		}
+		buf_release(&x);
+		buf_release(&y);
+	}
+	for (size_t k = 0; k < other->ncols; k++) {
+		const struct layout_column *o = &other->cols[k];
+		bool found = false;
+		struct buf y = BUF_INIT;
+
+		for (size_t i = 0; i < dom->ncols && !found; i++)
+			found = !strcmp(dom->cols[i].path, o->path);
+		if (found)
+			continue;
+		column_desc(o, &y);
+		buf_printf(b, "%scolumn '%s' added (%s)", shown++ ? "; " : "",
+			   o->path, buf_str(&y));
+		buf_release(&y);
+	}
+	if (!shown)
+		buf_puts(b, "columns in another order");
+}
+
+/* The dominant schema (most files, then the earliest) and schema_drift
+ * for each other one. */
+static void finish_schemas(struct layout *l, struct ds *d,
+			   struct layout_dataset *out)
+{
+	size_t dom = 0;
+
+	if (!d->nschemas)
+		return;
+	for (size_t i = 1; i < d->nschemas; i++) {
+		const struct schema *a = &d->schemas[i], *b = &d->schemas[dom];
+
+		if (a->files > b->files ||
+		    (a->files == b->files && a->first_day < b->first_day))
+			dom = i;
+	}
+	out->schema = d->schemas[dom].cols;
+	out->nschema = d->schemas[dom].ncols;
+	out->nschemas = d->nschemas;
+	for (size_t i = 0; i < d->nschemas; i++) {
+		const struct schema *sc = &d->schemas[i];
+		struct buf msg = BUF_INIT;
+		char iso[11] = "";
+
+		if (i == dom)
+			continue;
+		if (sc->first_day != LAYOUT_NO_DAY)
+			layout_day_format(sc->first_day, iso);
+		buf_printf(&msg, "schema differs from the dataset's (%llu "
+			   "file%s): ", (unsigned long long)d->schemas[dom].files,
+			   d->schemas[dom].files == 1 ? "" : "s");
+		schema_diff(&d->schemas[dom], sc, &msg);
+		buf_printf(&msg, "; in %llu file%s", (unsigned long long)
+			   sc->files, sc->files == 1 ? "" : "s");
+		if (*iso)
+			buf_printf(&msg, ", first on %s", iso);
+		buf_printf(&msg, ", e.g. '%s'", sc->first_file);
+		add_finding(l, SEVERITY_ERROR, "schema_drift",
+			    d->by_day ? dir_of(sc->first_file) :
+			    xstrdup(sc->first_file), "%s", buf_str(&msg));
+		buf_release(&msg);
+	}
+}
+
+/* Rows per day from the footers: empty_day (0 rows), row_count_outlier,
+ * schema_mixed_within_day.  counted: the day folders, sorted by day. */
+static void finish_rows(struct layout *l, struct ds *d,
+			struct layout_dataset *out, struct folder **counted,
+			size_t n)
+{
+	uint64_t *rows = xmalloc((n + 1) * sizeof(*rows));
+	size_t nrows = 0;
+	unsigned pct = l->opt.outlier_pct ? l->opt.outlier_pct
+					  : LAYOUT_OUTLIER_PCT;
+
+	out->day_rows = xcalloc(n + 1, sizeof(*out->day_rows));
+	for (size_t i = 0; i < n; i++) {
+		struct folder *f = counted[i];
+		struct layout_day_rows *r;
+
+		if (f->schema2 >= 0)
+			add_finding(l, SEVERITY_ERROR, "schema_mixed_within_day",
+				    folder_path(d->name, f->name),
+				    "files of this day do not share one schema "
+				    "(see schema_drift)");
+		if (!f->to_read)
+			continue;
+		r = &out->day_rows[out->nday_rows++];
+		r->day = f->day;
+		r->folder = f->name;
+		r->rows = f->rows;
+		r->files = f->footers;
+		r->complete = f->footers == f->to_read;
+		if (!r->complete)
+			continue;
+		if (!f->rows)
+			add_finding(l, SEVERITY_WARNING, "empty_day",
+				    folder_path(d->name, f->name),
+				    "day has %llu parquet file%s and 0 rows",
+				    (unsigned long long)f->footers,
+				    f->footers == 1 ? "" : "s");
+		else
+			rows[nrows++] = f->rows;
+	}
+	if (nrows) {
+		qsort(rows, nrows, sizeof(*rows), cmp_u64);
+		out->rows_min = rows[0];
+		out->rows_max = rows[nrows - 1];
+		out->rows_median = rows[nrows / 2];
+	}
+	/* Below pct% of the median, with 3 days at least to have one. */
+	for (size_t i = 0; nrows >= 3 && i < out->nday_rows; i++) {
+		struct layout_day_rows *r = &out->day_rows[i];
+		char iso[11];
+
+		if (!r->complete || !r->rows ||
+		    r->rows * 100 >= out->rows_median * pct)
+			continue;
+		r->outlier = true;
+		layout_day_format(r->day, iso);
+		add_finding(l, SEVERITY_WARNING, "row_count_outlier",
+			    folder_path(d->name, r->folder),
+			    "%llu rows: %.1f%% of the dataset's median day "
+			    "(%llu rows), below the %u%% threshold",
+			    (unsigned long long)r->rows,
+			    100.0 * (double)r->rows /
+			    (double)out->rows_median,
+			    (unsigned long long)out->rows_median, pct);
+	}
+	free(rows);
+}
+
 static void finish_by_day(struct layout *l, struct ds *d,
 			  struct layout_dataset *out)
 {
@@ -659,6 +1085,7 @@ static void finish_by_day(struct layout *l, struct ds *d,
 			add_gap(l, out, &capgaps, counted[i - 1]->day + 1,
 				f->day - 1, empty, nempty);
 	}
+	finish_rows(l, d, out, counted, n);
 	if (!n)
 		add_finding(l, SEVERITY_WARNING, "no_days",
 			    folder_path(d->name, NULL),
@@ -670,6 +1097,33 @@ static void finish_by_day(struct layout *l, struct ds *d,
 	free(empty);
 }
 
+/* Pointed one level too deep (at a dataset's folder): every top-level
+ * folder is named as a day.  Say so once instead of reporting each day as
+ * a dataset without days. */
+static bool root_is_dataset(struct layout *l)
+{
+	size_t days = 0;
+	int day;
+
+	for (size_t i = 0; i < l->nds; i++) {
+		if (!l->ds[i]->by_day ||
+		    layout_parse_day_name(l->ds[i]->name, &day) ==
+		    LAYOUT_DAY_NONE)
+			return false;
+		days++;
+	}
+	if (!days)
+		return false;
+	/* What was found on the way (loose files...) read the tree wrong. */
+	finding_list_release(&l->findings);
+	l->out = xcalloc(1, sizeof(*l->out));
+	add_finding(l, SEVERITY_ERROR, "root_is_dataset", xstrdup(""),
+		    "the top-level folders are days ('%s'%s): this is one "
+		    "dataset's folder; point at the folder that holds the "
+		    "datasets", l->ds[0]->name, days > 1 ? ", ..." : "");
+	return true;
+}
+
 void layout_finish(struct layout *l)
 {
 	if (l->finished)
@@ -678,6 +1132,8 @@ void layout_finish(struct layout *l)
 	if (l->nds)
 		qsort(l->ds, l->nds, sizeof(*l->ds), cmp_ds);
 	l->last = 0;
+	if (root_is_dataset(l))
+		goto sort;
 	l->out = xcalloc(l->nds + 1, sizeof(*l->out));
 	for (size_t i = 0; i < l->nds; i++) {
 		struct ds *d = l->ds[i];
@@ -686,12 +1142,23 @@ void layout_finish(struct layout *l)
 		out->name = xstrdup(d->name);
 		out->by_day = d->by_day;
 		out->first_day = out->last_day = LAYOUT_NO_DAY;
+		out->markers = d->markers;
+		out->footers = d->footers;
+		out->rows = d->rows;
 		if (d->by_day) {
 			finish_by_day(l, d, out);
 		} else {
 			out->files = d->files;
 			out->bytes = d->bytes;
 		}
+		finish_schemas(l, d, out);
+		if (d->markers)
+			add_finding(l, SEVERITY_INFO, "job_markers",
+				    folder_path(d->name, NULL),
+				    "%llu Spark/Hadoop job marker%s (_SUCCESS, "
+				    "_committed_*, _started_*, *.crc) not "
+				    "checked", (unsigned long long)d->markers,
+				    d->markers == 1 ? "" : "s");
 	}
 	if (l->opt.datasets) {
 		for (size_t i = 0; i < l->opt.ndatasets; i++) {
@@ -712,6 +1179,7 @@ void layout_finish(struct layout *l)
 		add_finding(l, SEVERITY_WARNING, "no_datasets", xstrdup(""),
 			    "no dataset folder at the top level");
 	}
+sort:
 	finding_list_sort(&l->findings);
 }
 

@@ -14,12 +14,20 @@
  * per-folder aggregates and the findings, never the keys, so memory grows
  * with the number of day folders, not the number of objects.
  *
- * When layout_add() answers LAYOUT_READ_CONTENT the feeder reads the first 4
- * and the last 8 bytes of that file (whenever it likes, concurrently if it
- * likes) and hands them to layout_content(), or reports a failed read with
- * layout_content_failed().  layout_finish() then computes the per-dataset
- * figures and sorts the findings (by path, then code), so the same tree
- * gives the same findings whatever the order of the entries.
+ * When layout_add() answers LAYOUT_READ_CONTENT the feeder reads the last
+ * LAYOUT_TAIL_READ bytes of that file (the whole file when smaller, and
+ * then its first 4 bytes too) whenever it likes, concurrently if it likes,
+ * and hands them to layout_content(), or reports a failed read with
+ * layout_content_failed().  layout_content() decodes the parquet footer
+ * (parquet.h); when the footer is longer than the tail it was given it
+ * answers how many trailing bytes to read, and the feeder calls it again
+ * with those (a second, exact read).  layout_finish() then computes the
+ * per-dataset figures (schemas, rows per day) and sorts the findings (by
+ * path, then code), so the same tree gives the same findings whatever the
+ * order of the entries.
+ *
+ * Spark/Hadoop job markers (_SUCCESS, _committed_*, _started_*, *.crc) are
+ * counted per dataset, not checked as data files.
  *
  * Days are day numbers: days since 1970-01-01 (layout_day_from_ymd()).
  * Nothing here reads the clock: "today" comes in with the options.
@@ -47,6 +55,35 @@ struct layout_options {
 	int until;                   /* last day to look at, or LAYOUT_NO_DAY */
 	int today;                   /* days after it are in the future */
 	bool content;                /* ask the feeder for content reads */
+	/* row_count_outlier: a day with fewer rows than this percentage of
+	 * the dataset's median day (0: LAYOUT_OUTLIER_PCT). */
+	unsigned outlier_pct;
+};
+
+/* The first read of a file's end: one request for almost every footer. */
+#define LAYOUT_TAIL_READ (64u * 1024)
+#define LAYOUT_OUTLIER_PCT 25
+
+/* One column (schema element) of a dataset's schema. */
+struct layout_column {
+	char *path;                  /* "pos.lat": names below the root */
+	int depth;                   /* 1: top level */
+	const char *type;            /* physical ("-" for a group) */
+	const char *repetition;
+	const char *converted;       /* "-" when none */
+	char logical[48];            /* "TIMESTAMP(MICROS,UTC)", "-" */
+	int32_t type_length;         /* -1 when unset */
+	int32_t num_children;        /* -1 for a leaf */
+};
+
+/* A day's rows, from the footers of its files. */
+struct layout_day_rows {
+	int day;
+	const char *folder;          /* the folder's name */
+	uint64_t rows;
+	uint64_t files;              /* footers read */
+	bool complete;               /* every parquet file's footer read */
+	bool outlier;                /* row_count_outlier */
 };
 
 /* Days from..to (from <= to) are missing. */
@@ -72,7 +109,18 @@ struct layout_dataset {
 					included), as runs, sorted */
 	size_t ngaps;
 	uint64_t nmissing;           /* days in the gaps */
+	uint64_t markers;            /* Spark/Hadoop markers, not counted */
+	/* From the footers (content reads on): */
+	uint64_t footers;            /* footers decoded */
+	uint64_t rows;
+	const struct layout_column *schema;  /* the dominant schema */
+	size_t nschema;
+	size_t nschemas;             /* distinct schemas seen */
+	struct layout_day_rows *day_rows;    /* sorted by day */
+	size_t nday_rows;
+	uint64_t rows_min, rows_median, rows_max;  /* over complete days */
 };
+
 
 enum layout_add_result {
 	LAYOUT_DONE = 0,             /* nothing more to do for this entry */
@@ -88,16 +136,23 @@ void layout_free(struct layout *l);
 
 /* Is this top-level folder name to be looked at (the --dataset filter)? */
 bool layout_wants_dataset(const struct layout *l, const char *name);
+/* The --dataset filter (borrowed), *n = 0 and NULL when there is none. */
+const char *const *layout_dataset_filter(const struct layout *l, size_t *n);
 
 /* One entry (see above).  Keys are relative to the root, without a leading
  * '/'.  Never fails: anything odd is a finding. */
 enum layout_add_result layout_add(struct layout *l, const char *key,
 				  uint64_t size);
 
-/* The first 4 and last 8 bytes of KEY, a file of SIZE bytes (>= 12) for
- * which layout_add() answered LAYOUT_READ_CONTENT. */
-void layout_content(struct layout *l, const char *key, uint64_t size,
-		    const unsigned char head[4], const unsigned char tail[8]);
+/* The last TAIL_LEN bytes (8 <= TAIL_LEN <= SIZE) of KEY, a file of SIZE
+ * bytes (>= 12) for which layout_add() answered LAYOUT_READ_CONTENT, and
+ * its first 4 bytes (HEAD; NULL when not read: then the leading magic is
+ * not checked).  Returns 0 when done, or the number of trailing bytes to
+ * read and hand over again (> TAIL_LEN) when the footer is longer than
+ * the tail given. */
+size_t layout_content(struct layout *l, const char *key, uint64_t size,
+		      const unsigned char *head, const unsigned char *tail,
+		      size_t tail_len);
 
 /* The content of KEY could not be read; REASON is one short phrase. */
 void layout_content_failed(struct layout *l, const char *key,
@@ -123,6 +178,10 @@ const struct finding_list *layout_findings(const struct layout *l);
  * fits in the file?  NULL when it is, else the reason (a static string). */
 const char *layout_parquet_problem(uint64_t size, const unsigned char head[4],
 				   const unsigned char tail[8]);
+
+/* Is this file name (the last part of a key) a Spark/Hadoop job marker:
+ * _SUCCESS, _committed_*, _started_*, *.crc? */
+bool layout_is_marker(const char *name);
 
 /* Dates.  layout_day_from_ymd() returns LAYOUT_NO_DAY for an invalid date
  * (month 13, 30 February, year outside 1..9999). */

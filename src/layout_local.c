@@ -29,21 +29,34 @@ static int read_full(int fd, unsigned char *p, size_t n, off_t off)
 	return 0;
 }
 
+/* The last LAYOUT_TAIL_READ bytes (the whole file when smaller: head and
+ * footer in one read), then exactly the footer when it is longer; the
+ * same reads as layout_s3.c, so the same findings. */
 static void check_content(struct layout *l, const char *full,
 			  const char *rel, uint64_t size)
 {
-	unsigned char head[4], tail[8];
+	unsigned char *tail = NULL;
+	size_t len = size < LAYOUT_TAIL_READ ? (size_t)size : LAYOUT_TAIL_READ;
 	int fd = open(full, O_RDONLY);
 
 	if (fd < 0) {
 		layout_content_failed(l, rel, strerror(errno));
 		return;
 	}
-	if (read_full(fd, head, sizeof(head), 0) ||
-	    read_full(fd, tail, sizeof(tail), (off_t)(size - 8)))
-		layout_content_failed(l, rel, "short read");
-	else
-		layout_content(l, rel, size, head, tail);
+	for (int round = 0; round < 2 && len; round++) {
+		size_t need;
+
+		free(tail);
+		tail = xmalloc(len);
+		if (read_full(fd, tail, len, (off_t)(size - len))) {
+			layout_content_failed(l, rel, "short read");
+			break;
+		}
+		need = layout_content(l, rel, size, len == size ? tail : NULL,
+				      tail, len);
+		len = round == 0 ? need : 0;
+	}
+	free(tail);
 	close(fd);
 }
 

@@ -4,7 +4,8 @@
  * every file and directory below is handed to layout_add() with its path
  * relative to the root ('/'-separated, directories with a trailing '/'),
  * as the same tree uploaded to a bucket would be.  Content checks read the
- * first 4 and last 8 bytes with pread().  Symbolic links are followed (as
+ * first 4 bytes and the footer with pread(), as layout_s3.c reads them
+ * from a bucket (the last 64 KiB, then exactly the footer if longer).  Symbolic links are followed (as
  * an upload would follow them), to a depth of 64 directories.
  */
 #ifndef S3P_LAYOUT_LOCAL_H

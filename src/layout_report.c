@@ -42,6 +42,70 @@ static json_t *gap_json(const struct layout_gap *g)
 	return o;
 }
 
+static json_t *int_or_null(int32_t v)
+{
+	return v < 0 ? json_null() : json_integer(v);
+}
+
+/* The dominant schema, every field of every element. */
+static json_t *schema_json(const struct layout_dataset *d)
+{
+	json_t *a = json_array();
+	int bad = !a;
+
+	for (size_t i = 0; !bad && i < d->nschema; i++) {
+		const struct layout_column *c = &d->schema[i];
+		json_t *o = json_object();
+
+		bad |= !o;
+		if (bad)
+			break;
+		bad |= set(o, "path", jsonstr_new(c->path, NULL));
+		bad |= set(o, "depth", json_integer(c->depth));
+		bad |= set(o, "type", c->num_children >= 0 ? json_null() :
+			   json_string(c->type));
+		bad |= set(o, "type_length", int_or_null(c->type_length));
+		bad |= set(o, "repetition", json_string(c->repetition));
+		bad |= set(o, "converted_type", strcmp(c->converted, "-") ?
+			   json_string(c->converted) : json_null());
+		bad |= set(o, "logical_type", strcmp(c->logical, "-") ?
+			   json_string(c->logical) : json_null());
+		bad |= set(o, "num_children", int_or_null(c->num_children));
+		bad |= json_array_append_new(a, o);
+	}
+	if (bad) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
+static json_t *rows_json(const struct layout_dataset *d)
+{
+	json_t *a = json_array();
+	int bad = !a;
+
+	for (size_t i = 0; !bad && i < d->nday_rows; i++) {
+		const struct layout_day_rows *r = &d->day_rows[i];
+		json_t *o = json_object();
+
+		bad |= !o;
+		if (bad)
+			break;
+		bad |= set(o, "day", day_or_null(r->day));
+		bad |= set(o, "rows", json_integer((json_int_t)r->rows));
+		bad |= set(o, "files", json_integer((json_int_t)r->files));
+		bad |= set(o, "complete", json_boolean(r->complete));
+		bad |= set(o, "outlier", json_boolean(r->outlier));
+		bad |= json_array_append_new(a, o);
+	}
+	if (bad) {
+		json_decref(a);
+		return NULL;
+	}
+	return a;
+}
+
 static json_t *dataset_json(const struct layout_dataset *d)
 {
 	json_t *o = json_object(), *missing = json_array();
@@ -63,6 +127,12 @@ static json_t *dataset_json(const struct layout_dataset *d)
 	bad |= set(o, "missing_days", missing);
 	bad |= set(o, "missing_day_count",
 		   json_integer((json_int_t)d->nmissing));
+	bad |= set(o, "markers", json_integer((json_int_t)d->markers));
+	bad |= set(o, "footers", json_integer((json_int_t)d->footers));
+	bad |= set(o, "rows", json_integer((json_int_t)d->rows));
+	bad |= set(o, "schemas", json_integer((json_int_t)d->nschemas));
+	bad |= set(o, "schema", schema_json(d));
+	bad |= set(o, "rows_per_day", rows_json(d));
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -113,6 +183,116 @@ char *layout_report_json(const struct layout *l, enum layout_root kind,
 static void plural(struct buf *b, size_t n, const char *what)
 {
 	buf_printf(b, "%zu %s%s", n, what, n == 1 ? "" : "s");
+}
+
+/* One line per column, indented by depth. */
+static void schema_text(struct buf *b, const struct layout_dataset *d)
+{
+	size_t w = 0;
+
+	for (size_t i = 0; i < d->nschema; i++) {
+		const char *dot = strrchr(d->schema[i].path, '.');
+		size_t n = strlen(dot ? dot + 1 : d->schema[i].path) +
+			   2 * (size_t)(d->schema[i].depth - 1);
+
+		if (n > w)
+			w = n;
+	}
+	for (size_t i = 0; i < d->nschema; i++) {
+		const struct layout_column *c = &d->schema[i];
+		const char *dot = strrchr(c->path, '.');
+		int indent = 2 * (c->depth - 1);
+
+		size_t n;
+
+		buf_printf(b, "    %*s", indent, "");
+		/* Names are free of control bytes (parquet.c): the width
+		 * is their length. */
+		buf_put_term(b, dot ? dot + 1 : c->path);
+		n = strlen(dot ? dot + 1 : c->path);
+		buf_printf(b, "%*s  ", (int)(w - (size_t)indent > n ?
+					     w - (size_t)indent - n : 0), "");
+		if (c->num_children >= 0)
+			buf_printf(b, "group %s", c->repetition);
+		else if (c->type_length >= 0)
+			buf_printf(b, "%s(%ld) %s", c->type,
+				   (long)c->type_length, c->repetition);
+		else
+			buf_printf(b, "%s %s", c->type, c->repetition);
+		if (strcmp(c->logical, "-"))
+			buf_printf(b, " %s", c->logical);
+		else if (strcmp(c->converted, "-"))
+			buf_printf(b, " %s", c->converted);
+		buf_putc(b, '\n');
+	}
+}
+
+/* Schema and rows per day of a dataset whose footers were read. */
+static void dataset_footers_text(struct buf *b,
+				 const struct layout_dataset *d)
+{
+	size_t outliers = 0;
+
+	if (!d->footers)
+		return;
+	buf_putc(b, '\n');
+	buf_put_term(b, d->name);
+	buf_printf(b, ": %llu rows in %llu footer%s",
+		   (unsigned long long)d->rows,
+		   (unsigned long long)d->footers, d->footers == 1 ? "" : "s");
+	if (d->nday_rows && d->rows_max) {
+		const struct layout_day_rows *first = &d->day_rows[0],
+					     *last = &d->day_rows[d->nday_rows - 1];
+		char a[11], z[11];
+
+		layout_day_format(first->day, a);
+		layout_day_format(last->day, z);
+		buf_printf(b, "; rows per day: first %s %llu, last %s %llu, "
+			   "min %llu, median %llu, max %llu", a,
+			   (unsigned long long)first->rows, z,
+			   (unsigned long long)last->rows,
+			   (unsigned long long)d->rows_min,
+			   (unsigned long long)d->rows_median,
+			   (unsigned long long)d->rows_max);
+		for (size_t i = 0; i < d->nday_rows; i++) {
+			char iso[11];
+
+			if (!d->day_rows[i].outlier)
+				continue;
+			layout_day_format(d->day_rows[i].day, iso);
+			buf_printf(b, "%s%s %llu", outliers++ ? ", " :
+				   "; outliers: ", iso, (unsigned long long)
+				   d->day_rows[i].rows);
+		}
+	}
+	buf_puts(b, "\n");
+	buf_printf(b, "  schema (%zu column%s", d->nschema,
+		   d->nschema == 1 ? "" : "s");
+	if (d->nschemas > 1)
+		buf_printf(b, "; %zu other schema%s seen, see schema_drift",
+			   d->nschemas - 1, d->nschemas == 2 ? "" : "s");
+	buf_puts(b, "):\n");
+	schema_text(b, d);
+}
+
+char *layout_report_schema(const struct layout *l)
+{
+	struct buf b = BUF_INIT;
+	size_t shown = 0;
+
+	for (size_t i = 0; i < layout_dataset_count(l); i++) {
+		const struct layout_dataset *d = layout_dataset_at(l, i);
+
+		if (!d->footers)
+			continue;
+		buf_puts(&b, shown++ ? "\n" : "");
+		buf_put_term(&b, d->name);
+		buf_puts(&b, ":\n");
+		schema_text(&b, d);
+	}
+	if (!shown)
+		buf_puts(&b, "no parquet footer read: no schema\n");
+	return buf_detach(&b);
 }
 
 char *layout_report_text(const struct layout *l, enum layout_root kind,
@@ -169,6 +349,8 @@ char *layout_report_text(const struct layout *l, enum layout_root kind,
 		buf_puts(&b, d->by_day ? "\n" : "  (not by day: parquet "
 			 "files only)\n");
 	}
+	for (size_t i = 0; i < nds; i++)
+		dataset_footers_text(&b, layout_dataset_at(l, i));
 	if (layout_finding_count(l))
 		buf_puts(&b, "\n");
 	for (size_t i = 0; i < layout_finding_count(l); i++)

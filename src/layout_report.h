@@ -6,9 +6,19 @@
  *    "datasets": [{"name", "first_day", "last_day", "days", "files",
  *                  "bytes", "missing_days": [{"from": "YYYY-MM-DD",
  *                  "to": "YYYY-MM-DD", "days": N}, ...],
- *                  "missing_day_count": N}],
+ *                  "missing_day_count": N,
+ *                  "markers", "footers", "rows", "schemas",
+ *                  "schema": [{"path", "depth", "type", "type_length",
+ *                              "repetition", "converted_type",
+ *                              "logical_type", "num_children"}],
+ *                  "rows_per_day": [{"day", "rows", "files", "complete",
+ *                                    "outlier"}]}],
  *    "findings": [{"severity", "code", "path", "message"}]}
  * first_day and last_day are null for a dataset without days (signals/).
+ * schema is the dataset's dominant schema (most files), every element
+ * below the root in file order (a group: type null, num_children set);
+ * schemas counts the distinct schemas seen; rows_per_day has every day
+ * with parquet files (complete: every footer of the day was read).
  * missing_days are the runs of days without files between first_day and
  * last_day (empty day folders included), so a gap of any length is one
  * entry.  Strings that are not UTF-8 have those bytes as \xNN (jsonstr.h);
@@ -36,5 +46,9 @@ char *layout_report_json(const struct layout *l, enum layout_root kind,
  * Free with free(). */
 char *layout_report_text(const struct layout *l, enum layout_root kind,
 			 const char *root);
+
+/* Only the schemas (--schema): per dataset whose footers were read, its
+ * name and one line per column.  Free with free(). */
+char *layout_report_schema(const struct layout *l);
 
 #endif

@@ -24,6 +24,9 @@ struct scan {
 	/* top level: dataset prefixes found */
 	char **prefixes;
 	size_t nprefixes;
+	/* in the datasets: the day (and other) folders found */
+	char **days;
+	size_t ndays, capdays;
 };
 
 static void queue_check(struct scan *s, const char *key, uint64_t size)
@@ -80,6 +83,25 @@ static int on_top_entry(void *ctx, const struct s3_list_entry *e)
 	return 0;
 }
 
+/* A dataset listed with the delimiter: its folders are listed next, the
+ * day prefixes concurrently; its own objects (loose files) are entries. */
+static int on_dataset_entry(void *ctx, const struct s3_list_entry *e)
+{
+	struct scan *s = ctx;
+	size_t n = strlen(e->key);
+
+	if (!e->is_prefix || e->problem)
+		return on_entry(ctx, e);
+	if (!n || e->key[n - 1] != '/')
+		return 0;
+	if (s->ndays == s->capdays) {
+		s->capdays = s->capdays ? s->capdays * 2 : 64;
+		s->days = xrealloc(s->days, s->capdays * sizeof(*s->days));
+	}
+	s->days[s->ndays++] = xstrdup(e->key);
+	return 0;
+}
+
 /* A failed content read that says the whole bucket cannot be read (the
  * server is gone, the credentials are refused): stop, as for a listing.
  * Anything else (403 on one object, a KMS key) is a finding. */
@@ -90,85 +112,127 @@ static bool fatal(enum s3_error_class c)
 	       c == S3_ERR_REDIRECT;
 }
 
-/* Head (bytes=0-3) and tail (last 8 bytes) of the pending files, at most
- * s->concurrency files at a time. */
-static int run_checks(struct scan *s, struct s3p_error *err)
+/* The answer to a content read: a finding, or fatal (rc set). */
+static bool read_ok(const struct pending *p, const struct s3_response *r,
+		    size_t min_len, struct scan *s, int *rc,
+		    struct s3p_error *err)
 {
-	size_t per = s->concurrency;
-	struct s3_request *rq = xcalloc(2 * per, sizeof(*rq));
-	struct s3_response *rs = xcalloc(2 * per, sizeof(*rs));
-	struct s3_param *hdr = xcalloc(2 * per, sizeof(*hdr));
-	char (*ranges)[48] = xcalloc(per, sizeof(*ranges));
-	int rc = 0;
+	char why[768];
 
-	for (size_t at = 0; at < s->npending && !rc; at += per) {
-		size_t n = s->npending - at < per ? s->npending - at : per;
-
-		for (size_t i = 0; i < n; i++) {
-			const struct pending *p = &s->pending[at + i];
-
-			snprintf(ranges[i], sizeof(ranges[i]),
-				 "bytes=%llu-%llu",
-				 (unsigned long long)(p->size - 8),
-				 (unsigned long long)(p->size - 1));
-			hdr[2 * i] = (struct s3_param){ "Range", "bytes=0-3" };
-			hdr[2 * i + 1] = (struct s3_param){ "Range",
-							    ranges[i] };
-			for (size_t k = 0; k < 2; k++) {
-				struct s3_request *q = &rq[2 * i + k];
-
-				memset(q, 0, sizeof(*q));
-				q->method = "GET";
-				q->bucket = s->bucket;
-				q->key = p->key;
-				q->headers = &hdr[2 * i + k];
-				q->header_count = 1;
-				q->max_body = 4096;
-				rs[2 * i + k] = (struct s3_response)
-					S3_RESPONSE_INIT;
-			}
-		}
-		rc = s3_send_batch(s->c, rq, rs, 2 * n, err);
-		for (size_t i = 0; i < n && !rc; i++) {
-			const struct pending *p = &s->pending[at + i];
-			const struct s3_response *h = &rs[2 * i],
-						 *t = &rs[2 * i + 1];
-			char why[768];
-
-			if (h->error_class != S3_OK ||
-			    t->error_class != S3_OK) {
-				const struct s3_response *bad =
-					h->error_class != S3_OK ? h : t;
-
-				s3_response_describe(bad, why, sizeof(why));
-				if (fatal(bad->error_class)) {
-					rc = s3_fail(err, bad, "read",
-						     s->bucket, p->key);
-					break;
-				}
-				layout_content_failed(s->l, p->key, why);
-			} else if (h->body.len < 4 || t->body.len < 8) {
-				layout_content_failed(s->l, p->key,
-					"short answer to a ranged read");
-			} else {
-				/* A server that ignores Range sends it all:
-				 * the tail is then the last 8 bytes. */
-				layout_content(s->l, p->key, p->size,
-					(const unsigned char *)h->body.data,
-					(const unsigned char *)t->body.data +
-					t->body.len - 8);
-			}
-		}
-		for (size_t i = 0; i < 2 * n; i++)
-			s3_response_release(&rs[i]);
+	if (r->deferred) {
+		/* Over the client's memory budget: not sent.  Rare (64 KiB
+		 * per file, 64 files a round); said, not retried. */
+		layout_content_failed(s->l, p->key, "not read: the answers "
+				      "of one round were over the memory "
+				      "budget");
+		return false;
 	}
-	for (size_t i = 0; i < s->npending; i++)
-		free(s->pending[i].key);
-	s->npending = 0;
+	if (r->error_class != S3_OK) {
+		s3_response_describe(r, why, sizeof(why));
+		if (fatal(r->error_class))
+			*rc = s3_fail(err, r, "read", s->bucket, p->key);
+		else
+			layout_content_failed(s->l, p->key, why);
+		return false;
+	}
+	if (r->body.len < min_len) {
+		layout_content_failed(s->l, p->key,
+				      "short answer to a ranged read");
+		return false;
+	}
+	return true;
+}
+
+/* Read the last len[i] bytes of files p[0..n) (one ranged GET each) and
+ * hand them to layout_content(); the head is in the answer when the whole
+ * file was read, else it is not checked (layout.h).  The files whose
+ * footer is longer go to again[] with the bytes they need (when again is
+ * not NULL). */
+static int read_tails(struct scan *s, const struct pending *const *p,
+		      const size_t *len, size_t n,
+		      const struct pending **again, size_t *need,
+		      size_t *nagain, struct s3p_error *err)
+{
+	struct s3_request *rq = xcalloc(n + 1, sizeof(*rq));
+	struct s3_response *rs = xcalloc(n + 1, sizeof(*rs));
+	struct s3_param *hdr = xcalloc(n + 1, sizeof(*hdr));
+	char (*ranges)[48] = xcalloc(n + 1, sizeof(*ranges));
+	int rc;
+
+	for (size_t i = 0; i < n; i++) {
+		snprintf(ranges[i], sizeof(ranges[i]), "bytes=%llu-%llu",
+			 (unsigned long long)(p[i]->size - len[i]),
+			 (unsigned long long)(p[i]->size - 1));
+		hdr[i] = (struct s3_param){ "Range", ranges[i] };
+		rq[i].method = "GET";
+		rq[i].bucket = s->bucket;
+		rq[i].key = p[i]->key;
+		rq[i].headers = &hdr[i];
+		rq[i].header_count = 1;
+		/* Room for an error document too (a 403's XML). */
+		rq[i].max_body = len[i] + 4096;
+		rs[i] = (struct s3_response)S3_RESPONSE_INIT;
+	}
+	rc = s3_send_batch(s->c, rq, rs, n, err);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const unsigned char *tail;
+		size_t more;
+
+		if (!read_ok(p[i], &rs[i], len[i], s, &rc, err))
+			continue;
+		/* A server that ignores Range sends it all: take the end. */
+		tail = (const unsigned char *)rs[i].body.data +
+		       rs[i].body.len - len[i];
+		more = layout_content(s->l, p[i]->key, p[i]->size,
+				      len[i] == p[i]->size ? tail : NULL,
+				      tail, len[i]);
+		if (more && again) {
+			need[*nagain] = more;
+			again[(*nagain)++] = p[i];
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		s3_response_release(&rs[i]);
 	free(rq);
 	free(rs);
 	free(hdr);
 	free(ranges);
+	return rc;
+}
+
+/* The last LAYOUT_TAIL_READ bytes of the pending files (the whole file
+ * when smaller: one GET gives head and footer), at most s->concurrency
+ * files at a time; then, exactly, the footers that were longer. */
+static int run_checks(struct scan *s, struct s3p_error *err)
+{
+	size_t per = s->concurrency;
+	const struct pending **batch = xcalloc(per, sizeof(*batch));
+	const struct pending **again = xcalloc(per, sizeof(*again));
+	size_t *len = xcalloc(per, sizeof(*len));
+	size_t *need = xcalloc(per, sizeof(*need));
+	int rc = 0;
+
+	for (size_t at = 0; at < s->npending && !rc; at += per) {
+		size_t n = s->npending - at < per ? s->npending - at : per;
+		size_t nagain = 0;
+
+		for (size_t i = 0; i < n; i++) {
+			batch[i] = &s->pending[at + i];
+			len[i] = batch[i]->size < LAYOUT_TAIL_READ ?
+				 (size_t)batch[i]->size : LAYOUT_TAIL_READ;
+		}
+		rc = read_tails(s, batch, len, n, again, need, &nagain, err);
+		if (!rc && nagain)
+			rc = read_tails(s, again, need, nagain, NULL, NULL,
+					NULL, err);
+	}
+	for (size_t i = 0; i < s->npending; i++)
+		free(s->pending[i].key);
+	s->npending = 0;
+	free(batch);
+	free(again);
+	free(len);
+	free(need);
 	return rc;
 }
 
@@ -204,9 +268,14 @@ struct cursor {
 	bool done;
 };
 
-static int list_datasets(struct scan *s, struct s3p_error *err)
+/* List every prefix of PREFIXES to the end, one page of each at a time,
+ * up to s->concurrency pages in flight; entries go to CB.  With DELIMITER
+ * the folders below each prefix come back as common prefixes. */
+static int list_prefixes(struct scan *s, char *const *prefixes, size_t n,
+			 const char *delimiter, s3_list_cb cb,
+			 struct s3p_error *err)
 {
-	size_t n = s->nprefixes, per = s->concurrency;
+	size_t per = s->concurrency;
 	struct cursor *cur = xcalloc(n + 1, sizeof(*cur));
 	struct s3_request *rq = xcalloc(per, sizeof(*rq));
 	struct s3_response *rs = xcalloc(per, sizeof(*rs));
@@ -216,7 +285,7 @@ static int list_datasets(struct scan *s, struct s3p_error *err)
 	int rc = 0;
 
 	for (size_t i = 0; i < n; i++)
-		cur[i].prefix = s->prefixes[i];
+		cur[i].prefix = prefixes[i];
 	while (left && !rc) {
 		size_t m = 0;
 
@@ -225,7 +294,7 @@ static int list_datasets(struct scan *s, struct s3p_error *err)
 			if (cur[i].done)
 				continue;
 			s3_op_list_objects(&op[m], s->bucket, cur[i].prefix,
-					   NULL, cur[i].token, 0);
+					   delimiter, cur[i].token, 0);
 			rq[m] = op[m].rq;
 			rs[m] = (struct s3_response)S3_RESPONSE_INIT;
 			which[m++] = i;
@@ -238,7 +307,7 @@ static int list_datasets(struct scan *s, struct s3p_error *err)
 			if (rs[k].deferred)
 				continue;   /* too much at once: next round */
 			rc = s3_list_objects_answer(&rs[k], s->bucket,
-						    cu->prefix, on_entry, s,
+						    cu->prefix, cb, s,
 						    &page, err);
 			if (rc)
 				break;
@@ -277,20 +346,51 @@ int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
 		   size_t concurrency, struct s3p_error *err)
 {
 	struct scan s = { 0 };
+	const char *const *filter;
+	size_t nfilter;
 	int rc;
 
 	s.l = l;
 	s.c = c;
 	s.bucket = bucket;
 	s.concurrency = concurrency ? concurrency : LAYOUT_S3_CONCURRENCY;
-	rc = list_top(&s, err);
+	filter = layout_dataset_filter(l, &nfilter);
+	if (filter) {
+		/* --dataset: list only those prefixes, never the bucket root,
+		 * which a grant scoped to the prefixes denies. */
+		for (size_t i = 0; i < nfilter; i++) {
+			struct buf p = BUF_INIT;
+			bool dup = false;
+
+			for (size_t k = 0; k < i && !dup; k++)
+				dup = !strcmp(filter[k], filter[i]);
+			if (dup)
+				continue;
+			buf_printf(&p, "%s/", filter[i]);
+			s.prefixes = xrealloc(s.prefixes, (s.nprefixes + 1) *
+					      sizeof(*s.prefixes));
+			s.prefixes[s.nprefixes++] = buf_detach(&p);
+		}
+		rc = 0;
+	} else {
+		rc = list_top(&s, err);
+	}
+	/* The datasets with the delimiter (their day folders), then every
+	 * day folder, concurrently: wall time grows with objects over
+	 * concurrency, not with pages of one dataset after the other. */
 	if (!rc)
-		rc = list_datasets(&s, err);
+		rc = list_prefixes(&s, s.prefixes, s.nprefixes, "/",
+				   on_dataset_entry, err);
+	if (!rc)
+		rc = list_prefixes(&s, s.days, s.ndays, NULL, on_entry, err);
 	for (size_t i = 0; i < s.npending; i++)
 		free(s.pending[i].key);
 	free(s.pending);
 	for (size_t i = 0; i < s.nprefixes; i++)
 		free(s.prefixes[i]);
 	free(s.prefixes);
+	for (size_t i = 0; i < s.ndays; i++)
+		free(s.days[i]);
+	free(s.days);
 	return rc < 0 ? -1 : rc;
 }

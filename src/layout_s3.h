@@ -2,12 +2,18 @@
  *
  * The top level is listed with the delimiter '/' (its common prefixes are
  * the datasets, its objects the top-level objects); with a --dataset
- * filter only the named prefixes are listed.  The datasets are then listed
- * concurrently, one ListObjectsV2 page per dataset per round
- * (s3_send_batch), each page streamed into layout_add() and dropped, so
- * memory stays flat whatever the number of objects.  Content checks (two
- * ranged GETs per file: bytes=0-3 and the last 8 bytes) run between rounds,
- * at most `concurrency` files at a time.
+ * filter only the named prefixes are listed (the root is not: a grant
+ * scoped to the prefixes denies it).  The datasets are then listed with
+ * the delimiter too (their folders: the days; their objects: loose
+ * files), and every day folder after that, concurrently: one
+ * ListObjectsV2 page per prefix per round (s3_send_batch), up to
+ * `concurrency` at once, so wall time grows with objects over
+ * concurrency.  Each page is streamed into layout_add() and dropped;
+ * only the folder names are kept, so memory grows with the days, not the
+ * objects.  Content checks (one ranged GET per file: the last
+ * LAYOUT_TAIL_READ bytes, the whole of a smaller file; then one exact GET
+ * of a longer footer) run between rounds, at most `concurrency` files at
+ * a time.
  */
 #ifndef S3P_LAYOUT_S3_H
 #define S3P_LAYOUT_S3_H

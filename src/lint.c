@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -127,10 +128,80 @@ static int has_wildcard(const char *s)
 
 /* ---- the checks ------------------------------------------------------- */
 
+/* A set of strings (borrowed) with a number each: open addressing, so
+ * each lookup is constant time and a pass over n statements is linear. */
+struct strset {
+	const char **keys;
+	long *vals;
+	size_t cap;   /* a power of two, or 0 */
+	size_t len;
+};
+
+static size_t strset_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return (size_t)h;
+}
+
+static void strset_grow(struct strset *m)
+{
+	size_t ncap = m->cap ? m->cap * 2 : 64;
+	const char **keys = xcalloc(ncap, sizeof(*keys));
+	long *vals = xcalloc(ncap, sizeof(*vals));
+
+	for (size_t i = 0; i < m->cap; i++) {
+		size_t j;
+
+		if (!m->keys[i])
+			continue;
+		j = strset_hash(m->keys[i]) & (ncap - 1);
+		while (keys[j])
+			j = (j + 1) & (ncap - 1);
+		keys[j] = m->keys[i];
+		vals[j] = m->vals[i];
+	}
+	free(m->keys);
+	free(m->vals);
+	m->keys = keys;
+	m->vals = vals;
+	m->cap = ncap;
+}
+
+/* The number stored with key; when key is new it is added with val, and
+ * -1 is returned. */
+static long strset_put(struct strset *m, const char *key, long val)
+{
+	size_t j;
+
+	if ((m->len + 1) * 2 > m->cap)
+		strset_grow(m);
+	j = strset_hash(key) & (m->cap - 1);
+	for (; m->keys[j]; j = (j + 1) & (m->cap - 1))
+		if (!strcmp(m->keys[j], key))
+			return m->vals[j];
+	m->keys[j] = key;
+	m->vals[j] = val;
+	m->len++;
+	return -1;
+}
+
+static void strset_release(struct strset *m)
+{
+	free(m->keys);
+	free(m->vals);
+	memset(m, 0, sizeof(*m));
+}
+
 struct linter {
 	const struct lint_params *p;
 	struct finding_list *out;
 	const char *partition;
+	struct strset sids;   /* Sid -> first statement using it */
 };
 
 /* Strings of an element that may be a string or a list of strings; other
@@ -250,6 +321,60 @@ static const char **aws_principals(const json_t *v, size_t *n, int *star)
 	return list;
 }
 
+/* A Deny with NotPrincipal that lists only the vendor's user (or role) or
+ * only its account: AWS exempts a principal only when both its own ARN and
+ * its account are listed, so the Deny applies to the vendor.  The finding
+ * carries the statement with the missing entry added.  Returns 1 when it
+ * reported one. */
+static int notprincipal_vendor(struct linter *l, const json_t *st, long idx,
+			       const char **list, size_t n)
+{
+	const struct principal *v = l->p ? l->p->principal : NULL;
+	char root[400];
+	const char *acc = root;
+	int self = 0, account = 0;
+	json_t *amended, *np, *aws;
+	char *text;
+
+	if (!v || (v->type != PRINCIPAL_USER && v->type != PRINCIPAL_ROLE))
+		return 0;
+	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", v->partition,
+		 v->account);
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(list[i], v->arn))
+			self = 1;
+		else if (!strcmp(list[i], root) ||
+			 !strcmp(list[i], v->account)) {
+			account = 1;
+			acc = list[i];
+		}
+	}
+	if (self == account)
+		return 0;
+	amended = json_deep_copy(st);
+	np = json_object_get(amended, "NotPrincipal");
+	aws = json_array();
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(aws, json_string(list[i]));
+	json_array_append_new(aws, json_string(self ? root : v->arn));
+	json_object_set_new(np, "AWS", aws);
+	text = json_dumps(amended, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	if (text && strlen(text) > 600) {
+		/* too long for one line: the element alone */
+		free(text);
+		text = json_dumps(np, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	}
+	lint_add(l->out, SEVERITY_WARNING, "notprincipal-deny-vendor", idx,
+		 "Deny with NotPrincipal lists %s but not %s: AWS exempts "
+		 "%s only when its own ARN and its account are both listed "
+		 "(and may check the account first), so this Deny applies "
+		 "to it; amended: %s", self ? v->arn : acc,
+		 self ? root : v->arn, v->arn, text ? text : "");
+	free(text);
+	json_decref(amended);
+	return 1;
+}
+
 static void check_principal(struct linter *l, const json_t *st, long idx,
 			    int allow)
 {
@@ -267,6 +392,10 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 			 "(a bucket policy must name who it applies to)");
 		return;
 	}
+	if (pv && npv)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Principal and NotPrincipal "
+			 "(AWS rejects it: MalformedPolicy)");
 	if (json_is_string(which) && strcmp(json_string_value(which), "*")) {
 		lint_add(l->out, SEVERITY_ERROR, "invalid-principal", idx,
 			 "%s \"%s\" is neither \"*\" nor an object such as "
@@ -308,33 +437,40 @@ static void check_principal(struct linter *l, const json_t *st, long idx,
 			 "NotPrincipal with Allow grants the actions to every "
 			 "principal not listed, anonymous users included");
 	if (npv && !allow) {
+		/* the accounts listed, then each user or role without its
+		 * account: two linear passes (the vendor's own entry has
+		 * its finding from notprincipal_vendor) */
+		int vendor = notprincipal_vendor(l, st, idx, list, n);
+		struct strset accounts = { NULL, NULL, 0, 0 };
+		struct principal *prs = xcalloc(n ? n : 1, sizeof(*prs));
+		int *parsed = xcalloc(n ? n : 1, sizeof(*parsed));
+
 		for (size_t i = 0; i < n; i++) {
-			struct principal pr;
-			int account_listed = 0;
-
-			if (names_parse_principal(list[i], &pr, NULL) ||
-			    pr.type == PRINCIPAL_ACCOUNT)
-				continue;
-			for (size_t j = 0; j < n; j++) {
-				struct principal acc;
-
-				if (!names_parse_principal(list[j], &acc,
-							   NULL) &&
-				    acc.type == PRINCIPAL_ACCOUNT &&
-				    !strcmp(acc.account, pr.account))
-					account_listed = 1;
-			}
-			if (!account_listed)
-				lint_add(l->out, SEVERITY_WARNING,
-					 "notprincipal-deny-user", idx,
-					 "Deny with NotPrincipal lists '%s' "
-					 "but not its account '%s': AWS then "
-					 "denies the whole account, this "
-					 "principal included; list "
-					 "arn:%s:iam::%s:root too",
-					 list[i], pr.account, pr.partition,
-					 pr.account);
+			parsed[i] = !names_parse_principal(list[i], &prs[i],
+							   NULL);
+			if (parsed[i] && prs[i].type == PRINCIPAL_ACCOUNT)
+				strset_put(&accounts, prs[i].account, 0);
 		}
+		for (size_t i = 0; i < n; i++) {
+			const struct principal *pr = &prs[i];
+
+			if (!parsed[i] || pr->type == PRINCIPAL_ACCOUNT ||
+			    (vendor && !strcmp(list[i], l->p->principal->arn)) ||
+			    strset_put(&accounts, pr->account, 1) == 0)
+				continue;
+			lint_add(l->out, SEVERITY_WARNING,
+				 "notprincipal-deny-user", idx,
+				 "Deny with NotPrincipal lists '%s' "
+				 "but not its account '%s': AWS then "
+				 "denies the whole account, this "
+				 "principal included; list "
+				 "arn:%s:iam::%s:root too",
+				 list[i], pr->account, pr->partition,
+				 pr->account);
+		}
+		strset_release(&accounts);
+		free(prs);
+		free(parsed);
 	}
 	free(list);
 }
@@ -367,6 +503,10 @@ static void check_resources(struct linter *l, const json_t *st, long idx,
 			 "statement has neither Resource nor NotResource");
 		return;
 	}
+	if (rv && nrv)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Resource and NotResource "
+			 "(AWS rejects it: MalformedPolicy)");
 	list = strings_alloc(rv ? rv : nrv, &n);
 	for (size_t i = 0; i < n; i++) {
 		const char *r = list[i];
@@ -410,6 +550,10 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 			 "statement has neither Action nor NotAction");
 		return;
 	}
+	if (av && nav)
+		lint_add(l->out, SEVERITY_ERROR, "conflicting-element", idx,
+			 "statement has both Action and NotAction "
+			 "(AWS rejects it: MalformedPolicy)");
 	list = strings_alloc(av ? av : nav, &n);
 	if (av && !json_object_get(st, "Resource"))
 		types = ~0u;    /* NotResource or nothing: not checked */
@@ -476,11 +620,11 @@ static void check_actions(struct linter *l, const json_t *st, long idx,
 	free(list);
 }
 
-static void check_sid(struct linter *l, const json_t *st, long idx,
-		      const json_t *statements)
+static void check_sid(struct linter *l, const json_t *st, long idx)
 {
 	const json_t *sv = json_object_get(st, "Sid");
 	const char *sid;
+	long first;
 
 	if (!sv)
 		return;
@@ -497,19 +641,13 @@ static void check_sid(struct linter *l, const json_t *st, long idx,
 				 "and 0-9", sid);
 			break;
 		}
-	if (!*sid || !json_is_array(statements))
+	if (!*sid)
 		return;
-	for (long j = 0; j < idx; j++) {
-		const char *other = json_string_value(json_object_get(
-			json_array_get(statements, (size_t)j), "Sid"));
-
-		if (other && !strcmp(other, sid)) {
-			lint_add(l->out, SEVERITY_ERROR, "duplicate-sid", idx,
-				 "Sid '%s' is used by statement %ld too: "
-				 "Sids must be unique", sid, j);
-			break;
-		}
-	}
+	first = strset_put(&l->sids, sid, idx);
+	if (first >= 0)
+		lint_add(l->out, SEVERITY_ERROR, "duplicate-sid", idx,
+			 "Sid '%s' is used by statement %ld too: "
+			 "Sids must be unique", sid, first);
 }
 
 static const char *const statement_keys[] = {
@@ -517,8 +655,7 @@ static const char *const statement_keys[] = {
 	"Resource", "NotResource", "Condition"
 };
 
-static void check_statement(struct linter *l, const json_t *st, long idx,
-			    const json_t *statements)
+static void check_statement(struct linter *l, const json_t *st, long idx)
 {
 	const json_t *ev = json_object_get(st, "Effect");
 	const char *effect = json_string_value(ev);
@@ -538,7 +675,7 @@ static void check_statement(struct linter *l, const json_t *st, long idx,
 				 "unknown element '%s' in the statement "
 				 "(names are case-sensitive)", key);
 	}
-	check_sid(l, st, idx, statements);
+	check_sid(l, st, idx);
 	allow = effect && !strcmp(effect, "Allow");
 	if (!effect || (strcmp(effect, "Allow") && strcmp(effect, "Deny")))
 		lint_add(l->out, SEVERITY_ERROR, "invalid-effect", idx,
@@ -573,7 +710,8 @@ int lint_policy_doc(const json_t *doc, size_t text_size,
 		    const struct lint_params *p, struct finding_list *out,
 		    struct s3p_error *err)
 {
-	struct linter l = { p, out, p && p->partition ? p->partition : "aws" };
+	struct linter l = { p, out, p && p->partition ? p->partition : "aws",
+			    { NULL, NULL, 0, 0 } };
 	const json_t *version, *statements, *v;
 	const char *key, *seen = NULL;
 	size_t size, i;
@@ -617,21 +755,27 @@ int lint_policy_doc(const json_t *doc, size_t text_size,
 			 "\"2008-10-17\")");
 	statements = json_object_get(doc, "Statement");
 	if (json_is_object(statements)) {
-		check_statement(&l, statements, 0, NULL);
+		check_statement(&l, statements, 0);
 	} else if (json_is_array(statements)) {
+		if (!json_array_size(statements))
+			lint_add(out, SEVERITY_ERROR, "missing-statement",
+				 FINDING_NO_STATEMENT, "the Statement list is "
+				 "empty (AWS rejects it; delete the bucket "
+				 "policy instead)");
 		json_array_foreach(statements, i, v) {
 			if (!json_is_object(v))
 				lint_add(out, SEVERITY_ERROR, "invalid-statement",
 					 (long)i, "statement %zu is not a JSON "
 					 "object", i);
 			else
-				check_statement(&l, v, (long)i, statements);
+				check_statement(&l, v, (long)i);
 		}
 	} else {
 		lint_add(out, SEVERITY_ERROR, "missing-statement",
 			 FINDING_NO_STATEMENT, "the policy has no Statement "
 			 "(an object or an array of objects)");
 	}
+	strset_release(&l.sids);
 	return 0;
 }
 

@@ -8,13 +8,17 @@
  *   code                     severity  when
  *   not-json                 error     the text is not JSON (line, column)
  *   not-object               error     the document is not a JSON object
- *   missing-statement        error     no Statement (object or array)
+ *   missing-statement        error     no Statement (object or array), or
+ *                                      an empty Statement list
  *   invalid-statement        error     a Statement entry is not an object
  *   unknown-element          error     an element AWS does not know
  *                                      ("Resources", "version", ...)
  *   missing-element          error     a statement without Effect's
  *                                      companions: no Principal, Action or
  *                                      Resource (nor their Not forms)
+ *   conflicting-element      error     Principal and NotPrincipal (or
+ *                                      Action and NotAction, Resource and
+ *                                      NotResource) in one statement
  *   missing-version          warning   no Version: AWS reads it as
  *                                      2008-10-17 (no policy variables)
  *   old-version              warning   Version 2008-10-17

@@ -13,9 +13,11 @@ struct command {
 
 static const struct command commands[] = {
 	{ "gen", cmd_gen, "print the bucket policy that grants the vendor access" },
+	{ "apply", cmd_apply, "merge the vendor's grants into the bucket's policy, live" },
 	{ "check", cmd_check, "prove with live requests that every grant works" },
 	{ "verify", cmd_verify, "evaluate a bucket policy offline for the vendor's grants" },
 	{ "layout", cmd_layout, "check the bucket's layout for daily parquet ingestion" },
+	{ "doctor", cmd_doctor, "check your bucket's settings that would stop the vendor" },
 };
 
 static void usage(FILE *out)

@@ -24,6 +24,7 @@ static const struct field {
 	{ "account", offsetof(struct manifest_entry, account) },
 	{ "principal", offsetof(struct manifest_entry, principal) },
 	{ "object", offsetof(struct manifest_entry, object) },
+	{ "upload_key", offsetof(struct manifest_entry, upload_key) },
 	{ "upload_id", offsetof(struct manifest_entry, upload_id) },
 };
 #define NFIELDS (sizeof(fields) / sizeof(fields[0]))
@@ -294,7 +295,7 @@ static int csv_header(struct manifest *m, const char *line, size_t len,
 		bad(err, lineno, "CSV header has no 'bucket' column (a "
 		    "manifest is JSON lines, or CSV with a header naming "
 		    "bucket, mode, region, prefix, user, account, principal, "
-		    "id, object, upload_id)");
+		    "id, object, upload_key, upload_id)");
 		goto done;
 	}
 	m->fmt = FMT_CSV;

@@ -5,7 +5,8 @@
  *   {"bucket": "b", "mode": "export", "region": "eu-west-1",
  *    "prefix": ["events/", "metrics/"], "user": "statsig-abc",
  *    "account": "999689269917", "principal": "arn:...", "id": "cust-42",
- *    "object": "events/a.parquet", "upload_id": "..."}
+ *    "object": "events/a.parquet", "upload_key": "events/b.parquet",
+ *    "upload_id": "..."}
  * ("prefix" may also be one string; "id" may be a number).
  * CSV (RFC 4180, one record a line): a header naming the same columns, in
  * any order; the column "prefix" may be repeated, each non-empty cell
@@ -42,6 +43,7 @@ struct manifest_entry {
 	char *account;
 	char *principal;
 	char *object;
+	char *upload_key;
 	char *upload_id;
 	char **prefixes;        /* nprefixes strings */
 	size_t nprefixes;

@@ -46,8 +46,9 @@ const struct probe_rule probe_rules[] = {
 	  "ListParts of a customer's in-progress upload" },
 	{ "s3:DeleteObject", PROBE_DELETE_MISSING, 2, PROBE_NEED_VERSION_DELETE,
 	  PROBE_BASIS_NO_WRITE,
-	  "DELETE of a probe key that does not exist (a delete marker it "
-	  "creates on a versioned bucket is removed by version id)" },
+	  "conditional DELETE (If-Match: *) of a probe key that does not "
+	  "exist (404 or 412: allowed, nothing deleted; a server that ignores "
+	  "the header may create a delete marker, removed by version id)" },
 	{ NULL, 0, 0, 0, 0, NULL }
 };
 
@@ -98,7 +99,13 @@ enum slot_type {
 	SLOT_PROBE,     /* proves rule kind `kind` */
 	SLOT_REAL_PUT,  /* the real write */
 	SLOT_REMOVE,    /* cleanup: DELETE ?versionId */
-	SLOT_LOOKUP     /* cleanup: HEAD of a key whose answer was lost */
+	SLOT_LOOKUP,    /* cleanup: HEAD of a key whose answer was lost */
+	SLOT_EARLIER,   /* round 1: ListObjectsV2 of the probe prefix, for
+			   probe objects earlier checks left behind */
+	SLOT_LOCK,      /* cleanup: HEAD ?versionId of a refused removal */
+	SLOT_PAYER,     /* ListObjectsV2 agreeing to pay (Requester Pays) */
+	SLOT_IDENTITY,  /* STS GetCallerIdentity */
+	SLOT_REGION     /* HeadBucket: the bucket's region (AWS) */
 };
 
 struct slot {
@@ -129,6 +136,7 @@ struct created {
 	char *key;
 	char *vid;          /* NULL: the answer was lost, look it up */
 	int done;           /* removed, or known not to exist */
+	char *lock;         /* why the removal was refused (Object Lock) */
 	struct s3_response last; /* last cleanup answer, as evidence */
 };
 
@@ -148,6 +156,10 @@ struct run {
 	int uploads_listed;
 	char *up_key;
 	char *up_id;
+	int parts_sent;              /* ListParts of --upload-id in round 1 */
+	int identity_asked;
+	char **earlier;              /* probe objects of earlier checks */
+	size_t nearlier;
 	/* Stop: fatal answer or interrupt. */
 	int fatal;
 	struct s3p_error ferr;
@@ -280,6 +292,11 @@ static const char *slot_op(const struct slot *s)
 	case SLOT_REAL_PUT: return "PutObject (probe object)";
 	case SLOT_REMOVE: return "DeleteObject ?versionId (cleanup)";
 	case SLOT_LOOKUP: return "HeadObject (cleanup)";
+	case SLOT_EARLIER: return "ListObjectsV2 (earlier probe objects)";
+	case SLOT_LOCK: return "HeadObject ?versionId (Object Lock)";
+	case SLOT_PAYER: return "ListObjectsV2 (x-amz-request-payer)";
+	case SLOT_IDENTITY: return "STS GetCallerIdentity";
+	case SLOT_REGION: return "HeadBucket (region)";
 	default: return names[s->kind];
 	}
 }
@@ -544,10 +561,24 @@ static int on_upload(void *ctx, const struct s3_upload *u)
 	if (r->p->principal && u->initiator_id &&
 	    !strcmp(u->initiator_id, r->p->principal))
 		return 0;
-	if (!r->up_id) {
+	if (!r->up_id && !r->parts_sent) {
 		r->up_key = xstrdup(u->key);
 		r->up_id = xstrdup(u->upload_id);
 	}
+	return 0;
+}
+
+/* A probe object of an earlier check (not this run's own). */
+static int on_earlier(void *ctx, const struct s3_list_entry *e)
+{
+	struct run *r = ctx;
+
+	if (e->is_prefix || e->problem || strstr(e->key, r->token) ||
+	    !is_probe_key(r, e->key) || r->nearlier >= 16)
+		return 0;
+	r->earlier = xrealloc(r->earlier,
+			      (r->nearlier + 1) * sizeof(*r->earlier));
+	r->earlier[r->nearlier++] = xstrdup(e->key);
 	return 0;
 }
 
@@ -813,23 +844,36 @@ static void judge_delete_missing(struct run *r, struct slot *s,
 	char what[1200];
 	char ans[160];
 
-	snprintf(what, sizeof(what), "DELETE '%s' (no such key)", s->key);
+	snprintf(what, sizeof(what), "DELETE '%s' with If-Match: * (no such "
+		 "key)", s->key);
 	answer_text(&s->resp, ans, sizeof(ans));
-	if (s->resp.error_class == S3_OK) {
+	if ((s->resp.error_class == S3_ERR_NOT_FOUND &&
+	     strcmp(s->resp.code, "NoSuchBucket")) ||
+	    s->resp.error_class == S3_ERR_PRECONDITION) {
+		/* AWS checks the permission, then the precondition: nothing
+		 * deleted, no delete marker. */
+		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
+			fmt("%s answered %s: allowed, and the failed "
+			    "precondition deleted nothing", what, ans), NULL);
+	} else if (s->resp.error_class == S3_OK) {
 		const char *marker = s3_response_header(&s->resp,
 			"x-amz-delete-marker");
 		const char *vid = s3_response_header(&s->resp,
 						     "x-amz-version-id");
 		int made = marker && !strcmp(marker, "true");
 
+		/* The server ignored If-Match (radosgw 16): a plain
+		 * delete, which proves the grant just the same. */
+		r->rep->conditional_delete_ignored = 1;
 		if (made) {
 			r->rep->versioned = 1;
 			add_created(r, PROBE_DELETE_MISSING, "delete marker",
 				    s->key, vid);
 		}
 		verdict(res, PROBE_GRANTED, PROBE_BASIS_NO_WRITE, &s->resp,
-			fmt("%s answered %s%s", what, ans,
-			    made ? ": a delete marker on this versioned "
+			fmt("%s answered %s: this server ignores If-Match on "
+			    "DELETE (no conditional deletes)%s", what, ans,
+			    made ? " and made a delete marker on this versioned "
 			    "bucket" : ""), NULL);
 	} else if (s->resp.error_class == S3_ERR_PERMISSION) {
 		verdict_denied(r, res, PROBE_BASIS_NO_WRITE, s, what);
@@ -880,6 +924,22 @@ static void judge_real_put(struct run *r, struct slot *s,
 			"the real write was denied: a condition of the policy "
 			"(e.g. required encryption headers) or of the KMS key "
 			"refuses the vendor's writes"));
+	} else if (s->resp.status == 400 &&
+		   !strcmp(s->resp.code, "InvalidRequest") &&
+		   (strstr(s->resp.message, "Object Lock") ||
+		    strstr(s->resp.message, "Content-MD5"))) {
+		/* AWS: "Content-MD5 OR x-amz-checksum- HTTP header is
+		 * required for Put Object requests with Object Lock
+		 * parameters": default retention; nothing was stored.  The
+		 * grant stays proven by the no-write probe. */
+		r->rep->object_lock_default = 1;
+		replace(&res->evidence, fmt("%s; %s answered %s: the bucket "
+			"has default Object Lock retention", res->evidence ?
+			res->evidence : "", what, ans));
+		replace(&res->detail, fmt("the real write was skipped: this "
+			"bucket has default Object Lock retention, so the "
+			"vendor's own exports there can be deleted only after "
+			"the retention ends"));
 	} else if (s->resp.error_class == S3_ERR_PRECONDITION &&
 		   s->resp.prior_status >= 500) {
 		/* The key is this run's own: only the attempt that answered
@@ -934,6 +994,11 @@ static int batch_send(struct run *r, struct batch *b, struct s3p_error *err)
 	for (size_t i = 0; i < b->n; i++)
 		if (b->s[i].type != SLOT_REMOVE &&
 		    b->s[i].type != SLOT_LOOKUP &&
+		    b->s[i].type != SLOT_EARLIER &&
+		    b->s[i].type != SLOT_LOCK &&
+		    b->s[i].type != SLOT_PAYER &&
+		    b->s[i].type != SLOT_IDENTITY &&
+		    b->s[i].type != SLOT_REGION &&
 		    !write_may_have_run(&b->s[i]) &&
 		    answer_is_fatal(&b->s[i].resp))
 			set_fatal(r, &b->s[i]);
@@ -959,6 +1024,71 @@ static void set_unknown(struct probe_result *res, char *detail)
 static int need_kind(struct run *r, enum probe_kind k)
 {
 	return r->idx[k] >= 0;
+}
+
+static void slot_identity(struct batch *b)
+{
+	struct slot *s = slot_add(b, SLOT_IDENTITY, 0, "GET", NULL, NULL);
+
+	s3_op_get_caller_identity(&s->op);
+	s->rq = s->op.rq;
+}
+
+/* The answer of GetCallerIdentity into the report. */
+static void judge_identity(struct run *r, const struct slot *s)
+{
+	struct s3_caller who;
+	struct s3p_error e;
+	char ans[160];
+
+	if (s->resp.error_class == S3_OK &&
+	    s3_parse_caller_identity(s->resp.body.data, s->resp.body.len,
+				     &who, &e) == 0) {
+		r->rep->caller_arn = xstrdup(who.principal);
+		return;
+	}
+	answer_text(&s->resp, ans, sizeof(ans));
+	r->rep->identity_note = fmt("the identity of the credentials could "
+		"not be confirmed (STS GetCallerIdentity answered %s%s)", ans,
+		s->resp.error_class == S3_OK ? ", not readable" : "");
+}
+
+/* Does the caller's principal (from STS) stand for the one named?  The
+ * same ARN; a role named with a path and the role of a session (no
+ * path); an account root for any caller of that account. */
+static int same_principal(const char *named, const char *caller)
+{
+	const char *nk, *ck, *nn, *cn;
+
+	if (!strcmp(named, caller))
+		return 1;
+	nk = strstr(named, ":iam::");
+	ck = strstr(caller, ":iam::");
+	if (!nk || !ck || strncmp(nk + 6, ck + 6, 12) ||
+	    (nk - named) != (ck - caller) ||
+	    strncmp(named, caller, (size_t)(nk - named)))
+		return 0;
+	if (!strcmp(nk + 18, ":root"))
+		return 1;
+	if (strncmp(nk + 18, ":role/", 6) || strncmp(ck + 18, ":role/", 6))
+		return 0;
+	nn = strrchr(nk, '/');
+	cn = strrchr(ck, '/');
+	return nn && cn && !strcmp(nn, cn);
+}
+
+/* Credentials of someone else than the principal named: stop before any
+ * probe (exit 2), naming both. */
+static int identity_mismatch(struct run *r, struct s3p_error *err)
+{
+	if (!r->p->principal || !r->rep->caller_arn ||
+	    same_principal(r->p->principal, r->rep->caller_arn))
+		return 0;
+	return s3p_error_set(err, S3P_E_USAGE,
+		"the credentials are those of '%s', not of '%s' named by "
+		"--user/--principal: run the check with the credentials of "
+		"the principal being granted (or name the right one)",
+		r->rep->caller_arn, r->p->principal);
 }
 
 static int round1(struct run *r, struct batch *b, struct s3p_error *err)
@@ -1003,6 +1133,30 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 	}
 	if (need_kind(r, PROBE_GET_OBJECT) && r->p->object)
 		slot_get_first_byte(b, bucket, r->p->object);
+	if (r->p->identity && !r->identity_asked) {
+		slot_identity(b);
+		r->identity_asked = 1;
+	}
+	if (!strcmp(r->p->mode, "export") && !r->p->no_write &&
+	    need_kind(r, PROBE_PUT_BAD_DIGEST)) {
+		/* Probe objects an earlier check could not remove (Object
+		 * Lock): if there is one, no other is written. */
+		s = slot_add(b, SLOT_EARLIER, 0, "GET", bucket, NULL);
+		s->vid = fmt("%s" PROBE_DIR, r->prefix);
+		s3_op_list_objects(&s->op, bucket, s->vid, NULL, NULL,
+				   LIST_MAX);
+		s->rq = s->op.rq;
+	}
+	if (need_kind(r, PROBE_LIST_PARTS) && r->p->upload_id &&
+	    r->p->upload_key) {
+		replace(&r->up_key, xstrdup(r->p->upload_key));
+		replace(&r->up_id, xstrdup(r->p->upload_id));
+		s = slot_add(b, SLOT_PROBE, PROBE_LIST_PARTS, "GET", bucket,
+			     xstrdup(r->up_key));
+		slot_query(s, "uploadId", r->up_id);
+		slot_query(s, "max-parts", "1");
+		r->parts_sent = 1;
+	}
 	if (batch_send(r, b, err) < 0)
 		return -1;
 	/* Record what was created even when the round failed: a server that
@@ -1023,6 +1177,57 @@ static int round1(struct run *r, struct batch *b, struct s3p_error *err)
 		judge_abort(r, s, result_of(r, PROBE_ABORT_UPLOAD));
 	if ((s = batch_find(b, SLOT_PROBE, PROBE_GET_OBJECT)))
 		judge_get_object(r, s, result_of(r, PROBE_GET_OBJECT));
+	if ((s = batch_find(b, SLOT_PROBE, PROBE_LIST_PARTS)))
+		judge_list_parts(r, s, result_of(r, PROBE_LIST_PARTS));
+	if ((s = batch_find(b, SLOT_IDENTITY, 0)))
+		judge_identity(r, s);
+	if ((s = batch_find(b, SLOT_EARLIER, 0)) &&
+	    s->resp.error_class == S3_OK) {
+		struct s3p_error e;
+
+		/* Unreadable: as if none was found (the write is made). */
+		(void)s3_parse_list_objects(s->resp.body.data,
+					    s->resp.body.len, on_earlier, r,
+					    NULL, &e);
+	}
+	return 0;
+}
+
+/* A bucket that requires x-amz-request-payer answers every request
+ * without it 403 (AWS and radosgw).  When the listing was refused, ask it
+ * once more agreeing to pay (one request, 1 key: a fraction of a cent):
+ * allowed means Requester Pays, and the refusals are not missing grants.
+ * Only after a refused listing, so never on the path of a granted bucket. */
+static int requester_pays(struct run *r, struct batch *b,
+			  struct s3p_error *err)
+{
+	struct probe_result *l = result_of(r, PROBE_LIST_OBJECTS);
+	struct slot *s;
+
+	if (r->listed || !l || l->status != PROBE_MISSING)
+		return 0;
+	s = slot_add(b, SLOT_PAYER, 0, "GET", r->p->bucket, NULL);
+	s3_op_list_objects(&s->op, r->p->bucket, r->prefix, NULL, NULL, 1);
+	s->rq = s->op.rq;
+	s->rq.headers = s->h;
+	slot_header(s, "x-amz-request-payer", "requester");
+	if (batch_send(r, b, err) < 0)
+		return -1;
+	if (s->resp.error_class != S3_OK)
+		return 0;
+	r->rep->requester_pays = 1;
+	for (size_t i = 0; i < r->rep->nresults; i++) {
+		struct probe_result *x = &r->rep->results[i];
+
+		if (x->status != PROBE_MISSING)
+			continue;
+		x->status = PROBE_UNKNOWN;
+		replace(&x->detail, fmt("the bucket requires Requester Pays: "
+			"S3 refuses every request that does not agree to pay "
+			"(x-amz-request-payer: requester), whatever the policy; "
+			"the customer must disable Requester Pays, or the vendor "
+			"must agree to pay"));
+	}
 	return 0;
 }
 
@@ -1055,10 +1260,11 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"through ownership); name one with --object "
 				"KEY", r->prefix[0] ? "under '" : "in the bucket",
 				r->prefix, r->prefix[0] ? "'" : ""));
+			res->no_data = 1;
 		}
 	}
 	res = result_of(r, PROBE_LIST_PARTS);
-	if (res) {
+	if (res && !r->parts_sent) {
 		if (r->up_id) {
 			s = slot_add(b, SLOT_PROBE, PROBE_LIST_PARTS, "GET",
 				     bucket, xstrdup(r->up_key));
@@ -1074,28 +1280,31 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"progress %s%s%s, and the probe's own upload "
 				"never proves s3:ListMultipartUploadParts (its "
 				"initiator may list its parts whatever the "
-				"policy)", r->prefix[0] ? "under '" :
+				"policy); name one with --upload-key KEY "
+				"--upload-id ID", r->prefix[0] ? "under '" :
 				"in the bucket", r->prefix,
 				r->prefix[0] ? "'" : ""));
+			res->no_data = 1;
 		}
 	}
 	res = result_of(r, PROBE_DELETE_MISSING);
 	if (res) {
-		if (r->p->no_write) {
-			set_unknown(res, fmt("not probed with --no-write: on a "
-				"versioned bucket a DELETE creates a delete "
-				"marker"));
-		} else if (granted(r, PROBE_DELETE_VERSION)) {
+		if (granted(r, PROBE_DELETE_VERSION)) {
 			s = slot_add(b, SLOT_PROBE, PROBE_DELETE_MISSING,
 				     "DELETE", bucket, probe_key(r, "delete"));
+			/* AWS: a conditional delete of a missing key fails
+			 * after the permission check and creates nothing,
+			 * also under --no-write and on versioned buckets. */
+			slot_header(s, "If-Match", "*");
 			/* A retry after a lost answer or a 500 could add a
 			 * second delete marker: only a throttled request
 			 * (which S3 did not execute) is retried; the others
 			 * are looked up instead (cleanup). */
 			s->rq.flags = S3_REQ_RETRY_UNEXECUTED;
 		} else {
-			set_unknown(res, fmt("not probed: on a versioned bucket "
-				"a DELETE creates a delete marker, which only "
+			set_unknown(res, fmt("not probed: a server that ignores "
+				"If-Match on DELETE creates a delete marker on a "
+				"versioned bucket, which only "
 				"s3:DeleteObjectVersion (not proven) could "
 				"remove"));
 		}
@@ -1113,10 +1322,24 @@ static int round2(struct run *r, struct batch *b, struct s3p_error *err)
 				"real write was not made because without "
 				"s3:DeleteObjectVersion it could not be removed "
 				"by version id"));
+		} else if (r->nearlier) {
+			r->rep->earlier_probes = (int)r->nearlier;
+			replace(&res->detail, fmt("proven without writing; the "
+				"real write was not made because %zu probe "
+				"object%s of an earlier check %s still under the "
+				"probe prefix (listed as left behind)",
+				r->nearlier, r->nearlier == 1 ? "" : "s",
+				r->nearlier == 1 ? "is" : "are"));
 		} else {
 			s = slot_add(b, SLOT_REAL_PUT, PROBE_PUT_BAD_DIGEST,
 				     "PUT", bucket, probe_key(r, "object"));
-			slot_probe_body(s, PROBE_BODY, sizeof(PROBE_BODY) - 1);
+			/* Without Content-MD5 (or a checksum): on a bucket
+			 * with default Object Lock retention AWS refuses it
+			 * (400 InvalidRequest) and stores nothing, so the
+			 * probe never leaves an undeletable object there. */
+			slot_header(s, "If-None-Match", "*");
+			s->rq.body = PROBE_BODY;
+			s->rq.body_len = sizeof(PROBE_BODY) - 1;
 			/* If-None-Match: * makes a second run harmless: a
 			 * 412 after a 500 says the first one stored it. */
 			s->rq.flags = S3_REQ_RETRY_UNEXECUTED |
@@ -1158,6 +1381,88 @@ static char *removal_command(const struct run *r, const struct created *c)
 		buf_put_shell_quoted(&b, r->p->endpoint);
 	}
 	return buf_detach(&b);
+}
+
+static void add_left(struct run *r, const char *what, const char *key,
+		     const char *vid, char *reason)
+{
+	struct probe_report *rep = r->rep;
+	struct probe_leftover *l;
+	struct created c;
+
+	rep->left = xrealloc(rep->left, (rep->nleft + 1) * sizeof(*rep->left));
+	l = &rep->left[rep->nleft++];
+	memset(l, 0, sizeof(*l));
+	l->what = xstrdup(what);
+	l->key = xstrdup(key);
+	l->version_id = vid ? xstrdup(vid) : NULL;
+	memset(&c, 0, sizeof(c));
+	c.key = (char *)key;
+	c.vid = (char *)vid;
+	l->command = removal_command(r, &c);
+	l->reason = reason;
+}
+
+/* Does an answer blame Object Lock?  AWS: 403 AccessDenied "Access Denied
+ * because object protected by object lock." */
+static int blames_lock(const struct s3_response *resp)
+{
+	const char *m = resp->message;
+
+	return strstr(m, "object lock") || strstr(m, "Object Lock") ||
+	       strstr(m, "retention") || strstr(m, "legal hold");
+}
+
+/* Removals S3 refused: ask the version's Object Lock state (HEAD
+ * ?versionId: mode, retain-until date, legal hold) so the report says
+ * exactly why it stays.  One more round, only after a refusal. */
+static int lock_lookup(struct run *r, struct s3p_error *err)
+{
+	struct batch b;
+
+	b.n = 0;
+	for (size_t i = 0; i < r->ncreated; i++) {
+		struct created *c = &r->created[i];
+		struct slot *s;
+
+		if (c->done || !c->vid || (c->last.status != 403 &&
+					   c->last.status != 400))
+			continue;
+		s = slot_add(&b, SLOT_LOCK, 0, "HEAD", r->p->bucket,
+			     xstrdup(c->key));
+		s->vid = xstrdup(c->vid);
+		slot_query(s, "versionId", s->vid);
+		s->item = i;
+	}
+	if (!b.n)
+		return 0;
+	if (batch_send(r, &b, err) < 0) {
+		batch_release(&b);
+		return -1;
+	}
+	for (size_t j = 0; j < b.n; j++) {
+		struct slot *s = &b.s[j];
+		struct created *c = &r->created[s->item];
+		const char *mode = s3_response_header(&s->resp,
+			"x-amz-object-lock-mode");
+		const char *until = s3_response_header(&s->resp,
+			"x-amz-object-lock-retain-until-date");
+		const char *hold = s3_response_header(&s->resp,
+			"x-amz-object-lock-legal-hold");
+		int held = hold && !strcmp(hold, "ON");
+
+		if (mode || held)
+			c->lock = fmt("protected by Object Lock (%s%s%s%s%s)",
+				mode ? mode : "", mode && until ? " until " : "",
+				mode && until ? until : "",
+				mode && held ? ", " : "",
+				held ? "legal hold" : "");
+		else if (blames_lock(&c->last))
+			c->lock = fmt("protected by Object Lock (S3: %s)",
+				      c->last.message);
+	}
+	batch_release(&b);
+	return 0;
 }
 
 static int cleanup(struct run *r, struct s3p_error *err)
@@ -1219,11 +1524,16 @@ static int cleanup(struct run *r, struct s3p_error *err)
 		}
 		batch_release(&b);
 	}
+	if (lock_lookup(r, err) < 0)
+		return -1;
+	for (size_t i = 0; i < r->nearlier; i++)
+		add_left(r, "probe object of an earlier check", r->earlier[i],
+			 NULL, fmt("found under the probe prefix before "
+			 "writing (Object Lock retention or a denied removal "
+			 "kept it): no new probe object was written"));
 	for (size_t i = 0; i < r->ncreated; i++) {
 		struct created *c = &r->created[i];
-		struct probe_report *rep = r->rep;
 		struct probe_result *res = result_of(r, c->kind);
-		struct probe_leftover *l;
 
 		/* Only now is it known whether it was removed. */
 		if (res && res->evidence)
@@ -1234,14 +1544,8 @@ static int cleanup(struct run *r, struct s3p_error *err)
 				c->done && c->vid ? c->vid : ""));
 		if (c->done)
 			continue;
-		rep->left = xrealloc(rep->left, (rep->nleft + 1) *
-				     sizeof(*rep->left));
-		l = &rep->left[rep->nleft++];
-		memset(l, 0, sizeof(*l));
-		l->what = xstrdup(c->what);
-		l->key = xstrdup(c->key);
-		l->version_id = c->vid ? xstrdup(c->vid) : NULL;
-		l->command = removal_command(r, c);
+		add_left(r, c->what, c->key, c->vid,
+			 c->lock ? xstrdup(c->lock) : NULL);
 	}
 	return 0;
 }
@@ -1329,6 +1633,40 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	 * S3 layer), which saves the round trips of a lookup that would only
 	 * say "default". */
 	if (s3_client_is_aws(c)) {
+		/* AWS: the identity goes with the region lookup (no extra
+		 * round trip), so that other credentials stop the check
+		 * before any probe.  Elsewhere it goes in round 1 (which
+		 * creates nothing) and a mismatch stops before round 2. */
+		struct batch *first = xcalloc(1, sizeof(*first));
+		struct slot *s;
+
+		if (s3_client_is_aws(c)) {
+			s = slot_add(first, SLOT_REGION, 0, "HEAD", p->bucket,
+				     NULL);
+			s->rq.flags = S3_REQ_NO_REDIRECT;
+		}
+		if (p->identity) {
+			slot_identity(first);
+			r.identity_asked = 1;
+		}
+		if (batch_send(&r, first, err) < 0) {
+			batch_release(first);
+			free(first);
+			return -1;
+		}
+		r.rep->rounds = 0;
+		r.rep->requests = 0;
+		if ((s = batch_find(first, SLOT_REGION, 0)) &&
+		    s->resp.region[0])
+			s3_client_set_region(c, p->bucket, s->resp.region);
+		if ((s = batch_find(first, SLOT_IDENTITY, 0)))
+			judge_identity(&r, s);
+		batch_release(first);
+		free(first);
+		if (identity_mismatch(&r, err) < 0)
+			return -1;
+	}
+	if (s3_client_is_aws(c)) {
 		if (s3_resolve_region(c, p->bucket, &region, err) < 0)
 			return -1;
 	} else {
@@ -1359,6 +1697,13 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	if (round1(&r, b, err) < 0)
 		goto clean_fail;
 	batch_release(b);
+	if (!r.fatal && identity_mismatch(&r, &r.ferr) < 0) {
+		r.fatal = 1;
+		goto clean;
+	}
+	if (!stopped(&r) && requester_pays(&r, b, err) < 0)
+		goto clean_fail;
+	batch_release(b);
 	if (stopped(&r))
 		goto clean;
 	if (round2(&r, b, err) < 0)
@@ -1368,6 +1713,9 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 clean:
 	if (cleanup(&r, err) < 0)
 		goto out;
+	/* A signal during the cleanup (which always runs to its end)
+	 * still ends the check as interrupted. */
+	(void)stopped(&r);
 	if (r.fatal) {
 		*err = r.ferr;
 		goto out;
@@ -1399,12 +1747,31 @@ out:
 		free(r.created[i].what);
 		free(r.created[i].key);
 		free(r.created[i].vid);
+		free(r.created[i].lock);
 		s3_response_release(&r.created[i].last);
 	}
+	for (size_t i = 0; i < r.nearlier; i++)
+		free(r.earlier[i]);
+	free(r.earlier);
 	free(r.obj_key);
 	free(r.up_key);
 	free(r.up_id);
 	return rc;
+}
+
+int probe_report_needs_fix(const struct probe_report *r, int strict)
+{
+	if (r->nleft)
+		return 1;
+	for (size_t i = 0; i < r->nresults; i++) {
+		const struct probe_result *x = &r->results[i];
+
+		if (x->status == PROBE_MISSING)
+			return 1;
+		if (x->status == PROBE_UNKNOWN && (strict || !x->no_data))
+			return 1;
+	}
+	return 0;
 }
 
 void probe_report_release(struct probe_report *r)
@@ -1428,6 +1795,7 @@ void probe_report_release(struct probe_report *r)
 		free(r->left[i].version_id);
 		free(r->left[i].upload_id);
 		free(r->left[i].command);
+		free(r->left[i].reason);
 	}
 	free(r->left);
 	for (size_t i = 0; i < r->nkms; i++) {
@@ -1436,6 +1804,8 @@ void probe_report_release(struct probe_report *r)
 	}
 	free(r->kms);
 	free(r->principal_hint);
+	free(r->caller_arn);
+	free(r->identity_note);
 	free(r->bucket);
 	free(r->region);
 	free(r->mode);

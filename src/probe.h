@@ -12,10 +12,14 @@
  *      finds a customer upload), PUT with a wrong Content-MD5, DELETE of a
  *      missing key with ?versionId=null, AbortMultipartUpload of a made-up
  *      upload id, and GetObject of --object KEY when given;
+ *      (ListParts of --upload-key/--upload-id too);
  *   2. probes that need round 1: GetObject of a customer object found by
- *      listing, ListParts of a customer upload, DELETE of a missing key
- *      (may create a delete marker on a versioned bucket: sent only when
- *      s3:DeleteObjectVersion was proven, so the marker can be removed),
+ *      listing, ListParts of a customer upload found by listing, a
+ *      conditional DELETE (If-Match: *) of a missing key (AWS: 404 or 412
+ *      after the permission check, nothing deleted, no delete marker; a
+ *      server that ignores the header creates a marker on a versioned
+ *      bucket: sent only when s3:DeleteObjectVersion was proven, so the
+ *      marker can be removed),
  *      and in export mode without --no-write the real write (a tiny object,
  *      If-None-Match: *, only when s3:PutObject and s3:DeleteObjectVersion
  *      were proven, so it can be removed by its version id);
@@ -95,6 +99,9 @@ struct probe_result {
 	char *reason;           /* AccessDenied reason given by S3, or NULL */
 	char *evidence;         /* the request and its answer, for people */
 	char *detail;           /* why (unknown/skipped/missing), KMS notes */
+	int no_data;            /* unknown only because the bucket holds
+				   nothing to test on (no customer object,
+				   no upload in progress): nothing to fix */
 };
 
 /* Something the probes created and could not remove. */
@@ -104,6 +111,8 @@ struct probe_leftover {
 	char *version_id;       /* NULL if not known */
 	char *upload_id;        /* NULL if none */
 	char *command;          /* the AWS CLI command that removes it */
+	char *reason;           /* why it stays: "protected by Object Lock
+				   (COMPLIANCE until ...)", or NULL */
 };
 
 /* An SSE-KMS key met on the way. */
@@ -119,9 +128,18 @@ struct probe_params {
 	const char *partition;       /* NULL: "aws" */
 	const char *prefix;          /* NULL: the whole bucket */
 	const char *object;          /* --object KEY, or NULL */
+	const char *upload_key;      /* --upload-key / --upload-id: a customer */
+	const char *upload_id;       /*   upload for ListParts, or NULL */
 	const char *templates_dir;   /* NULL: default search */
 	const char *endpoint;        /* for the removal commands; NULL: AWS */
-	const char *principal;       /* for upload initiator filtering, NULL */
+	const char *principal;       /* the principal named (--user,
+					--principal), or NULL: the initiator
+					of an upload that proves nothing, and
+					who the credentials must be */
+	int identity;                /* ask STS GetCallerIdentity: on AWS
+					with the region lookup; elsewhere in
+					round 1, or first when principal is
+					named (to stop before probing) */
 	int no_write;
 	/* Set asynchronously (SIGINT/SIGTERM): stop probing, clean up. */
 	volatile sig_atomic_t *stop;
@@ -142,11 +160,26 @@ struct probe_report {
 	size_t nkms;
 	char *principal_hint;        /* principal ARN named by an AccessDenied
 					message, or NULL */
+	char *caller_arn;            /* the caller's principal from STS (role
+					ARN of an assumed-role session), or
+					NULL */
+	char *identity_note;         /* why it could not be confirmed, NULL */
 	int rounds;                  /* request rounds after the region */
 	int requests;                /* requests sent (after the region) */
 	int wrote;                   /* a real write was made */
 	int versioned;               /* -1 unknown, 0 no, 1 yes */
 	int interrupted;             /* stopped by p->stop */
+	int object_lock_default;     /* the real write was refused for want of
+					Content-MD5: default Object Lock
+					retention (the write was skipped) */
+	int requester_pays;          /* every probe was refused, and a listing
+					that agreed to pay (x-amz-request-payer:
+					requester) was allowed */
+	int earlier_probes;          /* probe objects of earlier checks found
+					under the probe prefix (no new write) */
+	int conditional_delete_ignored; /* the server answered a DELETE with
+					   If-Match: * of a missing key as a
+					   plain delete (radosgw 16) */
 };
 
 /* Run the check.  Returns 0 with *out filled (verdicts, leftovers), or -1
@@ -160,6 +193,12 @@ struct probe_report {
 int probe_run(struct s3_client *c, const struct probe_params *p,
 	      struct probe_report *out, struct s3p_error *err);
 void probe_report_release(struct probe_report *r);
+
+/* The exit rule of check: 1 when something must be fixed (a missing
+ * grant, something left behind, an unknown verdict for any other reason
+ * than a bucket with nothing to test on -- with strict, any unknown), else
+ * 0. */
+int probe_report_needs_fix(const struct probe_report *r, int strict);
 
 /* "granted", "missing", "unknown", "skipped". */
 const char *probe_status_name(enum probe_status s);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "buf.h"
+#include "jsonstr.h"
 #include "names.h"
 #include "template.h"
 
@@ -31,11 +33,28 @@ static void principal_arn(const struct probe_report *r,
 			 partition_of(r, o),
 			 o->account ? o->account : NAMES_VENDOR_ACCOUNT,
 			 o->user);
+	else if (o->caller_arn)
+		snprintf(out, size, "%s", o->caller_arn);
 	else if (r->principal_hint)
 		snprintf(out, size, "%s", r->principal_hint);
 	else
 		snprintf(out, size, "arn:%s:iam::%s:user/" PLACEHOLDER_USER,
 			 partition_of(r, o), NAMES_VENDOR_ACCOUNT);
+}
+
+/* How the principal of the report was learnt (JSON "principal.source"). */
+static const char *principal_source(const struct probe_report *r,
+				    const struct report_opts *o)
+{
+	if (o->principal)
+		return "--principal";
+	if (o->user)
+		return "--user";
+	if (o->caller_arn)
+		return "sts:GetCallerIdentity";
+	if (r->principal_hint)
+		return "access-denied-message";
+	return "placeholder";
 }
 
 static int is_missing(const struct probe_report *r, const char *action)
@@ -190,9 +209,32 @@ static void merge_commands(const struct probe_report *r,
 	buf_puts(b, " --policy file://policy.json\n");
 }
 
-static json_t *str_or_null(const char *s)
+#define CONDITIONAL_DELETE_NOTE "this server ignores If-Match on DELETE (no " \
+	"conditional deletes): s3:DeleteObject was proven by a plain DELETE " \
+	"of a missing key (on a versioned bucket it makes a delete marker, " \
+	"which the cleanup removes)"
+
+#define OBJECT_LOCK_NOTE "the bucket has default Object Lock retention " \
+	"(S3 refused a write without Content-MD5): the real write was " \
+	"skipped, and the vendor's own exports there can be deleted only " \
+	"after the retention ends"
+#define SCOPE_NOTE "a probe proves a grant for the keys it touched; a Deny " \
+	"on other keys of the resource (e.g. B/private/*) is not seen by a " \
+	"probe: 's3perm verify' evaluates the whole policy"
+#define REQUESTER_PAYS_NOTE "the bucket requires Requester Pays: S3 " \
+	"refuses every request that does not agree to pay, whatever the " \
+	"policy (a listing with x-amz-request-payer: requester was allowed); " \
+	"the customer must disable Requester Pays, or the vendor must agree " \
+	"to pay for its requests"
+#define EARLIER_NOTE "probe objects of an earlier check are still under " \
+	"the probe prefix (listed below): no new one was written; remove them " \
+	"when their retention allows"
+
+/* Bytes that are not UTF-8 (from keys, server answers) become \xNN and
+ * are counted in *replaced (jsonstr.h): they never drop a member. */
+static json_t *str_or_null(const char *s, size_t *replaced)
 {
-	return s ? json_string(s) : json_null();
+	return jsonstr_new(s, replaced);
 }
 
 static char *evidence_text(const struct probe_result *x)
@@ -262,11 +304,13 @@ static json_t *leftovers_json(const struct probe_report *r)
 	for (size_t i = 0; r && i < r->nleft; i++) {
 		const struct probe_leftover *l = &r->left[i];
 
-		json_array_append_new(left, json_pack("{s:s, s:s, s:o, s:o, s:s}",
-			"what", l->what, "key", l->key,
-			"version_id", str_or_null(l->version_id),
-			"upload_id", str_or_null(l->upload_id),
-			"command", l->command));
+		json_array_append_new(left, json_pack(
+			"{s:s, s:o, s:o, s:o, s:o, s:o}",
+			"what", l->what, "key", str_or_null(l->key, NULL),
+			"version_id", str_or_null(l->version_id, NULL),
+			"upload_id", str_or_null(l->upload_id, NULL),
+			"command", str_or_null(l->command, NULL),
+			"reason", str_or_null(l->reason, NULL)));
 	}
 	return left;
 }
@@ -279,30 +323,62 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 	json_t *missing = json_array();
 	json_t *rem;
 
+	char arn[1100];
+	json_t *findings = json_array();
+
 	if (o->id)
 		json_object_set_new(root, "id", json_string(o->id));
 	json_object_set_new(root, "bucket", json_string(r->bucket));
-	json_object_set_new(root, "region", str_or_null(r->region));
+	json_object_set_new(root, "region", str_or_null(r->region, NULL));
 	json_object_set_new(root, "mode", json_string(r->mode));
 	if (o->compact)
-		json_object_set_new(root, "prefix", str_or_null(r->prefix));
+		json_object_set_new(root, "prefix", str_or_null(r->prefix, NULL));
+	principal_arn(r, o, arn, sizeof(arn));
+	json_object_set_new(root, "principal", json_pack("{s:s, s:s, s:o, s:o}",
+		"arn", arn, "source", principal_source(r, o),
+		"caller", str_or_null(r->caller_arn, NULL),
+		"identity_note", str_or_null(r->identity_note, NULL)));
+	json_object_set_new(root, "summary", json_pack(
+		"{s:I, s:I, s:I, s:I}",
+		"granted", (json_int_t)count_status(r, PROBE_GRANTED),
+		"missing", (json_int_t)count_status(r, PROBE_MISSING),
+		"unknown", (json_int_t)count_status(r, PROBE_UNKNOWN),
+		"skipped", (json_int_t)count_status(r, PROBE_SKIPPED)));
 	for (size_t i = 0; i < r->nresults; i++) {
 		const struct probe_result *x = &r->results[i];
 		json_t *o1 = json_object();
 		char *ev = evidence_text(x);
 		char *de = detail_text(x);
 
+		size_t rep = 0;
+		json_t *dj;
+
 		json_object_set_new(o1, "action", json_string(x->action));
-		json_object_set_new(o1, "resource", json_string(x->resource));
+		json_object_set_new(o1, "resource",
+				    str_or_null(x->resource, &rep));
 		json_object_set_new(o1, "status",
 				    json_string(probe_status_name(x->status)));
 		json_object_set_new(o1, "http_status", x->http_status ?
 				    json_integer(x->http_status) : json_null());
-		json_object_set_new(o1, "code", str_or_null(x->code));
+		json_object_set_new(o1, "code", str_or_null(x->code, &rep));
 		json_object_set_new(o1, "request_id",
-				    str_or_null(x->request_id));
-		json_object_set_new(o1, "evidence", json_string(ev));
-		json_object_set_new(o1, "detail", str_or_null(de));
+				    str_or_null(x->request_id, &rep));
+		json_object_set_new(o1, "evidence", str_or_null(ev, &rep));
+		dj = str_or_null(de, &rep);
+		if (rep) {
+			/* say that bytes were replaced, in the detail */
+			struct buf d = BUF_INIT;
+
+			buf_puts(&d, de ? de : "");
+			buf_puts(&d, de ? JSONSTR_NOTE : JSONSTR_NOTE + 1);
+			json_decref(dj);
+			dj = str_or_null(buf_str(&d), NULL);
+			buf_release(&d);
+		}
+		json_object_set_new(o1, "detail", dj);
+		json_object_set_new(o1, "no_data", json_boolean(x->no_data));
+		json_object_set_new(o1, "evidence_basis",
+				    json_string(probe_basis_name(x->basis)));
 		free(ev);
 		free(de);
 		json_array_append_new(results, o1);
@@ -321,6 +397,28 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 	json_object_set_new(root, "results", results);
 	json_object_set_new(root, "missing", missing);
 	json_object_set_new(root, "left_behind", leftovers_json(r));
+	for (size_t i = 0; i < r->nkms; i++)
+		json_array_append_new(findings, json_pack(
+			"{s:s, s:s, s:s, s:b}", "kind", "kms",
+			"key_id", r->kms[i].key_id, "where", r->kms[i].where,
+			"denied", r->kms[i].denied));
+	if (r->conditional_delete_ignored)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "no-conditional-delete", "message",
+			CONDITIONAL_DELETE_NOTE));
+	if (r->requester_pays)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "requester-pays", "message",
+			REQUESTER_PAYS_NOTE));
+	if (r->object_lock_default)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "object-lock", "message", OBJECT_LOCK_NOTE));
+	if (r->earlier_probes)
+		json_array_append_new(findings, json_pack("{s:s, s:s}",
+			"kind", "earlier-probe-objects", "message",
+			EARLIER_NOTE));
+	json_object_set_new(root, "findings", findings);
+	json_object_set_new(root, "probe_scope", json_string(SCOPE_NOTE));
 	s3p_error_clear(err);
 	rem = remediation_doc(r, o, err);
 	if (!rem && err->kind != S3P_OK) {
@@ -341,14 +439,21 @@ int report_json_error(const struct probe_report *r,
 
 	if (o->id)
 		json_object_set_new(root, "id", json_string(o->id));
-	json_object_set_new(root, "bucket", str_or_null(bucket));
-	json_object_set_new(root, "mode", str_or_null(mode));
-	json_object_set_new(root, "prefix", str_or_null(prefix));
+	json_object_set_new(root, "bucket", str_or_null(bucket, NULL));
+	json_object_set_new(root, "mode", str_or_null(mode, NULL));
+	json_object_set_new(root, "prefix", str_or_null(prefix, NULL));
 	json_object_set_new(root, "error", json_pack("{s:s, s:s, s:i}",
 		"kind", kind, "message", message, "exit_status",
 		exit_status));
 	json_object_set_new(root, "left_behind", leftovers_json(r));
 	return dump_doc(root, o, out, err);
+}
+
+/* s, escaped for a terminal (buf_put_term()), and a newline. */
+static void put_term_line(struct buf *out, const char *s)
+{
+	buf_put_term(out, s);
+	buf_putc(out, '\n');
 }
 
 struct colours {
@@ -363,12 +468,24 @@ void report_leftovers(const struct probe_report *r, struct buf *out)
 	for (size_t i = 0; i < r->nleft; i++) {
 		const struct probe_leftover *l = &r->left[i];
 
-		buf_printf(out, "left behind: %s '%s'", l->what, l->key);
-		if (l->version_id)
-			buf_printf(out, " version %s", l->version_id);
-		if (l->upload_id)
-			buf_printf(out, " upload %s", l->upload_id);
-		buf_printf(out, "; remove it with:\n  %s\n", l->command);
+		buf_printf(out, "left behind: %s '", l->what);
+		buf_put_term(out, l->key);
+		buf_putc(out, '\'');
+		if (l->version_id) {
+			buf_puts(out, " version ");
+			buf_put_term(out, l->version_id);
+		}
+		if (l->upload_id) {
+			buf_puts(out, " upload ");
+			buf_put_term(out, l->upload_id);
+		}
+		if (l->reason) {
+			buf_puts(out, ": ");
+			buf_put_term(out, l->reason);
+		}
+		buf_puts(out, "; remove it with:\n  ");
+		buf_put_term(out, l->command);
+		buf_putc(out, '\n');
 	}
 }
 
@@ -395,9 +512,17 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 
 	buf_printf(out, "%sbucket%s %s  region %s  mode %s", c->bold, c->off,
 		   r->bucket, r->region ? r->region : "?", r->mode);
-	if (r->prefix)
-		buf_printf(out, "  prefix '%s'", r->prefix);
+	if (r->prefix) {
+		buf_puts(out, "  prefix '");
+		buf_put_term(out, r->prefix);
+		buf_putc(out, '\'');
+	}
 	buf_putc(out, '\n');
+	if (r->caller_arn)
+		buf_printf(out, "signed in as %s (STS GetCallerIdentity)\n",
+			   r->caller_arn);
+	else if (r->identity_note)
+		buf_printf(out, "%s\n", r->identity_note);
 	buf_printf(out, "\n%-8s %-30s %-4s %-14s %s\n", "STATUS", "ACTION",
 		   "HTTP", "CODE", "BASIS");
 	for (size_t i = 0; i < r->nresults; i++) {
@@ -407,19 +532,32 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 
 		if (x->http_status)
 			snprintf(http, sizeof(http), "%ld", x->http_status);
+		char *code = term_escape(x->code ? x->code : "-");
+
 		buf_printf(out, "%s%-8s%s %-30s %-4s %-14s %s\n",
 			   c->on[x->status], probe_status_name(x->status),
-			   c->off, x->action, http, x->code ? x->code : "-",
+			   c->off, x->action, http, code,
 			   probe_basis_name(x->basis));
-		buf_printf(out, "%s         on %s\n", c->dim, x->resource);
-		if (x->evidence)
-			buf_printf(out, "         %s\n", x->evidence);
-		if (de)
-			buf_printf(out, "         %s\n", de);
-		if (x->request_id)
-			buf_printf(out, "         request id %s\n",
-				   x->request_id);
-		buf_puts(out, c->off);
+		free(code);
+		/* One line per grant; the evidence only where there is
+		 * something to look at (or with --verbose). */
+		if (x->status != PROBE_GRANTED || o->verbose) {
+			buf_printf(out, "%s         on ", c->dim);
+			put_term_line(out, x->resource);
+			if (x->evidence) {
+				buf_puts(out, "         ");
+				put_term_line(out, x->evidence);
+			}
+			if (de) {
+				buf_puts(out, "         ");
+				put_term_line(out, de);
+			}
+			if (x->request_id) {
+				buf_puts(out, "         request id ");
+				put_term_line(out, x->request_id);
+			}
+			buf_puts(out, c->off);
+		}
 		free(de);
 	}
 	buf_printf(out, "\n%zu granted, %zu missing, %zu unknown, %zu skipped "
@@ -438,6 +576,15 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			 "below\n" : "the bucket is versioned: every version "
 			 "and delete marker the probes created was removed by "
 			 "version id\n");
+	buf_printf(out, "note: %s\n", SCOPE_NOTE);
+	if (r->conditional_delete_ignored)
+		buf_printf(out, "note: %s\n", CONDITIONAL_DELETE_NOTE);
+	if (r->requester_pays)
+		buf_printf(out, "finding: %s\n", REQUESTER_PAYS_NOTE);
+	if (r->object_lock_default)
+		buf_printf(out, "finding: %s\n", OBJECT_LOCK_NOTE);
+	if (r->earlier_probes)
+		buf_printf(out, "finding: %s\n", EARLIER_NOTE);
 	if (r->nleft) {
 		buf_puts(out, "\n");
 		report_leftovers(r, out);
@@ -448,12 +595,16 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 		char *sttext = json_dumps(st, JSON_FLAGS);
 
 		buf_puts(out, "\nSSE-KMS:\n");
-		for (size_t i = 0; i < r->nkms; i++)
-			buf_printf(out, "  key %s (%s)%s\n",
-				   r->kms[i].key_id[0] ? r->kms[i].key_id :
-				   "(not named by S3)", r->kms[i].where,
+		for (size_t i = 0; i < r->nkms; i++) {
+			char *key = term_escape(r->kms[i].key_id[0] ?
+				r->kms[i].key_id : "(not named by S3)");
+
+			buf_printf(out, "  key %s (%s)%s\n", key,
+				   r->kms[i].where,
 				   r->kms[i].denied ? ": KMS refused the "
 				   "request" : "");
+			free(key);
+		}
 		buf_printf(out, "its key policy must allow %s %s; add this "
 			   "statement to the key policy:\n%s\n", arn,
 			   strcmp(r->mode, "read") ?

@@ -19,6 +19,8 @@ struct report_opts {
 	const char *user;
 	const char *account;
 	const char *principal;
+	const char *caller_arn;     /* learnt from STS GetCallerIdentity, or
+				       NULL */
 	const char *partition;      /* NULL: from the region */
 	const char *templates_dir;
 	const char *endpoint;       /* for the AWS CLI commands, NULL */
@@ -27,6 +29,8 @@ struct report_opts {
 	 * customer id as "id" first when not NULL. */
 	int compact;
 	const char *id;
+	int verbose;                /* the table shows the evidence of
+				       granted grants too */
 };
 
 /* The remediation policy document as pretty JSON text (statements of the

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdatomic.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
@@ -45,6 +46,7 @@ struct s3_client {
 	int max_attempts;
 	unsigned backoff_base_ms, backoff_cap_ms;
 	size_t memory_budget;
+	struct s3_throttle *throttle;   /* shared pause, or NULL */
 	void (*verbose)(void *, const struct s3_trace_event *);
 	void *verbose_ctx;
 	time_t (*now)(void *);
@@ -52,6 +54,13 @@ struct s3_client {
 	void *clock_ctx;
 	long skew;                 /* server time - local time, seconds */
 	uint64_t rng;
+
+	/* temporary credentials (s3_config.refresh) */
+	time_t expiration;         /* 0: long-term keys */
+	time_t refresh_retry_at;   /* after a failed refresh */
+	int (*refresh)(void *, time_t, struct creds *, struct s3p_error *);
+	void *refresh_ctx;
+	int fips, dualstack;       /* AWS host names */
 };
 
 /* ---- Small helpers ----------------------------------------------------- */
@@ -667,6 +676,30 @@ static int says_url_encoded(const char *body, size_t len)
 	return 0;
 }
 
+/* Does a key look percent-encoded: only characters an encoder leaves as
+ * they are, and at least one valid %XX?  radosgw 16 encodes the keys of
+ * ListMultipartUploads when asked but does not echo <EncodingType>; a raw
+ * key holding a space, a non-ASCII byte or a bare '%' is not encoded. */
+static int looks_url_encoded(const char *s)
+{
+	int pct = 0;
+
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '%') {
+			if (!isxdigit((unsigned char)s[1]) ||
+			    !isxdigit((unsigned char)s[2]))
+				return 0;
+			pct = 1;
+			s += 2;
+		} else if (!(isalnum(ch) || strchr("-._~/+", ch))) {
+			return 0;
+		}
+	}
+	return pct;
+}
+
 static char *dup_decoded(const char *s, int url)
 {
 	struct buf b = BUF_INIT;
@@ -881,12 +914,8 @@ static int upload_emit(struct rec_parser *p, int type)
 	(void)type;
 	up.key = rec_get(p, "Key");
 	up.problem = NULL;
-	/* Every ListMultipartUploads s3perm sends asks encoding-type=url
-	 * (op_start); radosgw 16 then encodes Key but does not echo
-	 * <EncodingType>, so the keys are decoded whether or not the answer
-	 * says so (the markers only when it does: radosgw leaves them
-	 * plain). */
-	if (up.key) {
+	/* Always asked with encoding-type=url (s3_op_list_uploads). */
+	if (up.key && (p->url || looks_url_encoded(up.key))) {
 		url_decode(&p->key, up.key);
 		if (memchr(p->key.data, '\0', p->key.len))
 			up.problem = "the key holds a NUL byte (%00)";
@@ -1077,6 +1106,12 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 	c->sc.access_key_id = c->key_id;
 	c->sc.secret_access_key = c->secret;
 	c->sc.session_token = c->token;
+	c->expiration = creds->expiration;
+	c->refresh = cfg->refresh;
+	c->refresh_ctx = cfg->refresh_ctx;
+	c->fips = cfg->fips >= 0 ? cfg->fips : creds->use_fips;
+	c->dualstack = cfg->dualstack >= 0 ? cfg->dualstack
+					   : creds->use_dualstack;
 
 	endpoint = cfg->endpoint;
 	if (!endpoint)
@@ -1130,6 +1165,8 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 		ho.timeout_ms = (long)t * 1000;
 		ho.ca_bundle = cfg->ca_bundle ? cfg->ca_bundle
 					      : creds_env_ca_bundle();
+		if (!ho.ca_bundle)
+			ho.ca_bundle = creds->ca_bundle;   /* config file */
 		ho.max_concurrency = cfg->max_concurrency;
 		if (http_client_new(&ho, &c->http, err) < 0)
 			goto fail;
@@ -1137,7 +1174,8 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 		c->transport.perform = curl_perform;
 	}
 	if (!c->custom)
-		snprintf(c->endpoint, sizeof(c->endpoint), "https://s3.%s.%s",
+		snprintf(c->endpoint, sizeof(c->endpoint), "https://s3%s%s.%s.%s",
+			 c->fips ? "-fips" : "", c->dualstack ? ".dualstack" : "",
 			 c->region,
 			 strncmp(c->region, "cn-", 3) == 0 ? "amazonaws.com.cn"
 							   : "amazonaws.com");
@@ -1204,14 +1242,63 @@ static void set_bucket_region(struct s3_client *c, const char *bucket,
 	copy_str(e->region, sizeof(e->region), region);
 }
 
-int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
-				const char *region, struct s3p_error *err)
+/* ---- The shared pause ------------------------------------------------------ */
+
+struct s3_throttle {
+	_Atomic long long until_ms;     /* monotonic ms; 0: no pause */
+	atomic_ulong count;
+};
+
+static long long monotonic_ms(void)
 {
-	if (!valid_region(region))
-		return s3p_error_set(err, S3P_E_USAGE, "invalid region '%s'",
-				     region);
-	set_bucket_region(c, bucket, region);
-	return 0;
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+struct s3_throttle *s3_throttle_new(void)
+{
+	struct s3_throttle *t = xmalloc(sizeof(*t));
+
+	atomic_init(&t->until_ms, 0);
+	atomic_init(&t->count, 0);
+	return t;
+}
+
+void s3_throttle_free(struct s3_throttle *t)
+{
+	free(t);
+}
+
+void s3_client_set_throttle(struct s3_client *c, struct s3_throttle *t)
+{
+	c->throttle = t;
+}
+
+unsigned long s3_throttle_count(const struct s3_throttle *t)
+{
+	return atomic_load(&((struct s3_throttle *)t)->count);
+}
+
+/* A throttled answer: every sharer pauses for at least wait_ms from now. */
+static void throttle_note(struct s3_throttle *t, unsigned wait_ms)
+{
+	long long want = monotonic_ms() + wait_ms;
+	long long cur = atomic_load(&t->until_ms);
+
+	atomic_fetch_add(&t->count, 1);
+	while (cur < want &&
+	       !atomic_compare_exchange_weak(&t->until_ms, &cur, want))
+		;
+}
+
+/* Before an attempt: what is left of the shared pause, in ms. */
+static unsigned throttle_left(struct s3_throttle *t)
+{
+	long long left = atomic_load(&t->until_ms) - monotonic_ms();
+
+	return left > 0 ? (unsigned)left : 0;
 }
 
 void s3_client_forget_regions(struct s3_client *c)
@@ -1223,6 +1310,13 @@ void s3_client_forget_regions(struct s3_client *c)
 	free(c->regions);
 	c->regions = NULL;
 	c->nregions = 0;
+}
+
+void s3_client_set_region(struct s3_client *c, const char *bucket,
+			  const char *region)
+{
+	if (bucket && region && valid_region(region))
+		set_bucket_region(c, bucket, region);
 }
 
 const char *s3_client_endpoint(const struct s3_client *c)
@@ -1285,6 +1379,49 @@ static int use_path_style(const struct s3_client *c, const char *bucket)
 	return c->custom || !dns_compatible(bucket);
 }
 
+/* Temporary credentials about to expire: take fresh ones (once per
+ * expiry; after a failure, keep the old ones while they last and try
+ * again a minute later). */
+static int refresh_if_due(struct s3_client *c, time_t now,
+			  struct s3p_error *err)
+{
+	struct creds fresh;
+	struct s3p_error e2;
+
+	if (!c->refresh || !c->expiration ||
+	    c->expiration - now >= CREDS_REFRESH_BEFORE ||
+	    now < c->refresh_retry_at)
+		return 0;
+	memset(&fresh, 0, sizeof(fresh));
+	if (c->refresh(c->refresh_ctx, c->expiration, &fresh, &e2) < 0) {
+		creds_free(&fresh);
+		if (now >= c->expiration) {
+			*err = e2;
+			return s3p_error_prefix(err, "credentials expired and "
+						"could not be refreshed");
+		}
+		c->refresh_retry_at = now + 60;
+		return 0;
+	}
+	secure_zero(c->secret, strlen(c->secret));
+	free(c->secret);
+	if (c->token) {
+		secure_zero(c->token, strlen(c->token));
+		free(c->token);
+	}
+	free(c->key_id);
+	c->key_id = xstrdup(fresh.access_key_id);
+	c->secret = xstrdup(fresh.secret_access_key);
+	c->token = fresh.session_token ? xstrdup(fresh.session_token) : NULL;
+	c->sc.access_key_id = c->key_id;
+	c->sc.secret_access_key = c->secret;
+	c->sc.session_token = c->token;
+	c->expiration = fresh.expiration;
+	c->refresh_retry_at = 0;
+	creds_free(&fresh);
+	return 0;
+}
+
 static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		      struct wire *w, struct s3p_error *err)
 {
@@ -1307,7 +1444,16 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		return s3p_error_set(err, S3P_E_INTERNAL,
 				     "s3 request with a key but no bucket");
 	/* Host */
-	if (c->custom) {
+	if (rq->service && !strcmp(rq->service, "sts")) {
+		/* STS of the region's partition (a custom endpoint: the same
+		 * host, as S3-compatible servers that offer STS do). */
+		if (c->custom)
+			buf_puts(&w->host, c->host);
+		else
+			buf_printf(&w->host, "sts.%s.%s", region,
+				   strncmp(region, "cn-", 3) == 0 ?
+				   "amazonaws.com.cn" : "amazonaws.com");
+	} else if (c->custom) {
 		if (!path_style)
 			buf_printf(&w->host, "%s.%s", rq->bucket, c->host);
 		else
@@ -1316,11 +1462,15 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		const char *dom = strncmp(region, "cn-", 3) == 0
 					  ? "amazonaws.com.cn"
 					  : "amazonaws.com";
+		const char *fips = c->fips ? "-fips" : "";
+		const char *ds = c->dualstack ? ".dualstack" : "";
+
 		if (!path_style)
-			buf_printf(&w->host, "%s.s3.%s.%s", rq->bucket, region,
-				   dom);
+			buf_printf(&w->host, "%s.s3%s%s.%s.%s", rq->bucket,
+				   fips, ds, region, dom);
 		else
-			buf_printf(&w->host, "s3.%s.%s", region, dom);
+			buf_printf(&w->host, "s3%s%s.%s.%s", fips, ds, region,
+				   dom);
 	}
 	/* Raw path (the signer encodes it once, never normalizes) */
 	buf_puts(&path, c->base_path);
@@ -1365,7 +1515,10 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 	else
 		crypto_sha256_hex(rq->body ? rq->body : "", rq->body_len, hash);
 
-	now = c->now(c->clock_ctx) + c->skew;
+	now = c->now(c->clock_ctx);
+	if (refresh_if_due(c, now, err) < 0)
+		goto out;
+	now += c->skew;
 	gmtime_r(&now, &tm);
 	strftime(amz_date, sizeof(amz_date), "%Y%m%dT%H%M%SZ", &tm);
 
@@ -1379,9 +1532,9 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 	sr.payload_hash = hash;
 	memset(&pa, 0, sizeof(pa));
 	pa.region = region;
-	pa.service = "s3";
+	pa.service = rq->service ? rq->service : "s3";
 	pa.amz_date = amz_date;
-	pa.flags = SIGV4_S3;
+	pa.flags = rq->service ? 0 : SIGV4_S3;
 	if (sigv4_sign_headers(&sr, &pa, &c->sc, &sig, NULL, err) < 0)
 		goto out;
 	for (size_t i = 0; i < rq->header_count + 1; i++)
@@ -1589,6 +1742,12 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 		}
 		if (m == 0)
 			break;
+		if (c->throttle) {
+			unsigned left = throttle_left(c->throttle);
+
+			if (left)
+				c->sleep_ms(c->clock_ctx, left);
+		}
 		if (c->transport.perform(c->transport.ctx, ex, m, err) < 0) {
 			for (size_t k = 0; k < m; k++)
 				http_exchange_release(&ex[k]);
@@ -1650,6 +1809,9 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 				again = 1;
 				wait = backoff(c, s->attempts);
 			}
+			if (c->throttle && r->error_class == S3_ERR_THROTTLED)
+				throttle_note(c->throttle, wait ? wait :
+					      c->backoff_base_ms);
 			if (c->verbose) {
 				struct s3_trace_event ev;
 
@@ -1788,6 +1950,72 @@ void s3_op_list_uploads(struct s3_op *op, const char *bucket,
 	op_param(op, "key-marker", key_marker);
 	op_param(op, "upload-id-marker", upload_id_marker);
 	op_max(op, "max-uploads", max_uploads);
+}
+
+void s3_op_get_caller_identity(struct s3_op *op)
+{
+	memset(op, 0, sizeof(*op));
+	op->rq.method = "GET";
+	op->rq.service = "sts";
+	op->rq.query = op->q;
+	op->rq.max_body = 64 * 1024;
+	op->q[op->rq.query_count++] = (struct s3_param){ "Action",
+							"GetCallerIdentity" };
+	op->q[op->rq.query_count++] = (struct s3_param){ "Version",
+							"2011-06-15" };
+}
+
+int s3_parse_caller_identity(const char *body, size_t len,
+			     struct s3_caller *out, struct s3p_error *err)
+{
+	static const char *const tops[] = { "GetCallerIdentityResult/Arn",
+		"GetCallerIdentityResult/Account",
+		"GetCallerIdentityResult/UserId", NULL };
+	struct rec_parser p;
+	const char *arn;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	p.root = "GetCallerIdentityResponse";
+	p.tops = tops;
+	p.err = err;
+	rc = rec_run(&p, body, len);
+	if (rc == 0) {
+		arn = top_get(&p, "GetCallerIdentityResult/Arn");
+		if (!arn || strncmp(arn, "arn:", 4)) {
+			rc = s3p_error_set(err, S3P_E_S3,
+					   "malformed answer: no Arn");
+		} else {
+			copy_str(out->arn, sizeof(out->arn), arn);
+			copy_str(out->account, sizeof(out->account),
+				 top_get(&p, "GetCallerIdentityResult/Account"));
+			s3_caller_principal(arn, out->principal,
+					    sizeof(out->principal));
+		}
+	}
+	rec_release(&p);
+	return rc;
+}
+
+void s3_caller_principal(const char *arn, char *out, size_t size)
+{
+	/* arn:PART:sts::ACCOUNT:assumed-role/ROLE/SESSION */
+	const char *p = strstr(arn, ":sts::");
+	const char *ar = p ? strstr(p, ":assumed-role/") : NULL;
+
+	if (ar) {
+		const char *role = ar + strlen(":assumed-role/");
+		const char *slash = strchr(role, '/');
+		int plen = (int)(p - arn);
+		int alen = (int)(ar - (p + 6));
+
+		snprintf(out, size, "%.*s:iam::%.*s:role/%.*s", plen, arn,
+			 alen, p + 6, slash ? (int)(slash - role) :
+			 (int)strlen(role), role);
+		return;
+	}
+	copy_str(out, size, arn);
 }
 
 int s3_list_objects_answer(struct s3_response *r, const char *bucket,
@@ -2029,4 +2257,82 @@ int s3_resolve_region(struct s3_client *c, const char *bucket,
 out:
 	s3_response_release(&r);
 	return rc;
+}
+
+/* ---- bucket policy writes (apply) --------------------------------------- */
+
+int s3_put_bucket_policy(struct s3_client *c, const char *bucket,
+			 const char *text, size_t len,
+			 struct s3_response *resp, struct s3p_error *err)
+{
+	struct s3_param q[] = { { "policy", NULL } };
+	char md5[CRYPTO_MD5_BASE64_LEN + 1];
+	struct s3_param h[] = { { "Content-MD5", md5 },
+				{ "Content-Type", "application/json" } };
+	struct s3_request rq;
+	struct s3_response local, *r = resp_slot(resp, &local);
+	int rc;
+
+	crypto_md5_base64(text, len, md5);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "PUT";
+	rq.bucket = bucket;
+	rq.query = q;
+	rq.query_count = 1;
+	rq.headers = h;
+	rq.header_count = 2;
+	rq.body = text;
+	rq.body_len = len;
+	if (s3_send(c, &rq, r, err) < 0)
+		rc = -1;
+	else if (r->error_class == S3_OK)
+		rc = 0;
+	else
+		rc = op_fail(r, "cannot put the policy of bucket", bucket, err);
+	if (r == &local)
+		s3_response_release(&local);
+	return rc;
+}
+
+int s3_delete_bucket_policy(struct s3_client *c, const char *bucket,
+			    struct s3_response *resp, struct s3p_error *err)
+{
+	struct s3_param q[] = { { "policy", NULL } };
+	struct s3_request rq;
+	struct s3_response local, *r = resp_slot(resp, &local);
+	int rc;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "DELETE";
+	rq.bucket = bucket;
+	rq.query = q;
+	rq.query_count = 1;
+	if (s3_send(c, &rq, r, err) < 0)
+		rc = -1;
+	else if (r->error_class == S3_OK)
+		rc = 0;
+	else
+		rc = op_fail(r, "cannot delete the policy of bucket", bucket,
+			     err);
+	if (r == &local)
+		s3_response_release(&local);
+	return rc;
+}
+
+/* ---- Bucket configuration reads (doctor) ------------------------------ */
+
+void s3_op_bucket_config(struct s3_op *op, const char *bucket,
+			 const char *subresource)
+{
+	memset(op, 0, sizeof(*op));
+	op->q[0].name = subresource;
+	op->q[0].value = NULL;
+	op->rq.method = "GET";
+	op->rq.bucket = bucket;
+	op->rq.query = op->q;
+	op->rq.query_count = 1;
+	/* configuration documents are small; a server that answers with
+	 * something else (radosgw: a listing for ?encryption) is cut */
+	op->rq.max_body = S3_CONFIG_MAX_BODY;
+	op->rq.flags = S3_REQ_STOP_AT_MAX;
 }

@@ -111,10 +111,23 @@ struct s3_config {
 	/* Bytes of answer bodies one s3_send_batch() may hold at once,
 	 * whatever the server sends; 0: S3_MEMORY_BUDGET. */
 	size_t memory_budget;
+	/* Temporary credentials (creds->expiration set): called when a
+	 * request is signed less than CREDS_REFRESH_BEFORE seconds before
+	 * the expiry, to fill *out with credentials newer than those
+	 * expiring at `expiring` (creds_load again, or a copy of what another
+	 * client just loaded); if it fails the old ones are used while they
+	 * last.  May be called from several threads.  NULL: never. */
+	int (*refresh)(void *ctx, time_t expiring, struct creds *out,
+		       struct s3p_error *err);
+	void *refresh_ctx;
+	/* AWS host names: 1 = FIPS (s3-fips.), dual-stack (.dualstack.);
+	 * -1: from creds (use_fips_endpoint / use_dualstack_endpoint). */
+	int fips;
+	int dualstack;
 };
 
 #define S3_CONFIG_INIT { NULL, NULL, -1, 0, 0, 0, NULL, NULL, NULL, \
-			 NULL, NULL, NULL, NULL, 0, 0, 0 }
+			 NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, -1, -1 }
 
 /* What one batch may hold in answer bodies (the process stays far below
  * 64 MiB whatever the server sends), and the cap of one listing answer:
@@ -138,16 +151,29 @@ void s3_client_free(struct s3_client *c);  /* wipes the secrets */
  * until s3_resolve_region() or a redirect taught otherwise).  Borrowed,
  * valid until the next call on c. */
 const char *s3_client_region(const struct s3_client *c, const char *bucket);
-/* Take `region` as the bucket's region (a hint a caller already knows,
- * e.g. from the fleet manifest: a wrong one is corrected by the usual
- * redirect).  Fails (S3P_E_USAGE) on an invalid region name. */
-int s3_client_set_bucket_region(struct s3_client *c, const char *bucket,
-				const char *region, struct s3p_error *err);
 /* Forget every bucket's learnt region (a long-lived client checking many
  * buckets keeps its memory flat this way). */
 void s3_client_forget_regions(struct s3_client *c);
+/* A pause shared by clients that talk to the same S3 (the fleet check's
+ * workers): when one of them is throttled (SlowDown, 503, 429, ...), every
+ * client sharing it waits out that backoff before its next attempt, so a
+ * throttled fleet slows down as a whole instead of each worker hammering
+ * on.  Thread-safe.  Free with s3_throttle_free() after the clients. */
+struct s3_throttle;
+struct s3_throttle *s3_throttle_new(void);
+void s3_throttle_free(struct s3_throttle *t);
+/* Share t (borrowed; NULL: none) with c. */
+void s3_client_set_throttle(struct s3_client *c, struct s3_throttle *t);
+/* How many throttled answers t was told of. */
+unsigned long s3_throttle_count(const struct s3_throttle *t);
 /* "https://s3.eu-west-1.amazonaws.com" or the custom endpoint. */
 const char *s3_client_endpoint(const struct s3_client *c);
+/* Remember bucket's region (as s3_resolve_region() would), e.g. from the
+ * x-amz-bucket-region of a HeadBucket sent in a batch, or a hint the fleet
+ * manifest gives (a wrong one is corrected by the usual redirect); an
+ * invalid region name is ignored. */
+void s3_client_set_region(struct s3_client *c, const char *bucket,
+			  const char *region);
 int s3_client_is_aws(const struct s3_client *c);
 
 /* ---- Requests and responses ----------------------------------------- */
@@ -189,6 +215,8 @@ struct s3_request {
 	const void *body;
 	size_t body_len;
 	unsigned flags;         /* enum s3_request_flags */
+	const char *service;    /* NULL: S3; "sts": STS of the client's
+				   region (bucket and key must be NULL) */
 	size_t max_body;        /* response body cap; 0: 1 MiB
 				   (HTTP_DEFAULT_MAX_BODY) */
 };
@@ -339,6 +367,24 @@ struct s3_op {
 void s3_op_list_objects(struct s3_op *op, const char *bucket,
 			const char *prefix, const char *delimiter,
 			const char *token, int max_keys);
+/* STS GetCallerIdentity (GET ?Action=GetCallerIdentity, signed for
+ * "sts" in the client's region: its partition). */
+void s3_op_get_caller_identity(struct s3_op *op);
+
+struct s3_caller {
+	char arn[512];          /* as STS says it */
+	char account[32];
+	char principal[512];    /* what a bucket policy names: the role ARN
+				   (arn:P:iam::A:role/NAME) of an assumed-role
+				   session, else arn */
+};
+/* <GetCallerIdentityResponse>: 0, or -1 (S3P_E_S3, malformed). */
+int s3_parse_caller_identity(const char *body, size_t len,
+			     struct s3_caller *out, struct s3p_error *err);
+/* arn:P:sts::A:assumed-role/R/S -> arn:P:iam::A:role/R (a role's path is
+ * not in the session ARN); any other ARN unchanged. */
+void s3_caller_principal(const char *arn, char *out, size_t size);
+
 /* GET ?uploads (prefix and markers may be NULL; max 0: default). */
 void s3_op_list_uploads(struct s3_op *op, const char *bucket,
 			const char *prefix, const char *key_marker,
@@ -409,6 +455,16 @@ int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
 			 char **text, struct s3_response *resp,
 			 struct s3p_error *err);
 
+/* GET ?SUBRESOURCE of a bucket ("location", "policy", "encryption",
+ * "ownershipControls", "object-lock", "requestPayment", "versioning",
+ * "lifecycle"): the bucket configuration reads, for a batch.  The answer is
+ * cut at S3_CONFIG_MAX_BODY (body_cut set): no configuration document is
+ * larger, and a server that answers with something else is not read to
+ * the end. */
+#define S3_CONFIG_MAX_BODY (1024 * 1024)
+void s3_op_bucket_config(struct s3_op *op, const char *bucket,
+			 const char *subresource);
+
 /* GetBucketLocation: the region (mapped by s3_location_to_region) into
  * out[size]. */
 int s3_get_bucket_location(struct s3_client *c, const char *bucket,
@@ -433,7 +489,11 @@ int s3_parse_list_versions(const char *body, size_t len, s3_list_cb cb,
 			   void *ctx, struct s3_list_page *page,
 			   struct s3p_error *err);
 /* ListMultipartUploads: page->next_key_marker / next_version_marker
- * receive NextKeyMarker / NextUploadIdMarker. */
+ * receive NextKeyMarker / NextUploadIdMarker.  For an answer to
+ * s3_op_list_uploads() (encoding-type=url asked): radosgw 16 encodes the
+ * upload keys without echoing <EncodingType>, so a key that looks
+ * percent-encoded (only unreserved characters and at least one %XX) is
+ * decoded too. */
 int s3_parse_list_uploads(const char *body, size_t len, s3_upload_cb cb,
 			  void *ctx, struct s3_list_page *page,
 			  struct s3p_error *err);
@@ -458,5 +518,19 @@ enum s3_error_class s3_classify(long status, const char *code,
 /* Parse an HTTP date (RFC 1123 "Sun, 06 Nov 1994 08:49:37 GMT") or ISO 8601
  * ("2015-08-30T12:36:00Z" / ".000Z") into *t (UTC).  -1 if malformed. */
 int s3_parse_http_date(const char *s, time_t *t);
+
+/* ---- Bucket policy writes (apply) ------------------------------------ */
+
+/* PutBucketPolicy with the policy text (sent as is, with Content-MD5).
+ * 0, or -1 on any other answer than 2xx (resp holds it: MalformedPolicy's
+ * message is in resp->message). */
+int s3_put_bucket_policy(struct s3_client *c, const char *bucket,
+			 const char *text, size_t len,
+			 struct s3_response *resp, struct s3p_error *err);
+
+/* DeleteBucketPolicy.  0 (also when there was none: S3 answers 204), or
+ * -1 on any other answer. */
+int s3_delete_bucket_policy(struct s3_client *c, const char *bucket,
+			    struct s3_response *resp, struct s3p_error *err);
 
 #endif

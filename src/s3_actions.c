@@ -268,6 +268,67 @@ const struct s3_action *s3_action_find(const char *action)
 		       sizeof(s3_actions[0]), cmp_action);
 }
 
+/* Condition keys that only some requests carry (the "Condition keys"
+ * column of the same reference), with the actions whose requests may carry
+ * them, by the start of their names; "@object" is every action on objects.
+ * Cautious: a key is here only when the requests of the other actions
+ * never carry it (a GET, LIST or DELETE sends no storage class, ACL, tag
+ * set or encryption request header; only listings take a prefix,
+ * delimiter or max-keys; only version actions name a version id). */
+static const struct key_rule {
+	const char *key;        /* lower case; a final '/' matches any tag */
+	const char *carriers[4];
+} key_rules[] = {
+	{ "s3:prefix", { "List" } },
+	{ "s3:delimiter", { "List" } },
+	{ "s3:max-keys", { "List" } },
+	{ "s3:versionid", { "@version" } },
+	{ "s3:existingobjecttag/", { "@object" } },
+	{ "s3:requestobjecttag/", { "Put", "Create", "Replicate" } },
+	{ "s3:requestobjecttagkeys", { "Put", "Create", "Replicate" } },
+	{ "s3:x-amz-acl", { "Put", "Create" } },
+	{ "s3:x-amz-grant-full-control", { "Put", "Create" } },
+	{ "s3:x-amz-grant-read", { "Put", "Create" } },
+	{ "s3:x-amz-grant-read-acp", { "Put", "Create" } },
+	{ "s3:x-amz-grant-write", { "Put", "Create" } },
+	{ "s3:x-amz-grant-write-acp", { "Put", "Create" } },
+	{ "s3:x-amz-copy-source", { "Put" } },
+	{ "s3:x-amz-metadata-directive", { "Put" } },
+	{ "s3:x-amz-server-side-encryption", { "Put", "Replicate" } },
+	{ "s3:x-amz-server-side-encryption-aws-kms-key-id",
+	  { "Put", "Replicate" } },
+	{ "s3:x-amz-storage-class", { "Put", "Replicate" } },
+	{ "s3:x-amz-website-redirect-location", { "Put" } },
+};
+
+int s3_action_may_carry(const char *action, const char *key, size_t len)
+{
+	const struct s3_action *a = s3_action_find(action);
+
+	if (!a)
+		return 1;
+	for (size_t i = 0; i < sizeof(key_rules) / sizeof(key_rules[0]); i++) {
+		const struct key_rule *r = &key_rules[i];
+		size_t rl = strlen(r->key);
+		int tag = r->key[rl - 1] == '/';
+
+		if (tag ? len <= rl || strncasecmp(key, r->key, rl)
+			: len != rl || strncasecmp(key, r->key, rl))
+			continue;
+		for (size_t j = 0; j < 4 && r->carriers[j]; j++) {
+			const char *c = r->carriers[j];
+
+			if (!strcmp(c, "@object") ? (a->types & S3_RT_OBJECT) != 0
+			    : !strcmp(c, "@version") ? strstr(a->name,
+							      "Version") != NULL
+			    : !strncmp(a->name, c, strlen(c)))
+				return 1;
+		}
+		return 0;
+	}
+	return 1;
+}
+
 void s3_rtype_names(unsigned types, char *out, size_t size)
 {
 	size_t len = 0;

@@ -52,6 +52,12 @@ extern const size_t s3_actions_count;
  * table (an unknown action, another service, or a wildcard). */
 const struct s3_action *s3_action_find(const char *action);
 
+/* 0 when a request authorized as `action` ("s3:GetObject") can never
+ * carry the condition key key[0..len) (e.g. s3:x-amz-server-side-encryption
+ * on ListBucket, s3:prefix on GetObject); 1 when it may, and for every key
+ * and action the table does not know. */
+int s3_action_may_carry(const char *action, const char *key, size_t len);
+
 /* "bucket, object" for a set of types, into out[size]. */
 void s3_rtype_names(unsigned types, char *out, size_t size);
 

@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "policy.h"
+#include "unwrap.h"
 
 static void result_init(struct verify_result *out)
 {
@@ -61,6 +62,9 @@ static int evaluate(const struct verify_request *rq, const json_t *doc,
 	for (size_t i = 0; i < rq->ncontexts; i++)
 		if (eval_context_assign(&base, rq->contexts[i], err))
 			goto out;
+	for (size_t i = 0; i < rq->nabsents; i++)
+		if (eval_context_assign_absent(&base, rq->absents[i], err))
+			goto out;
 	out->results = xcalloc(out->grants.n ? out->grants.n : 1,
 			       sizeof(*out->results));
 	for (size_t i = 0; i < out->grants.n; i++) {
@@ -95,8 +99,27 @@ int verify_policy_text(const struct verify_request *rq, const char *text,
 	struct lint_params lp;
 	json_t *doc;
 	int rc = -1;
+	char *unwrapped;
+	size_t ulen;
+	const char *format;
 
 	result_init(out);
+	if (len > VERIFY_MAX_INPUT)
+		return s3p_error_set(err, S3P_E_INPUT, "policy '%s' has %zu "
+			"bytes, far above the %d bytes AWS allows a bucket "
+			"policy: not verified (the limit here is %d bytes)",
+			name, len, POLICY_MAX_BYTES, VERIFY_MAX_INPUT);
+	/* gen's own Terraform and CloudFormation outputs: the policy inside */
+	rc = unwrap_generated(text, len, name, rq->bucket, &unwrapped, &ulen,
+			      &format, err);
+	if (rc) {
+		if (rc > 0)
+			rc = verify_policy_text(rq, unwrapped, ulen, name, out,
+						err);
+		free(unwrapped);
+		return rc;
+	}
+	rc = -1;
 	if (policy_parse_object(text, len, name, &doc, err))
 		return -1;
 	if (policy_wrapped_text(doc)) {

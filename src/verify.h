@@ -35,6 +35,8 @@ struct verify_request {
 	size_t nprefixes;
 	const char *const *contexts;      /* "KEY=VALUE" (--context) */
 	size_t ncontexts;
+	const char *const *absents;       /* "KEY" (--absent) */
+	size_t nabsents;
 	const char *templates_dir;        /* NULL: default search */
 };
 
@@ -54,9 +56,15 @@ struct verify_result {
 	int no_policy;                    /* the bucket has no policy */
 };
 
+/* Input far above AWS's 20,480-byte limit for a bucket policy is refused
+ * before it is parsed: a policy AWS accepts, pretty-printed or wrapped in
+ * the answer of get-bucket-policy, stays far below this. */
+#define VERIFY_MAX_INPUT (256 * 1024)
+
 /* Evaluate and lint policy text (a policy, or the whole answer of `aws
  * s3api get-bucket-policy`: the policy inside is verified, as `gen --merge`
  * reads it).  `name` names the source in messages.
+ * Text over VERIFY_MAX_INPUT bytes is refused (S3P_E_INPUT).
  * On failure *out is empty (release is still allowed). */
 int verify_policy_text(const struct verify_request *rq, const char *text,
 		       size_t len, const char *name,

@@ -145,11 +145,54 @@ static void put_prefix_options(const struct verify_result *res,
 	}
 }
 
+static int has_deny(const struct eval_result *e)
+{
+	for (size_t i = 0; i < e->nstatements; i++)
+		if (e->statements[i].deny)
+			return 1;
+	return 0;
+}
+
+/* A Deny that covers only part of an object grant's keys leaves the rest
+ * allowed by it: say so, and that --prefix limits the grants to that
+ * part (check probes some key, which may lie outside the Deny). */
+static void put_prefix_hints(const struct verify_result *res,
+			     struct buf *out)
+{
+	for (size_t i = 0; i < res->nresults; i++) {
+		const struct verify_grant *g = &res->results[i];
+		const struct eval_result *e = &g->eval;
+		size_t j, k, n = 0;
+
+		if (e->decision != IAM_EXPLICIT_DENY || g->grant->bucket_level)
+			continue;
+		for (j = 0; j < e->nstatements; j++)
+			if (!e->statements[j].partial)
+				break;
+		if (j < e->nstatements)
+			continue;   /* a Deny on all of it */
+		buf_printf(out, "note: the Deny on %s covers only",
+			   g->grant->action);
+		for (j = 0; j < e->nstatements; j++) {
+			for (k = 0; k < e->statements[j].ncovered; k++) {
+				buf_puts(out, n++ ? ", " : " ");
+				buf_put_term(out, e->statements[j].covered[k]);
+			}
+		}
+		buf_puts(out, ": it does not deny the other keys of ");
+		buf_put_term(out, g->grant->resource);
+		buf_puts(out, "; if the vendor needs only some of them, limit "
+			 "the grants to those with --prefix (here and in "
+			 "'s3perm gen')\n");
+	}
+}
+
 void verify_result_table(const struct verify_result *res, struct buf *out)
 {
 	size_t wd = strlen("DECISION"), wa = strlen("ACTION");
 	size_t wr = strlen("RESOURCE");
-	size_t missing = 0, denied = 0, counts[3] = { 0, 0, 0 };
+	size_t missing = 0, denied = 0, maybe_denied = 0;
+	size_t counts[3] = { 0, 0, 0 };
 	struct buf line = BUF_INIT;
 
 	buf_printf(out, "principal: %s\nbucket:    %s\nmode:      %s\n",
@@ -172,6 +215,8 @@ void verify_result_table(const struct verify_result *res, struct buf *out)
 
 		if (e->decision == IAM_EXPLICIT_DENY)
 			denied++;
+		else if (e->decision == IAM_CONDITIONAL && has_deny(e))
+			maybe_denied++;
 		else if (e->decision != IAM_ALLOWED)
 			missing++;
 		buf_reset(&line);
@@ -186,7 +231,8 @@ void verify_result_table(const struct verify_result *res, struct buf *out)
 				buf_putc(out, ' ');
 				buf_put_term(out, e->condition_keys[j]);
 			}
-			buf_puts(out, " (give them with --context KEY=VALUE)\n");
+			buf_puts(out, " (give them with --context KEY=VALUE "
+				 "or --absent KEY)\n");
 		}
 		for (size_t j = 0; j < e->nnotes; j++) {
 			buf_printf(out, "%*s  note: ", (int)wd, "");
@@ -207,7 +253,7 @@ void verify_result_table(const struct verify_result *res, struct buf *out)
 	}
 	buf_printf(out, "\n%zu of %zu grants allowed; %zu error%s, "
 		   "%zu warning%s, %zu info\n",
-		   res->nresults - missing - denied,
+		   res->nresults - missing - denied - maybe_denied,
 		   res->nresults, counts[SEVERITY_ERROR],
 		   counts[SEVERITY_ERROR] == 1 ? "" : "s", counts[SEVERITY_WARNING],
 		   counts[SEVERITY_WARNING] == 1 ? "" : "s", counts[SEVERITY_INFO]);
@@ -219,7 +265,15 @@ void verify_result_table(const struct verify_result *res, struct buf *out)
 		buf_puts(out, " --merge CURRENT.json' adds the missing grants "
 			 "to the current policy\n");
 	}
+	/* a Deny is not fixed by merging more Allows */
 	if (denied)
-		buf_puts(out, "to fix: an explicit Deny overrides every Allow: "
-			 "narrow or remove the Deny statements named above\n");
+		buf_puts(out, "to fix: an explicit Deny overrides every Allow "
+			 "(merging more Allows does not help): narrow or "
+			 "remove the Deny statements named above\n");
+	if (maybe_denied)
+		buf_puts(out, "to fix: a Deny may apply, depending on the keys "
+			 "named above (merging more Allows does not help): "
+			 "give their values with --context or --absent, or "
+			 "narrow the Deny\n");
+	put_prefix_hints(res, out);
 }

@@ -336,6 +336,208 @@ def credential_source_ec2_instance_metadata(st, e):
     signed_with(st, cs.ROLE)
 
 
+@test
+def http_proxy_in_either_case_and_no_proxy(st, e):
+    # The stand-in is the proxy: a proxied request names the absolute URL.
+    # The S3 endpoint is a closed 127.0.0.1 port (no DNS, no network).
+    e.env["AWS_ACCESS_KEY_ID"] = "AKIDPROXYTEST"
+    e.env["AWS_SECRET_ACCESS_KEY"] = "proxySecretStandin000000000"
+    for k in ("http_proxy", "https_proxy", "no_proxy", "all_proxy",
+              "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "ALL_PROXY"):
+        e.env.pop(k, None)
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    target = "http://127.0.0.1:%d" % closed.getsockname()[1]
+    closed.close()
+
+    def run():
+        st.log.clear()
+        p = subprocess.run(
+            [S3PERM, "check", "--bucket", "s3p-standin", "--endpoint", target,
+             "--path-style", "--region", "us-east-1", "--timeout", "5"],
+            capture_output=True, text=True, env=e.env, timeout=60,
+            stdin=subprocess.DEVNULL)
+        OUTPUTS.append(p.stdout + p.stderr)
+        return [path for _, path, _, _ in st.log]
+
+    for name in ("HTTP_PROXY", "http_proxy"):
+        e.env[name] = st.url
+        seen = run()
+        # (check asks STS GetCallerIdentity too: an S3 endpoint request)
+        ok(seen and all(p.startswith(target + "/s3p-standin") or
+                        p.startswith(target + "/?Action=GetCallerIdentity")
+                        for p in seen),
+           "%s: requests the proxy saw: %r" % (name, seen))
+        for no in ("NO_PROXY", "no_proxy"):
+            e.env[no] = "127.0.0.1"
+            ok(run() == [], "%s with %s: the proxy was used" % (name, no))
+            e.env.pop(no)
+        e.env.pop(name)
+    ok(run() == [], "no proxy set: the proxy was used")
+
+
+@test
+def mfa_code_asked_on_the_terminal(st, e):
+    import pty
+    role_profiles(e, st, "x")
+    with open(os.path.join(e.home, ".aws/config"), "a") as f:
+        f.write("mfa_serial = arn:aws:iam::123456789012:mfa/alice\n")
+    master, slave = pty.openpty()
+    try:
+        os.write(master, b"123456\n")
+        p = subprocess.run(
+            [S3PERM, "check", "--bucket", "s3p-standin", "--endpoint", st.url,
+             "--path-style", "--region", "us-east-1", "--verbose",
+             "--profile", "r"], stdin=slave, capture_output=True, text=True,
+            env=e.env, timeout=60)
+    finally:
+        os.close(slave)
+        os.close(master)
+    OUTPUTS.append(p.stdout + p.stderr)
+    ok("s3perm: enter the MFA code for 'arn:aws:iam::123456789012:mfa/alice'"
+       in p.stderr, "no prompt: %s" % p.stderr[:300])
+    body = [b for m, _, _, b in st.log if m == "POST"][0]
+    ok("SerialNumber=arn%3Aaws%3Aiam%3A%3A123456789012%3Amfa%2Falice" in body
+       and "TokenCode=123456" in body, "body: %s" % body)
+    ok("credentials from assume role" in p.stderr, p.stderr[:300])
+    # no terminal: a clear error, no STS call
+    st.log.clear()
+    rc, out, err = e.run(profile="r")
+    ok(rc == 3 and "needs an MFA code for mfa_serial 'arn:aws:iam::"
+       "123456789012:mfa/alice' and there is no terminal" in err, err)
+    ok(not st.log, "STS was called: %r" % paths(st))
+
+
+@test
+def role_chain_each_role_signed_by_the_previous(st, e):
+    e.write(".aws/config",
+            "[profile keys]\naws_access_key_id = AKIDCHAINSTANDIN\n"
+            "aws_secret_access_key = chainSecretStandin000000000000\n"
+            "[profile first]\nrole_arn = arn:aws:iam::111111111111:role/a\n"
+            "source_profile = keys\n"
+            "[profile second]\nrole_arn = arn:aws:iam::222222222222:role/b\n"
+            "source_profile = first\n")
+    cs.SECRETS["CHAIN"] = {"SecretAccessKey": "chainSecretStandin000000000000",
+                           "Token": "chainSecretStandin000000000000"}
+    e.env["AWS_ENDPOINT_URL_STS"] = st.url
+    rc, out, err = e.run(profile="second")
+    ok("credentials from assume role: role arn:aws:iam::222222222222:role/b "
+       "from profile 'second' (source: role arn:aws:iam::111111111111:role/a "
+       "from profile 'first'" in err, "stderr: %s" % err[:400])
+    posts = [(h, b) for m, _, h, b in st.log if m == "POST"]
+    ok(len(posts) == 2, "%d AssumeRole calls" % len(posts))
+    ok("role%2Fa" in posts[0][1] and "Credential=AKIDCHAINSTANDIN/" in
+       posts[0][0].get("authorization", ""), "first call: %r" % (posts[0],))
+    ok("role%2Fb" in posts[1][1] and "Credential=%s/" % cs.ROLE["AccessKeyId"]
+       in posts[1][0].get("authorization", "") and
+       posts[1][0].get("x-amz-security-token") == cs.ROLE["Token"],
+       "second call not signed with the first role's credentials")
+    signed_with(st, cs.ROLE)
+
+
+@test
+def web_identity_from_profile(st, e):
+    e.write(".aws/config", "[profile w]\nweb_identity_token_file = %s\n"
+            "role_arn = arn:aws:iam::123456789012:role/from-profile\n"
+            "region = eu-central-1\n"
+            % e.write("tok", st.web_token + "\n"))
+    e.env["AWS_ENDPOINT_URL_STS"] = st.url
+    rc, out, err = e.run(profile="w")
+    ok("credentials from web identity: role arn:aws:iam::123456789012:role/"
+       "from-profile" in err, "stderr: %s" % err[:300])
+    signed_with(st, cs.WEBID)
+
+
+@test
+def credential_source_environment_and_ecs(st, e):
+    e.write(".aws/config",
+            "[profile env]\nrole_arn = arn:aws:iam::123456789012:role/e\n"
+            "credential_source = Environment\n"
+            "[profile ecs]\nrole_arn = arn:aws:iam::123456789012:role/c\n"
+            "credential_source = EcsContainer\n")
+    e.env["AWS_ENDPOINT_URL_STS"] = st.url
+    e.env["AWS_ACCESS_KEY_ID"] = "AKIDENVSOURCE"
+    e.env["AWS_SECRET_ACCESS_KEY"] = "envSourceSecretStandin00000"
+    cs.SECRETS["ENVSRC"] = {"SecretAccessKey": "envSourceSecretStandin00000",
+                            "Token": "envSourceSecretStandin00000"}
+    rc, out, err = e.run(profile="env")
+    ok("source: environment" in err, "stderr: %s" % err[:300])
+    ok("Credential=AKIDENVSOURCE/" in st.log[0][2].get("authorization", ""),
+       "AssumeRole not signed with the environment's keys")
+    st.log.clear()
+    e.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = st.url + "/ecs/creds"
+    e.env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = st.ecs_auth
+    rc, out, err = e.run(profile="ecs")
+    ok("source: %s/ecs/creds" % st.url in err, "stderr: %s" % err[:300])
+    ok(paths(st)[0] == ("GET", "/ecs/creds"), "%r" % paths(st))
+    signed_with(st, cs.ROLE)
+
+
+@test
+def precedence_environment_container_imds(st, e):
+    # The documented order: environment, ..., container, instance metadata.
+    e.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"] = st.url + "/ecs/creds"
+    e.env["AWS_CONTAINER_AUTHORIZATION_TOKEN"] = st.ecs_auth
+    e.env["AWS_ACCESS_KEY_ID"] = "AKIDPRECEDENCE"
+    e.env["AWS_SECRET_ACCESS_KEY"] = "precedenceSecret0000000000"
+    cs.SECRETS["PREC"] = {"SecretAccessKey": "precedenceSecret0000000000",
+                          "Token": "precedenceSecret0000000000"}
+    rc, out, err = e.run()
+    ok("s3perm: credentials from environment\n" in err, err[:200])
+    ok(all(p == "/s3p-standin" or p.startswith("/s3p-standin?") or
+           p.startswith("/?Action=GetCallerIdentity")
+           for _, p in paths(st)), "a credential service was asked: %r"
+       % paths(st))
+    del e.env["AWS_ACCESS_KEY_ID"], e.env["AWS_SECRET_ACCESS_KEY"]
+    st.log.clear()
+    rc, out, err = e.run()
+    ok("credentials from container" in err, err[:200])
+    ok(("PUT", "/latest/api/token") not in paths(st), "IMDS was asked")
+    del e.env["AWS_CONTAINER_CREDENTIALS_FULL_URI"]
+    st.log.clear()
+    rc, out, err = e.run()
+    ok("credentials from instance metadata" in err, err[:200])
+
+
+@test
+def fleet_refreshes_once_for_all_workers(st, e):
+    # credential_process: the first run's credentials expire in 2 minutes
+    # (inside the 5-minute refresh window), later runs' in an hour.  A
+    # fleet check with 4 workers must run the process twice in all (the
+    # lookup, then one refresh shared by every worker) and sign every S3
+    # request with the fresh key.
+    counter = e.write("runs", "")
+    script = e.write("proc.py", """import datetime, sys
+with open(%r, "a") as f:
+    f.write("x")
+n = len(open(%r).read())
+t = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(
+    seconds=120 if n == 1 else 3600)
+print('{"Version": 1, "AccessKeyId": "AKIDPROCRUN%%d", '
+      '"SecretAccessKey": "procRunSecret000000000000", '
+      '"Expiration": "%%s"}' %% (n, t.strftime("%%Y-%%m-%%dT%%H:%%M:%%SZ")))
+""" % (counter, counter))
+    cs.SECRETS["PROCRUN"] = {"SecretAccessKey": "procRunSecret000000000000",
+                             "Token": "procRunSecret000000000000"}
+    e.write(".aws/config", "[default]\ncredential_process = %s %s\n"
+            % (sys.executable, script))
+    manifest = e.write("m.jsonl", "".join(
+        '{"bucket": "s3p-standin-%d"}\n' % i for i in range(8)))
+    p = subprocess.run(
+        [S3PERM, "check", "--manifest", manifest, "--jobs", "4",
+         "--endpoint", st.url, "--path-style", "--region", "us-east-1",
+         "--timeout", "5", "--verbose"], capture_output=True, text=True,
+        env=e.env, timeout=120, stdin=subprocess.DEVNULL)
+    OUTPUTS.append(p.stdout + p.stderr)
+    runs = len(open(counter).read())
+    ok(runs == 2, "credential_process ran %d times" % runs)
+    ok(p.stderr.count("s3perm: credentials from credential_process") == 1,
+       "verbose lines: %s" % p.stderr[:400])
+    keys = set(k for k, _ in st.s3_auth)
+    ok(keys == {"AKIDPROCRUN2"}, "S3 requests signed with %r" % keys)
+    ok(len(st.s3_auth) >= 8, "%d S3 requests" % len(st.s3_auth))
+
+
 def main():
     passed = failed = 0
     only = sys.argv[1:]

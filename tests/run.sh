@@ -371,6 +371,16 @@ all)
 esac
 collect
 save_times
+# Secrets never appear in any output: no test file's output may
+# hold a secret key of the test server's users (tests/rgw.sh).
+leaks=$(grep -lF -e 'customerSecretKey0000000000000000000001' \
+	-e 'vendor/Secret+Key00000000000000000000001' \
+	-e 'otherSecretKey000000000000000000000000001' "$LOGDIR"/*.log 2>/dev/null)
+if [ -n "$leaks" ]; then
+	record_fail all "secrets in test output" "$(echo "$leaks" | tr '\n' ' ')"
+else
+	CASES_PASS=$((CASES_PASS + 1))
+fi
 
 echo
 echo "${BOLD}== test summary ($BUILD, binary ${S3PERM#"$ROOT"/}) ==${OFF}"

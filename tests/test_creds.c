@@ -28,6 +28,8 @@
 #include "creds_int.h"
 #include "crypto.h"
 #include "error.h"
+#include "http.h"
+#include "s3.h"
 
 static char home[256];
 
@@ -45,7 +47,8 @@ static const char *const aws_vars[] = {
 	"AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "AWS_ENDPOINT_URL_STS",
 	"AWS_ENDPOINT_URL_SSO", "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
 	"AWS_STS_REGIONAL_ENDPOINTS", "AWS_USE_FIPS_ENDPOINT",
-	"AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", NULL };
+	"AWS_MAX_ATTEMPTS", "AWS_RETRY_MODE", "AWS_USE_DUALSTACK_ENDPOINT",
+	NULL };
 
 static void write_file(const char *rel, const char *text)
 {
@@ -121,6 +124,19 @@ static void expect_error(const char *profile, const char *needle)
 		fail_msg("error '%s' lacks '%s'", err.msg, needle);
 	assert_null(c.access_key_id);
 	assert_null(c.secret_access_key);
+}
+
+static void expect_error_kind(const char *profile, enum s3p_err_kind kind,
+			      const char *needle)
+{
+	struct creds c;
+	struct s3p_error err;
+
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(creds_load(profile, &c, &err), -1);
+	assert_int_equal(err.kind, kind);
+	if (!strstr(err.msg, needle))
+		fail_msg("error '%s' lacks '%s'", err.msg, needle);
 }
 
 /* AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN. */
@@ -322,7 +338,7 @@ static void test_env_settings(void **state)
 	assert_string_equal(creds_env_ca_bundle(), "/x.pem");
 }
 
-/* ---- issue 12: the provider chain ------------------------------------- */
+/* ---- the provider chain ------------------------------------------------ */
 
 static time_t fake_now_value;
 static time_t fake_now(void *ctx)
@@ -414,7 +430,7 @@ static void test_no_credentials_lists_every_provider(void **state)
 }
 
 /* AWS_PROFILE naming a missing profile is refused even with keys in the
- * environment, as the AWS CLI refuses it (issue 9 item 11); before, the
+ * environment, as the AWS CLI refuses it; before, the
  * environment's keys were used silently. */
 static void test_aws_profile_missing_with_env_keys(void **state)
 {
@@ -853,6 +869,178 @@ static void test_service_endpoints(void **state)
 	creds_free(&c);
 }
 
+/* ---- refresh of temporary credentials inside the S3 client ----------- */
+
+static time_t rf_now;
+static int rf_calls, rf_fail;
+static char rf_seen[8][128];   /* access key id of each request sent */
+static size_t rf_nseen;
+
+static time_t rf_clock(void *ctx)
+{
+	(void)ctx;
+	return rf_now;
+}
+
+static int rf_perform(void *ctx, struct http_exchange *ex, size_t n,
+		      struct s3p_error *err)
+{
+	(void)ctx;
+	(void)err;
+	for (size_t i = 0; i < n; i++) {
+		const char *auth = NULL;
+
+		for (size_t h = 0; h < ex[i].header_count; h++)
+			if (strncmp(ex[i].headers[h], "Authorization:", 14) == 0)
+				auth = ex[i].headers[h];
+		if (rf_nseen < 8 && auth && strstr(auth, "Credential=")) {
+			const char *k = strstr(auth, "Credential=") + 11;
+
+			snprintf(rf_seen[rf_nseen++], sizeof(rf_seen[0]), "%.*s",
+				 (int)strcspn(k, "/"), k);
+		}
+		ex[i].result = HTTP_OK;
+		ex[i].status = 200;
+	}
+	return 0;
+}
+
+static int rf_refresh(void *ctx, time_t expiring, struct creds *out,
+		      struct s3p_error *err)
+{
+	char key[32];
+
+	(void)ctx;
+	(void)expiring;
+	rf_calls++;
+	if (rf_fail)
+		return s3p_error_set(err, S3P_E_S3, "sts is down");
+	snprintf(key, sizeof(key), "ASIAFRESH%d", rf_calls);
+	creds_set(out, key, "freshsecret", "freshtoken", rf_now + 3600);
+	return 0;
+}
+
+static void rf_send(struct s3_client *c)
+{
+	struct s3_request rq;
+	struct s3_response r = S3_RESPONSE_INIT;
+	struct s3p_error err;
+
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "GET";
+	rq.bucket = "refresh-bucket";
+	assert_int_equal(s3_send(c, &rq, &r, &err), 0);
+	s3_response_release(&r);
+}
+
+/* With a fake clock: credentials expiring at T are used unchanged until
+ * T - CREDS_REFRESH_BEFORE, then refreshed exactly once, and the next
+ * requests are signed with the fresh ones; no request fails.  A failed
+ * refresh keeps the old ones while they last. */
+static void test_refresh_in_s3_client(void **state)
+{
+	static const struct s3_transport tr = { NULL, rf_perform };
+	struct s3_config cfg = S3_CONFIG_INIT;
+	struct creds cr;
+	struct s3_client *c;
+	struct s3p_error err;
+	const time_t T = 1900000000;
+
+	(void)state;
+	memset(&cr, 0, sizeof(cr));
+	creds_set(&cr, "ASIAOLD", "oldsecret", "oldtoken", T);
+	cfg.endpoint = "http://127.0.0.1:9";
+	cfg.region = "us-east-1";
+	cfg.transport = &tr;
+	cfg.now = rf_clock;
+	cfg.refresh = rf_refresh;
+	rf_calls = rf_fail = 0;
+	rf_nseen = 0;
+	assert_int_equal(s3_client_new(&cfg, &cr, &c, &err), 0);
+	rf_now = T - 3600;
+	rf_send(c);
+	rf_now = T - CREDS_REFRESH_BEFORE - 1;
+	rf_send(c);
+	assert_int_equal(rf_calls, 0);
+	rf_now = T - CREDS_REFRESH_BEFORE + 10;   /* inside the window */
+	rf_send(c);
+	rf_send(c);
+	assert_int_equal(rf_calls, 1);
+	assert_int_equal(rf_nseen, 4);
+	assert_string_equal(rf_seen[0], "ASIAOLD");
+	assert_string_equal(rf_seen[1], "ASIAOLD");
+	assert_string_equal(rf_seen[2], "ASIAFRESH1");
+	assert_string_equal(rf_seen[3], "ASIAFRESH1");
+	s3_client_free(c);
+
+	/* refresh fails: the old ones are used while they last */
+	rf_calls = 0;
+	rf_fail = 1;
+	rf_nseen = 0;
+	assert_int_equal(s3_client_new(&cfg, &cr, &c, &err), 0);
+	rf_now = T - 60;
+	rf_send(c);
+	assert_int_equal(rf_calls, 1);
+	assert_string_equal(rf_seen[0], "ASIAOLD");
+	rf_send(c);                               /* retried a minute later */
+	assert_int_equal(rf_calls, 1);
+	s3_client_free(c);
+	creds_free(&cr);
+}
+
+/* Settings the AWS CLI honours, environment first: ca_bundle, retry mode
+ * and max attempts (standard / adaptive 3, legacy 5), FIPS and dual-stack
+ * (S3 host names s3-fips. / .dualstack.). */
+static void test_profile_settings(void **state)
+{
+	struct creds c;
+	struct s3p_error err;
+	struct s3_config cfg = S3_CONFIG_INIT;
+	struct s3_client *s3;
+
+	(void)state;
+	write_file(".aws/config", "[default]\naws_access_key_id = AK\n"
+				  "aws_secret_access_key = SK\n"
+				  "ca_bundle = /etc/corp-ca.pem\n"
+				  "retry_mode = legacy\n"
+				  "use_fips_endpoint = true\n"
+				  "use_dualstack_endpoint = TRUE\n");
+	assert_int_equal(creds_load(NULL, &c, &err), 0);
+	assert_string_equal(c.ca_bundle, "/etc/corp-ca.pem");
+	assert_string_equal(c.retry_mode, "legacy");
+	assert_int_equal(c.max_attempts, 5);
+	assert_int_equal(c.use_fips, 1);
+	assert_int_equal(c.use_dualstack, 1);
+	cfg.region = "us-west-2";
+	assert_int_equal(s3_client_new(&cfg, &c, &s3, &err), 0);
+	assert_string_equal(s3_client_endpoint(s3),
+			    "https://s3-fips.dualstack.us-west-2.amazonaws.com");
+	s3_client_free(s3);
+	creds_free(&c);
+	setenv("AWS_MAX_ATTEMPTS", "7", 1);
+	setenv("AWS_RETRY_MODE", "standard", 1);
+	setenv("AWS_CA_BUNDLE", "/env.pem", 1);
+	setenv("AWS_USE_FIPS_ENDPOINT", "false", 1);
+	assert_int_equal(creds_load(NULL, &c, &err), 0);
+	assert_int_equal(c.max_attempts, 7);
+	assert_string_equal(c.retry_mode, "standard");
+	assert_string_equal(c.ca_bundle, "/env.pem");
+	assert_int_equal(c.use_fips, 0);
+	creds_free(&c);
+	setenv("AWS_MAX_ATTEMPTS", "0", 1);
+	expect_error_kind(NULL, S3P_E_USAGE, "max attempts '0' is not a number "
+					     "from 1 to 20");
+	unsetenv("AWS_MAX_ATTEMPTS");
+	setenv("AWS_RETRY_MODE", "eager", 1);
+	expect_error_kind(NULL, S3P_E_USAGE, "retry mode 'eager' is not "
+					     "standard, adaptive or legacy");
+	unsetenv("AWS_RETRY_MODE");
+	setenv("AWS_USE_DUALSTACK_ENDPOINT", "yes", 1);
+	expect_error_kind(NULL, S3P_E_USAGE, "AWS_USE_DUALSTACK_ENDPOINT / "
+					     "use_dualstack_endpoint 'yes' is "
+					     "not true or false");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -899,6 +1087,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refresh_timing, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_service_endpoints, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_refresh_in_s3_client, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_profile_settings, setup,
 						teardown),
 	};
 

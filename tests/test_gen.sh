@@ -199,7 +199,7 @@ bad() {
 
 V=(-b my-data -u statsig-abc) # the vendor's usual arguments
 
-# ---- bad inputs: bucket names (every rule of design.md) -----------------
+# ---- bad inputs: bucket names (every rule S3 has) -----------------------
 
 bad "bucket too short" "invalid bucket name 'ab'~3 to 63" -b ab -u x
 bad "bucket too long (64)" "invalid bucket name~3 to 63~has 64" \
@@ -485,8 +485,8 @@ check rc_is 0
 check out_is "$FIX/export-gov-role-prefix.json"
 end_case
 
-# The expected documents themselves hold the grants of design.md's table.
-begin "fixtures: read grants match design.md"
+# The expected documents themselves hold the grants of README.md's table.
+begin "fixtures: read grants match the README's table"
 check py '[(s["Sid"], s["Effect"], s["Action"], s["Resource"]) for s in d["Statement"]] == [
   ("StatsigGetBucketLocation", "Allow", ["s3:GetBucketLocation"], "arn:aws:s3:::my-data"),
   ("StatsigListBucket", "Allow", ["s3:ListBucket"], "arn:aws:s3:::my-data"),
@@ -495,7 +495,7 @@ check py '[(s["Sid"], s["Effect"], s["Action"], s["Resource"]) for s in d["State
   and list(d) == ["Version", "Statement"] and d["Version"] == "2012-10-17"' "$FIX/read.json"
 end_case
 
-begin "fixtures: export grants match design.md (ListBucketMultipartUploads on the bucket)"
+begin "fixtures: export grants match the README's table (ListBucketMultipartUploads on the bucket)"
 check py 'sorted((a, s["Resource"]) for s in d["Statement"] for a in s["Action"]) == sorted(
   [(a, "arn:aws:s3:::my-data") for a in ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"]] +
   [(a, "arn:aws:s3:::my-data/*") for a in ["s3:GetObject", "s3:PutObject", "s3:DeleteObject",
@@ -765,6 +765,21 @@ check py 'd["Statement"] == []'
 check err_warnings
 check err_has "delete-bucket-policy"
 end_case
+
+# ---- the merged result passes verify's lint -------------------------
+
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Docs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999689269917:user/STATSIG_IAM_USER"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::YOUR_S3_BUCKET/*"}]}' >"$T/placeholder.json"
+bad "merge: a placeholder left in the current policy" "rejected by AWS~statement #0~STATSIG_IAM_USER~[placeholder]" \
+	"${V[@]}" --merge "$T/placeholder.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Elsewhere","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::other-bucket/*"}]}' >"$T/otherbucket.json"
+bad "merge: another bucket's resource" "rejected by AWS~statement #0~other-bucket~[other-bucket]" \
+	"${V[@]}" --merge "$T/otherbucket.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Both","Effect":"Deny","Principal":"*","NotPrincipal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:*","Resource":"arn:aws:s3:::my-data/*"}]}' >"$T/bothprincipal.json"
+bad "merge: Principal and NotPrincipal in one statement" "rejected by AWS~statement #0~both Principal and NotPrincipal" \
+	"${V[@]}" --merge "$T/bothprincipal.json"
+printf '{"Version":"2012-10-17","Statement":[{"Sid":"Both","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::111122223333:root"},"Action":"s3:GetObject","NotAction":"s3:PutObject","Resource":"arn:aws:s3:::my-data/*"}]}' >"$T/bothaction.json"
+bad "merge: Action and NotAction in one statement" "rejected by AWS~statement #0~both Action and NotAction" \
+	"${V[@]}" --merge "$T/bothaction.json"
 
 # ---- Deny warnings (the policy evaluator) -------------------------------
 

@@ -15,6 +15,7 @@
 #include "layout.h"
 #include "layout_local.h"
 #include "layout_report.h"
+#include "mini_parquet.h"
 
 static int day(int y, int m, int d)
 {
@@ -63,13 +64,13 @@ static const unsigned char good_head[4] = { 'P', 'A', 'R', '1' };
 static const unsigned char good_tail[8] = { 100, 0, 0, 0, 'P', 'A', 'R', '1' };
 
 /* Add a file; answer a content read with a valid parquet head and tail
- * (a footer of 1 byte, so any size from 13 bytes on fits). */
+ * (mini_parquet.h's footer: 10 rows, so any size from 41 bytes on fits). */
 static void add_good(struct layout *l, const char *key, uint64_t size)
 {
-	static const unsigned char tail[8] = { 1, 0, 0, 0, 'P', 'A', 'R', '1' };
-
 	if (layout_add(l, key, size) == LAYOUT_READ_CONTENT)
-		layout_content(l, key, size, good_head, tail);
+		assert_int_equal(layout_content(l, key, size, good_head,
+			(const unsigned char *)MINI_PQ_TAIL,
+			MINI_PQ_TAIL_LEN), 0);
 }
 
 /* ---- dates ---------------------------------------------------------- */
@@ -338,7 +339,7 @@ static void test_file_findings(void **state)
 	assert_int_equal(layout_add(l, "events/2024-01-01/d.parquet", 100),
 			 LAYOUT_READ_CONTENT);
 	layout_content(l, "events/2024-01-01/d.parquet", 100, csv_head,
-		       good_tail);
+		       good_tail, 8);
 	assert_int_equal(layout_add(l, "events/2024-01-01/e.parquet", 100),
 			 LAYOUT_READ_CONTENT);
 	layout_content_failed(l, "events/2024-01-01/e.parquet",
@@ -590,14 +591,16 @@ static void test_signals(void **state)
 	layout_add(l, "signals/finished_date/_SUCCESS", 0);
 	layout_add(l, "signals/finished_date/empty.parquet", 0);
 	layout_finish(l);
+	/* A Spark marker is counted as one, not reported as not parquet. */
 	assert_findings(l,
-		"error not_parquet signals/finished_date/_SUCCESS\n"
+		"info job_markers signals/\n"
 		"error zero_bytes signals/finished_date/empty.parquet\n");
 	d = layout_dataset_at(l, 0);
 	assert_false(d->by_day);
 	assert_int_equal(d->first_day, LAYOUT_NO_DAY);
 	assert_int_equal(d->days, 0);
-	assert_int_equal(d->files, 5);
+	assert_int_equal(d->markers, 1);
+	assert_int_equal(d->files, 4);
 	assert_int_equal(d->bytes, 300);
 	layout_free(l);
 }
@@ -726,7 +729,39 @@ static void test_report_json(void **state)
 		"          \"days\": 1\n"
 		"        }\n"
 		"      ],\n"
-		"      \"missing_day_count\": 1\n"
+		"      \"missing_day_count\": 1,\n"
+		"      \"markers\": 0,\n"
+		"      \"footers\": 2,\n"
+		"      \"rows\": 20,\n"
+		"      \"schemas\": 1,\n"
+		"      \"schema\": [\n"
+		"        {\n"
+		"          \"path\": \"id\",\n"
+		"          \"depth\": 1,\n"
+		"          \"type\": \"INT64\",\n"
+		"          \"type_length\": null,\n"
+		"          \"repetition\": \"REQUIRED\",\n"
+		"          \"converted_type\": null,\n"
+		"          \"logical_type\": null,\n"
+		"          \"num_children\": null\n"
+		"        }\n"
+		"      ],\n"
+		"      \"rows_per_day\": [\n"
+		"        {\n"
+		"          \"day\": \"2024-01-01\",\n"
+		"          \"rows\": 10,\n"
+		"          \"files\": 1,\n"
+		"          \"complete\": true,\n"
+		"          \"outlier\": false\n"
+		"        },\n"
+		"        {\n"
+		"          \"day\": \"2024-01-03\",\n"
+		"          \"rows\": 10,\n"
+		"          \"files\": 1,\n"
+		"          \"complete\": true,\n"
+		"          \"outlier\": false\n"
+		"        }\n"
+		"      ]\n"
 		"    },\n"
 		"    {\n"
 		"      \"name\": \"signals\",\n"
@@ -736,7 +771,25 @@ static void test_report_json(void **state)
 		"      \"files\": 1,\n"
 		"      \"bytes\": 50,\n"
 		"      \"missing_days\": [],\n"
-		"      \"missing_day_count\": 0\n"
+		"      \"missing_day_count\": 0,\n"
+		"      \"markers\": 0,\n"
+		"      \"footers\": 1,\n"
+		"      \"rows\": 10,\n"
+		"      \"schemas\": 1,\n"
+		"      \"schema\": [\n"
+		"        {\n"
+		"          \"path\": \"id\",\n"
+		"          \"depth\": 1,\n"
+		"          \"type\": \"INT64\",\n"
+		"          \"type_length\": null,\n"
+		"          \"repetition\": \"REQUIRED\",\n"
+		"          \"converted_type\": null,\n"
+		"          \"logical_type\": null,\n"
+		"          \"num_children\": null\n"
+		"        }\n"
+		"      ],\n"
+		"      \"rows_per_day\": []\n"
+
 		"    }\n"
 		"  ],\n"
 		"  \"findings\": [\n"
@@ -774,6 +827,15 @@ static void test_report_text(void **state)
 		"             227  1\n"
 		"signals  -           -                -         1"
 		"              50  -  (not by day: parquet files only)\n"
+		"\n"
+		"events: 20 rows in 2 footers; rows per day: first 2024-01-01 "
+		"10, last 2024-01-03 10, min 10, median 10, max 10\n"
+		"  schema (1 column):\n"
+		"    id  INT64 REQUIRED\n"
+		"\n"
+		"signals: 10 rows in 1 footer\n"
+		"  schema (1 column):\n"
+		"    id  INT64 REQUIRED\n"
 		"\n"
 		"events/2024-01-02/: warning: day 2024-01-02 is missing "
 		"[missing_days]\n"
@@ -934,7 +996,8 @@ static void test_local_tree(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
-	memcpy(pq + 112, "\x64\0\0\0PAR1", 8);   /* footer 100 bytes */
+	memcpy(pq + sizeof(pq) - MINI_PQ_TAIL_LEN, MINI_PQ_TAIL,
+	       MINI_PQ_TAIL_LEN);                   /* a real footer */
 	put(root, "events/2024-01-01/a.parquet", pq, sizeof(pq));
 	put(root, "events/2024-01-03/a.parquet", pq, sizeof(pq));
 	put(root, "events/2024-01-03/fake.parquet", "a,b\n1,2\n3,4\n5,6\n",
@@ -943,7 +1006,7 @@ static void test_local_tree(void **state)
 	put(root, "events/2024-01-04/", NULL, 0);
 	put(root, "events/2024-13-01/a.parquet", pq, sizeof(pq));
 	put(root, "events/loose.parquet", pq, sizeof(pq));
-	put(root, "metrics/2024-01-01/a.parquet", pq, 100); /* footer > */
+	put(root, "metrics/2024-01-01/a.parquet", pq, 100); /* cut short */
 	put(root, "README", "hi", 2);
 	assert_int_equal(layout_local_scan(l, root, &err), 0);
 	layout_finish(l);
@@ -955,9 +1018,11 @@ static void test_local_tree(void **state)
 		"warning empty_day events/2024-01-04/\n"
 		"error invalid_day events/2024-13-01/\n"
 		"warning loose_file events/loose.parquet\n"
-		"error bad_parquet metrics/2024-01-01/a.parquet\n");
+		"error truncated_parquet metrics/2024-01-01/a.parquet\n");
 	d = layout_dataset_at(l, 0);
 	assert_int_equal(d->days, 2);
+	assert_int_equal(d->footers, 2);
+	assert_int_equal(d->rows, 2 * MINI_PQ_ROWS);
 	assert_int_equal(d->files, 4);
 	assert_int_equal(d->bytes, 120 * 2 + 16);
 	layout_free(l);

@@ -17,6 +17,7 @@
 #include "buf.h"
 #include "layout.h"
 #include "layout_s3.h"
+#include "mini_parquet.h"
 #include "s3.h"
 
 #define PAGE 3              /* keys per fake ListObjectsV2 page */
@@ -325,8 +326,8 @@ static char *findings(const struct layout *l)
 	return buf_detach(&b);
 }
 
-#define PQ "PAR1abcdefgh\x08\0\0\0PAR1"
-#define PQ_LEN 20
+#define PQ MINI_PQ
+#define PQ_LEN MINI_PQ_LEN
 
 static void test_lists_and_reads(void **state)
 {
@@ -363,14 +364,17 @@ static void test_lists_and_reads(void **state)
 	assert_non_null(strstr(layout_finding_at(l, 5)->message,
 			       "403 AccessDenied"));
 	assert_int_equal(layout_dataset_at(l, 0)->files, 6);
-	/* two datasets listed side by side, page after page (events has 7
-	 * keys: 3 pages; metrics 2: one), top level first */
-	assert_int_equal(F.list_batches_of_2, 1);
-	assert_int_equal(F.lists, 1 + 3 + 1);
-	/* 7 parquet files of 12 bytes or more: 2 ranged reads each, at most
-	 * 4 files (8 requests) at a time */
-	assert_int_equal(F.gets, 14);
-	assert_true(F.max_batch <= 8);
+	/* The top level (1 page), then both datasets side by side with the
+	 * delimiter (events: 4 day folders, 2 pages of 3; metrics: 2, one
+	 * page), then the 6 day folders concurrently, 4 at a time (1 page
+	 * each): the rounds of 2 are the first dataset round and the last
+	 * day round. */
+	assert_int_equal(F.list_batches_of_2, 2);
+	assert_int_equal(F.lists, 1 + (2 + 1) + 6);
+	/* 7 parquet files of 12 bytes or more: 1 ranged read each (the last
+	 * 64 KiB: the whole of these small files), at most 4 at a time */
+	assert_int_equal(F.gets, 7);
+	assert_true(F.max_batch <= 4);
 	layout_free(l);
 	s3_client_free(c);
 }
@@ -416,8 +420,9 @@ static void test_bounded_listing(void **state)
 	assert_int_equal(layout_dataset_count(l), 20);
 	assert_int_equal(layout_finding_count(l), 0);
 	assert_int_equal(F.max_batch, 4);
-	/* top level: 20 prefixes in pages of 3 = 7; then 20 listings */
-	assert_int_equal(F.lists, 7 + 20);
+	/* top level: 20 prefixes in pages of 3 = 7; then 20 dataset
+	 * listings with the delimiter and 20 day listings */
+	assert_int_equal(F.lists, 7 + 20 + 20);
 	layout_free(l);
 	s3_client_free(c);
 }
@@ -446,6 +451,8 @@ static void test_dataset_filter_lists_only_those(void **state)
 	layout_finish(l);
 	assert_int_equal(layout_finding_count(l), 0);
 	assert_int_equal(layout_dataset_count(l), 1);
+	/* Only the prefix (its day folders, then the one day): never the
+	 * root, which a grant scoped to the prefix denies. */
 	assert_int_equal(F.lists, 1 + 1);
 	layout_free(l);
 	s3_client_free(c);
@@ -599,6 +606,53 @@ static void test_nul_key_is_a_finding(void **state)
 	s3_client_free(c);
 }
 
+/* A footer over the first 64 KiB read (DuckDB's 1000-column fixture):
+ * the last 64 KiB, then exactly the footer: 2 GETs.  A small file: 1,
+ * the whole file (head and footer). */
+static void test_long_footer_second_read(void **state)
+{
+	FILE *f = fopen("tests/fixtures/parquet/duckdb_wide.parquet", "rb");
+	char *wide;
+	long n;
+	struct object objs[] = {
+		{ "events/2024-01-01/a.parquet", NULL, 0 },
+		{ "events/2024-01-01/b.parquet", PQ, PQ_LEN },
+	};
+	struct s3_client *c = client();
+	struct layout *l = new_check(true);
+	struct s3p_error err = { 0 };
+	const struct layout_dataset *d;
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(fseek(f, 0, SEEK_END), 0);
+	n = ftell(f);
+	assert_true(n > (long)LAYOUT_TAIL_READ);
+	rewind(f);
+	wide = malloc((size_t)n);
+	assert_non_null(wide);
+	assert_int_equal(fread(wide, 1, (size_t)n, f), (size_t)n);
+	fclose(f);
+	objs[0].body = wide;
+	objs[0].size = (size_t)n;
+	fake_bucket(objs, 2);
+	assert_int_equal(layout_s3_scan(l, c, "b", 4, &err), 0);
+	layout_finish(l);
+	/* Two schemas in one day: both files' footers were read. */
+	assert_int_equal(layout_finding_count(l), 2);
+	assert_string_equal(layout_finding_at(l, 0)->code, "schema_drift");
+	assert_string_equal(layout_finding_at(l, 1)->code,
+			    "schema_mixed_within_day");
+	assert_int_equal(F.gets, 2 + 1);
+	d = layout_dataset_at(l, 0);
+	assert_int_equal(d->footers, 2);
+	assert_int_equal(d->rows, 2 + MINI_PQ_ROWS);
+	assert_int_equal(d->nschemas, 2);
+	layout_free(l);
+	s3_client_free(c);
+	free(wide);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -612,6 +666,7 @@ int main(void)
 		cmocka_unit_test(test_every_listing_url_encoded),
 		cmocka_unit_test(test_endless_listing_stops),
 		cmocka_unit_test(test_nul_key_is_a_finding),
+		cmocka_unit_test(test_long_footer_second_read),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

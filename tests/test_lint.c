@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <cmocka.h>
 
 #include "buf.h"
@@ -56,6 +57,21 @@ static const struct lint_case cases[] = {
 	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ","
 	     "\"Resource\":\"arn:aws:s3:::b/*\""),
 	  ST(GET_OBJ) },
+	{ "Principal and NotPrincipal", "conflicting-element", "error",
+	  ST("\"Effect\":\"Deny\"," OK_PRINCIPAL ",\"NotPrincipal\":{\"AWS\":"
+	     "\"arn:aws:iam::111122223333:root\"},\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "Action and NotAction", "conflicting-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"NotAction\":\"s3:PutObject\",\"Resource\":\"arn:aws:s3:::b/*\""),
+	  ST(GET_OBJ) },
+	{ "Resource and NotResource", "conflicting-element", "error",
+	  ST("\"Effect\":\"Allow\"," OK_PRINCIPAL ",\"Action\":\"s3:GetObject\","
+	     "\"Resource\":\"arn:aws:s3:::b/*\",\"NotResource\":\"arn:aws:s3:::b/x/*\""),
+	  ST(GET_OBJ) },
+	{ "empty Statement list", "missing-statement", "error",
+	  "{\"Version\":\"2012-10-17\",\"Statement\":[]}", ST(GET_OBJ) },
 	{ "Sid charset", "invalid-sid", "warning",
 	  ST("\"Sid\":\"read objects\"," GET_OBJ),
 	  ST("\"Sid\":\"ReadObjects1\"," GET_OBJ) },
@@ -193,6 +209,63 @@ static void test_cases(void **state)
 		if (f)
 			fail_msg("case '%s': unexpected %s: %s", c->name,
 				 c->code, f->message);
+		finding_list_release(&r);
+	}
+}
+
+/* A Deny with NotPrincipal listing only the vendor's user or only its
+ * account: a finding with the amended statement (both listed). */
+static void test_notprincipal_vendor(void **state)
+{
+	static const struct { const char *np, *listed, *added; } t[] = {
+		{ "\"999689269917\"", "lists 999689269917 but not " VENDOR,
+		  "[\"999689269917\",\"" VENDOR "\"]" },
+		{ "\"arn:aws:iam::999689269917:root\"",
+		  "lists arn:aws:iam::999689269917:root but not " VENDOR,
+		  "[\"arn:aws:iam::999689269917:root\",\"" VENDOR "\"]" },
+		{ "\"" VENDOR "\"",
+		  "lists " VENDOR " but not arn:aws:iam::999689269917:root",
+		  "[\"" VENDOR "\",\"arn:aws:iam::999689269917:root\"]" },
+	};
+	struct principal pr;
+	struct lint_params p = { "b", "aws", &pr, "read" };
+	struct s3p_error err;
+	char text[1024];
+
+	(void)state;
+	assert_int_equal(names_parse_principal(VENDOR, &pr, &err), 0);
+	for (size_t i = 0; i <= sizeof(t) / sizeof(t[0]); i++) {
+		struct finding_list r = FINDING_LIST_INIT;
+		const struct finding *f;
+
+		/* the last: both listed, the vendor is exempt */
+		snprintf(text, sizeof(text), ST("\"Sid\":\"Only\","
+			 "\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":%s},"
+			 "\"Action\":\"s3:*\",\"Resource\":\"arn:aws:s3:::b/*\""),
+			 i < 3 ? t[i].np : t[0].added);
+		assert_int_equal(lint_policy_text(text, strlen(text), &p, &r,
+						  &err), 0);
+		f = find(&r, "notprincipal-deny-vendor");
+		if (i == 3) {
+			assert_null(f);
+			finding_list_release(&r);
+			continue;
+		}
+		assert_non_null(f);
+		assert_string_equal(severity_name(f->severity), "warning");
+		assert_int_equal(f->statement, 0);
+		if (!strstr(f->message, t[i].listed))
+			fail_msg("case %zu: '%s' not in: %s", i, t[i].listed,
+				 f->message);
+		/* the amended statement, whole */
+		snprintf(text, sizeof(text), "amended: {\"Sid\":\"Only\","
+			 "\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":%s},",
+			 t[i].added);
+		if (!strstr(f->message, text))
+			fail_msg("case %zu: '%s' not in: %s", i, text,
+				 f->message);
+		/* not twice: the generic finding leaves the vendor to it */
+		assert_null(find(&r, "notprincipal-deny-user"));
 		finding_list_release(&r);
 	}
 }
@@ -398,16 +471,86 @@ static void test_action_table(void **state)
 	assert_string_equal(names, "*");
 }
 
+
+/* A policy of n statements with Sids (the last one reusing statement 7's)
+ * and one Deny statement whose NotPrincipal lists n / 4 users. */
+static void big_policy(size_t n, struct buf *b)
+{
+	buf_puts(b, "{\"Version\":\"2012-10-17\",\"Statement\":[");
+	for (size_t i = 0; i < n; i++)
+		buf_printf(b, "%s{\"Sid\":\"S%zu\",\"Effect\":\"Deny\","
+			   "\"Principal\":\"*\",\"Action\":\"s3:GetObject\","
+			   "\"Resource\":\"arn:aws:s3:::b/*\"}", i ? "," : "",
+			   i == n - 1 ? (size_t)7 : i);
+	buf_puts(b, ",{\"Effect\":\"Deny\",\"NotPrincipal\":{\"AWS\":[");
+	for (size_t i = 0; i < n / 4; i++)
+		buf_printf(b, "%s\"arn:aws:iam::%012zu:user/u\"", i ? "," : "",
+			   i);
+	buf_puts(b, ",\"111122223333\"]},\"Action\":\"s3:GetObject\","
+		 "\"Resource\":\"arn:aws:s3:::b/*\"}]}");
+}
+
+/* CPU seconds to lint big_policy(n); checks the findings too. */
+static double lint_cpu_seconds(size_t n)
+{
+	struct finding_list r = FINDING_LIST_INIT;
+	struct buf b = BUF_INIT;
+	size_t dups = 0, users = 0;
+	clock_t t0;
+	double secs;
+
+	big_policy(n, &b);
+	t0 = clock();
+	assert_int_equal(run_lint(b.data, &r), 0);
+	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+	for (size_t i = 0; i < r.n; i++) {
+		if (!strcmp(r.items[i].code, "duplicate-sid")) {
+			dups++;
+			assert_int_equal(r.items[i].statement, (long)n - 1);
+			assert_non_null(strstr(r.items[i].message,
+					       "statement 7 too"));
+		}
+		users += !strcmp(r.items[i].code, "notprincipal-deny-user");
+	}
+	assert_int_equal(dups, 1);
+	assert_int_equal(users, n / 4);
+	finding_list_release(&r);
+	buf_release(&b);
+	return secs;
+}
+
+/* Every lint pass is linear: the duplicate-Sid check compared every pair
+ * of statements (833 s for 100,000 in verify), the NotPrincipal check
+ * every pair of principals.  16 times the statements must cost about 16
+ * times the CPU time (a quadratic pass: 256 times); CPU time, so that a
+ * busy machine or valgrind does not change the ratio. */
+static void test_linear_time(void **state)
+{
+	double small, big;
+
+	(void)state;
+	small = lint_cpu_seconds(500);
+	big = lint_cpu_seconds(8000);
+	print_message("lint CPU time: 500 statements %.3f s, 8,000 "
+		      "statements %.3f s (x%.1f)\n", small, big,
+		      big / (small > 0.001 ? small : 0.001));
+	if (big > 48 * (small > 0.001 ? small : 0.001))
+		fail_msg("16 times the statements took %.0f times the time: "
+			 "not linear", big / small);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
+		cmocka_unit_test(test_notprincipal_vendor),
 		cmocka_unit_test(test_clean_policy),
 		cmocka_unit_test(test_vendor_export_defect),
 		cmocka_unit_test(test_size),
 		cmocka_unit_test(test_reminders),
 		cmocka_unit_test(test_resource_types),
 		cmocka_unit_test(test_action_table),
+		cmocka_unit_test(test_linear_time),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <jansson.h>
 
@@ -73,6 +74,8 @@ static const struct rule base_rules[] = {
 	{ "HEAD", "/bkt", NULL, 200, "x-amz-bucket-region: us-east-1\n", "" },
 	{ "GET", "location", NULL, 200, "",
 	  "<?xml version=\"1.0\"?><LocationConstraint/>" },
+	/* earlier checks' probe objects: none */
+	{ "GET", ".s3perm-probe%2F", "uploadId", 200, "", empty_list_body },
 	{ "GET", "list-type=2", NULL, 200, "", list_body },
 	{ "GET", "uploads", NULL, 200, "", uploads_body },
 	{ "PUT", "-digest", NULL, 400, "", ERR("BadDigest", "bad") },
@@ -96,6 +99,8 @@ struct fake {
 	struct buf hosts;            /* full URLs */
 	int unmatched;
 	int used[32];                /* matches per over rule */
+	struct buf cond;             /* "METHOD path\n" of requests sent
+					with If-Match */
 };
 
 static const struct rule *find_rule(const struct rule *r, size_t n,
@@ -140,6 +145,12 @@ static int fake_perform(void *ctx, struct http_exchange *ex, size_t n,
 			path = path ? strchr(path + 3, '/') : NULL;
 			buf_printf(&f->log, "%s %s\n", ex[i].method,
 				   path ? path : ex[i].url);
+			for (size_t h = 0; h < ex[i].header_count; h++)
+				if (!strncasecmp(ex[i].headers[h],
+						 "If-Match: *", 11))
+					buf_printf(&f->cond, "%s %s\n",
+						   ex[i].method,
+						   path ? path : ex[i].url);
 			buf_printf(&f->hosts, "%s\n", ex[i].url);
 		}
 		http_exchange_release(&ex[i]);
@@ -233,6 +244,7 @@ static void done(struct env *e)
 	s3_client_free(e->c);
 	buf_release(&e->fake.log);
 	buf_release(&e->fake.hosts);
+	buf_release(&e->fake.cond);
 }
 
 static const struct probe_result *res(const struct env *e, const char *a)
@@ -359,7 +371,7 @@ static void test_no_version_delete_no_marker(void **state)
 
 /* --no-write: nothing that could store anything is sent (only the
  * wrong-digest PUT and the version DELETE / abort of things that do not
- * exist); DeleteObject stays unknown with the reason. */
+ * exist, and the conditional DELETE of a missing key). */
 static void test_no_write(void **state)
 {
 	struct env e;
@@ -372,10 +384,9 @@ static void test_no_write(void **state)
 	assert_int_equal(count_method(&e, "PUT"), 1);
 	assert_true(sent(&e, "PUT /bkt/.s3perm-probe/t0k-digest"));
 	assert_int_equal(count_method(&e, "POST"), 0);
-	assert_false(sent(&e, "-delete"));
-	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_UNKNOWN);
-	assert_non_null(strstr(res(&e, "s3:DeleteObject")->detail,
-			       "--no-write"));
+	assert_non_null(strstr(buf_str(&e.fake.cond),
+			       "DELETE /bkt/.s3perm-probe/t0k-delete\n"));
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
 	assert_int_equal(e.rep.wrote, 0);
 	assert_int_equal(e.rep.rounds, 2);
 	done(&e);
@@ -772,9 +783,11 @@ static void test_one_missing_json_and_remediation(void **state)
 		      "allows the s3:ListBucketMultipartUploads action") },
 	};
 	static const char *const keys[] = { "bucket", "region", "mode",
-		"results", "missing", "left_behind", "remediation" };
+		"principal", "summary", "results", "missing", "left_behind",
+		"findings", "probe_scope", "remediation" };
 	static const char *const rkeys[] = { "action", "resource", "status",
-		"http_status", "code", "request_id", "evidence", "detail" };
+		"http_status", "code", "request_id", "evidence", "detail",
+		"no_data", "evidence_basis" };
 	struct env e;
 	struct buf out = BUF_INIT;
 	struct report_opts ro;
@@ -798,7 +811,7 @@ static void test_one_missing_json_and_remediation(void **state)
 	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
 	doc = json_loads(buf_str(&out), JSON_PRESERVE_ORDER, NULL);
 	assert_non_null(doc);
-	assert_int_equal(json_object_size(doc), 7);
+	assert_int_equal(json_object_size(doc), 11);
 	json_object_foreach(doc, k, v)
 		assert_string_equal(k, keys[i++]);
 	r0 = json_array_get(json_object_get(doc, "results"), 0);
@@ -809,6 +822,20 @@ static void test_one_missing_json_and_remediation(void **state)
 	assert_string_equal(json_string_value(json_array_get(
 		json_object_get(doc, "missing"), 0)),
 		"s3:ListBucketMultipartUploads");
+	/* who, learnt how; counts; what each verdict rests on */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		doc, "principal"), "arn")),
+		"arn:aws:iam::999689269917:user/statsig-abc");
+	assert_string_equal(json_string_value(json_object_get(json_object_get(
+		doc, "principal"), "source")), "access-denied-message");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		doc, "summary"), "missing")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		doc, "summary"), "unknown")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(
+		doc, "summary"), "granted")), 7);
+	assert_string_equal(json_string_value(json_object_get(r0,
+		"evidence_basis")), "read");
 	st = json_object_get(json_object_get(doc, "remediation"), "Statement");
 	assert_int_equal(json_array_size(st), 1);
 	st = json_array_get(st, 0);
@@ -970,7 +997,8 @@ static void test_listings_url_encoded(void **state)
 		}
 		p = nl ? nl + 1 : "";
 	}
-	assert_int_equal(lists, 2);
+	/* objects, uploads, and earlier checks' probe objects */
+	assert_int_equal(lists, 3);
 	done(&e);
 }
 
@@ -1079,9 +1107,495 @@ static void test_nul_key_not_probed(void **state)
 	done(&e);
 }
 
+
+/* ---- a check that automation can trust ----------------------------------- */
+
+/* No upload in progress (most buckets): ListMultipartUploadParts is
+ * unknown for lack of data, which is nothing to fix (exit 0), except with
+ * --strict. */
+static void test_no_upload_is_no_data(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 200, "", empty_uploads_body },
+		{ "DELETE", "-delete", "versionId", 404, "",
+		  ERR("NoSuchKey", "The specified key does not exist.") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_UNKNOWN);
+	assert_true(res(&e, "s3:ListMultipartUploadParts")->no_data);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 0);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 1), 1);
+	done(&e);
+}
+
+/* An unknown for another reason (the listing that finds an upload was
+ * denied) is something to fix. */
+static void test_unknown_other_reason_needs_fix(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 403, "", ERR("AccessDenied", "") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_UNKNOWN);
+	assert_false(res(&e, "s3:ListMultipartUploadParts")->no_data);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* --upload-key/--upload-id: ListParts of the named upload, in round 1,
+ * even when the listing shows no upload. */
+static void test_named_upload(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 200, "", empty_uploads_body },
+		{ "GET", "uploadId=MYUPLOAD", NULL, 200, "",
+		  "<?xml version=\"1.0\"?><ListPartsResult><Bucket>bkt</Bucket>"
+		  "<IsTruncated>false</IsTruncated></ListPartsResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.upload_key = "events/c.parquet";
+	e.pp.upload_id = "MYUPLOAD";
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_true(sent(&e, "GET /bkt/events/c.parquet?max-parts=1&uploadId=MYUPLOAD"));
+	assert_int_equal(STATUS(&e, "s3:ListMultipartUploadParts"),
+			 PROBE_GRANTED);
+	done(&e);
+}
+
+/* AWS conditional delete (recorded answers shaped as the S3 User Guide's
+ * "How to perform conditional deletes"): DELETE with If-Match: * of a key
+ * that does not exist fails after the permission check, 404 NoSuchKey,
+ * deleting nothing and creating no delete marker: s3:DeleteObject is
+ * proven, also with --no-write, with nothing to clean up. */
+static void test_conditional_delete_aws_missing_key(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 404, "",
+		  ERR("NoSuchKey", "The specified key does not exist.") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.no_write = 1;
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_non_null(strstr(buf_str(&e.fake.cond),
+			       "DELETE /bkt/.s3perm-probe/t0k-delete\n"));
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:DeleteObject")->basis,
+			 PROBE_BASIS_NO_WRITE);
+	assert_int_equal(e.rep.conditional_delete_ignored, 0);
+	assert_false(sent(&e, "t0k-delete?versionId"));
+	assert_int_equal(e.rep.wrote, 0);
+	done(&e);
+}
+
+/* The same as a 412 PreconditionFailed (the answer when the current
+ * version is a delete marker), and a 403 when the policy denies it. */
+static void test_conditional_delete_aws_412_and_denied(void **state)
+{
+	static const struct rule r412[] = {
+		{ "DELETE", "-delete", "versionId", 412, "",
+		  ERR("PreconditionFailed", "At least one of the pre-conditions "
+		      "you specified did not hold") },
+	};
+	static const struct rule r403[] = {
+		{ "DELETE", "-delete", "versionId", 403, "",
+		  ERR("AccessDenied", "User: arn:aws:iam::111122223333:user/x "
+		      "is not authorized to perform: s3:DeleteObject because "
+		      "no resource-based policy allows the s3:DeleteObject "
+		      "action") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", r412, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	done(&e);
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", r403, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_MISSING);
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* A server that ignores If-Match on DELETE (radosgw 16) answers 204 with a
+ * delete marker on a versioned bucket: noted, and the marker is removed by
+ * its version id (s3:DeleteObjectVersion was proven first). */
+static void test_conditional_delete_ignored(void **state)
+{
+	static const struct rule over[] = {
+		{ "DELETE", "-delete", "versionId", 204,
+		  "x-amz-delete-marker: true\nx-amz-version-id: DM3\n", "" },
+		{ "DELETE", "-delete?versionId=DM3", NULL, 204, "", "" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.no_write = 1;
+	run(&e, "export", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(STATUS(&e, "s3:DeleteObject"), PROBE_GRANTED);
+	assert_int_equal(e.rep.conditional_delete_ignored, 1);
+	assert_true(sent(&e, "DELETE /bkt/.s3perm-probe/t0k-delete?versionId=DM3"));
+	assert_int_equal(e.rep.nleft, 0);
+	assert_non_null(strstr(res(&e, "s3:DeleteObject")->evidence,
+			       "ignores If-Match"));
+	done(&e);
+}
+
+
+/* AWS on a bucket with default Object Lock retention (recorded answer of
+ * the S3 API reference): a PutObject without Content-MD5 or a checksum
+ * header is refused, 400 InvalidRequest, nothing stored.  The real write is
+ * sent without them: that answer is the Object Lock finding, PutObject
+ * stays proven by the no-write probe, nothing is left behind. */
+static void test_object_lock_default_retention(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 400, "",
+		  ERR("InvalidRequest", "Content-MD5 OR x-amz-checksum- HTTP "
+		      "header is required for Put Object requests with Object "
+		      "Lock parameters") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.object_lock_default, 1);
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_GRANTED);
+	assert_int_equal(res(&e, "s3:PutObject")->basis, PROBE_BASIS_NO_WRITE);
+	assert_non_null(strstr(res(&e, "s3:PutObject")->detail,
+			       "Object Lock"));
+	assert_int_equal(e.rep.nleft, 0);
+	assert_int_equal(e.rep.wrote, 0);
+	done(&e);
+}
+
+/* AWS refuses the removal of a locked version (403 AccessDenied "Access
+ * Denied because object protected by object lock."); HEAD ?versionId says
+ * the mode and the retain-until date: the leftover says exactly that. */
+static void test_object_lock_cleanup_refused(void **state)
+{
+	static const struct rule over[] = {
+		{ "PUT", "-object", NULL, 200, "x-amz-version-id: VL1\n", "" },
+		{ "DELETE", "-object?versionId=VL1", NULL, 403, "",
+		  ERR("AccessDenied", "Access Denied because object protected "
+		      "by object lock.") },
+		{ "HEAD", "-object?versionId=VL1", NULL, 200,
+		  "x-amz-object-lock-mode: COMPLIANCE\n"
+		  "x-amz-object-lock-retain-until-date: 2031-01-01T00:00:00.000Z\n",
+		  "" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 3);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.nleft, 1);
+	assert_string_equal(e.rep.left[0].version_id, "VL1");
+	assert_non_null(e.rep.left[0].reason);
+	assert_non_null(strstr(e.rep.left[0].reason, "COMPLIANCE until "
+			       "2031-01-01T00:00:00.000Z"));
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* A probe object an earlier check left behind (Object Lock): no other is
+ * written; it is reported with the command that removes it. */
+static void test_earlier_probe_object_no_new_write(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", ".s3perm-probe%2F", "uploadId", 200, "",
+		  "<?xml version=\"1.0\"?><ListBucketResult><Name>bkt</Name>"
+		  "<IsTruncated>false</IsTruncated><Contents><Key>"
+		  ".s3perm-probe/0123abcd-object</Key><Size>40</Size>"
+		  "</Contents></ListBucketResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_false(sent(&e, "PUT /bkt/.s3perm-probe/t0k-object"));
+	assert_int_equal(e.rep.wrote, 0);
+	assert_int_equal(e.rep.earlier_probes, 1);
+	assert_int_equal(e.rep.nleft, 1);
+	assert_string_equal(e.rep.left[0].key, ".s3perm-probe/0123abcd-object");
+	assert_non_null(strstr(e.rep.left[0].command, "delete-object"));
+	assert_int_equal(STATUS(&e, "s3:PutObject"), PROBE_GRANTED);
+	done(&e);
+}
+
+
+/* Requester Pays (recorded AWS answers): every request without
+ * x-amz-request-payer is 403 AccessDenied; the listing that agrees to pay
+ * is allowed.  The refusals are not missing grants: the finding says why. */
+static void test_requester_pays(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "max-keys=1", "max-keys=100", 200, "", empty_list_body },
+		{ "GET", "", NULL, 403, "", ERR("AccessDenied", "Access Denied") },
+		{ "PUT", "", NULL, 403, "", ERR("AccessDenied", "Access Denied") },
+		{ "DELETE", "", NULL, 403, "", ERR("AccessDenied", "Access Denied") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 4);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.requester_pays, 1);
+	for (size_t i = 0; i < e.rep.nresults; i++)
+		assert_int_not_equal(e.rep.results[i].status, PROBE_MISSING);
+	assert_non_null(strstr(res(&e, "s3:ListBucket")->detail,
+			       "Requester Pays"));
+	assert_int_equal(probe_report_needs_fix(&e.rep, 0), 1);
+	done(&e);
+}
+
+/* A plain refusal (no Requester Pays): the listing agreeing to pay is
+ * refused too, and the grants are missing as before. */
+static void test_not_requester_pays(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "list-type=2", NULL, 403, "", ERR("AccessDenied", "") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "read", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_int_equal(e.rep.requester_pays, 0);
+	assert_int_equal(STATUS(&e, "s3:ListBucket"), PROBE_MISSING);
+	done(&e);
+}
+
+
+/* GetObject of the listed object, virtual-hosted (AWS addressing). */
+#define AWS_GET { "GET", "amazonaws.com/events/a.parquet", NULL, 206, \
+	"Content-Range: bytes 0-0/10\n", "P" }
+
+#define STS_ANSWER(arn) "<GetCallerIdentityResponse xmlns=\"https://sts." \
+	"amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult><Arn>" arn \
+	"</Arn><UserId>AIDAEXAMPLE</UserId><Account>999689269917</Account>" \
+	"</GetCallerIdentityResult></GetCallerIdentityResponse>"
+
+/* AWS: the identity goes with the region lookup; the named principal is
+ * the caller: the check goes on. */
+static void test_identity_matches(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:iam::999689269917:user/statsig-abc") },
+		AWS_GET,
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	e.pp.identity = 1;
+	e.pp.principal = "arn:aws:iam::999689269917:user/statsig-abc";
+	run(&e, "read", over, 2);
+	assert_int_equal(e.rc, 0);
+	assert_string_equal(e.rep.caller_arn,
+			    "arn:aws:iam::999689269917:user/statsig-abc");
+	assert_non_null(strstr(buf_str(&e.fake.hosts),
+		"https://sts.us-east-1.amazonaws.com/?Action=GetCallerIdentity"));
+	done(&e);
+}
+
+/* Credentials of someone else: exit 2 before any probe, naming both;
+ * only the identity and region requests were sent. */
+static void test_identity_mismatch_stops(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:iam::999689269917:user/other") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	e.pp.identity = 1;
+	e.pp.principal = "arn:aws:iam::999689269917:user/statsig-abc";
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, -1);
+	assert_int_equal(e.err.kind, S3P_E_USAGE);
+	assert_non_null(strstr(e.err.msg, "user/other"));
+	assert_non_null(strstr(e.err.msg, "user/statsig-abc"));
+	assert_int_equal(count_method(&e, "PUT"), 0);
+	assert_int_equal(count_method(&e, "DELETE"), 0);
+	assert_int_equal(count_method(&e, "GET"), 1);   /* the identity */
+	assert_int_equal(count_method(&e, "HEAD"), 1);  /* the region */
+	done(&e);
+}
+
+/* No principal named: an assumed-role session's role ARN (what a bucket
+ * policy names) is the report's principal, learnt from STS. */
+static void test_identity_assumed_role(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:sts::999689269917:assumed-role/vendor-role/"
+			     "s3perm") },
+		AWS_GET,
+	};
+	struct env e;
+	struct report_opts ro;
+	struct buf out = BUF_INIT;
+	json_t *doc, *pr;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	e.pp.identity = 1;
+	run(&e, "read", over, 2);
+	assert_int_equal(e.rc, 0);
+	memset(&ro, 0, sizeof(ro));
+	ro.caller_arn = e.rep.caller_arn;
+	assert_int_equal(report_json(&e.rep, &ro, &out, &e.err), 0);
+	doc = json_loads(buf_str(&out), 0, NULL);
+	pr = json_object_get(doc, "principal");
+	assert_string_equal(json_string_value(json_object_get(pr, "arn")),
+			    "arn:aws:iam::999689269917:role/vendor-role");
+	assert_string_equal(json_string_value(json_object_get(pr, "source")),
+			    "sts:GetCallerIdentity");
+	json_decref(doc);
+	buf_release(&out);
+	done(&e);
+}
+
+/* An S3-compatible endpoint without STS (radosgw 16 answers the request
+ * as something else): the identity could not be confirmed, the check goes
+ * on; asked in round 1, so no round is added. */
+static void test_identity_not_confirmed(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  "<?xml version=\"1.0\"?><ListAllMyBucketsResult><Buckets/>"
+		  "</ListAllMyBucketsResult>" },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.identity = 1;
+	run(&e, "read", over, 1);
+	assert_int_equal(e.rc, 0);
+	assert_null(e.rep.caller_arn);
+	assert_non_null(e.rep.identity_note);
+	assert_non_null(strstr(e.rep.identity_note, "could not be confirmed"));
+	assert_int_equal(e.rep.rounds, 2);
+	done(&e);
+}
+
+
+/* An S3-compatible endpoint with STS: the identity is asked in round 1
+ * (no round added); other credentials stop the check before round 2, exit
+ * 2, having created nothing. */
+static void test_identity_mismatch_custom_endpoint(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "Action=GetCallerIdentity", NULL, 200, "",
+		  STS_ANSWER("arn:aws:iam::999689269917:user/other") },
+	};
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.pp.identity = 1;
+	e.pp.principal = "arn:aws:iam::999689269917:user/statsig-abc";
+	run(&e, "export", over, 1);
+	assert_int_equal(e.rc, -1);
+	assert_int_equal(e.err.kind, S3P_E_USAGE);
+	assert_false(sent(&e, "-object"));
+	assert_false(sent(&e, "-delete"));
+	assert_int_equal(e.rep.rounds, 1);
+	done(&e);
+}
+
+
+/* The table: one line per granted grant; the evidence and request ids of
+ * a grant not granted, or of every grant with --verbose. */
+static void test_table_one_line_per_grant(void **state)
+{
+	static const struct rule over[] = {
+		{ "GET", "uploads", NULL, 403, "", ERR("AccessDenied", "") },
+	};
+	struct env e;
+	struct report_opts ro;
+	struct buf out = BUF_INIT;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	run(&e, "export", over, 1);
+	memset(&ro, 0, sizeof(ro));
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_null(strstr(buf_str(&out), "ListObjectsV2 (whole bucket) "
+			   "answered"));
+	assert_non_null(strstr(buf_str(&out), "ListMultipartUploads (whole "
+			       "bucket) answered 403"));
+	/* check and verify agree or explain */
+	assert_non_null(strstr(buf_str(&out), "proves a grant for the keys "
+			       "it touched"));
+	buf_release(&out);
+	ro.verbose = 1;
+	assert_int_equal(report_table(&e.rep, &ro, &out, &e.err), 0);
+	assert_non_null(strstr(buf_str(&out), "ListObjectsV2 (whole bucket) "
+			       "answered"));
+	buf_release(&out);
+	done(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table_one_line_per_grant),
+		cmocka_unit_test(test_identity_mismatch_custom_endpoint),
+		cmocka_unit_test(test_identity_matches),
+		cmocka_unit_test(test_identity_mismatch_stops),
+		cmocka_unit_test(test_identity_assumed_role),
+		cmocka_unit_test(test_identity_not_confirmed),
+		cmocka_unit_test(test_requester_pays),
+		cmocka_unit_test(test_not_requester_pays),
+		cmocka_unit_test(test_object_lock_default_retention),
+		cmocka_unit_test(test_object_lock_cleanup_refused),
+		cmocka_unit_test(test_earlier_probe_object_no_new_write),
+		cmocka_unit_test(test_no_upload_is_no_data),
+		cmocka_unit_test(test_unknown_other_reason_needs_fix),
+		cmocka_unit_test(test_named_upload),
+		cmocka_unit_test(test_conditional_delete_aws_missing_key),
+		cmocka_unit_test(test_conditional_delete_aws_412_and_denied),
+		cmocka_unit_test(test_conditional_delete_ignored),
 		cmocka_unit_test(test_listings_url_encoded),
 		cmocka_unit_test(test_slowdown_on_writes_retried),
 		cmocka_unit_test(test_500_on_delete_looked_up),

@@ -95,7 +95,7 @@ out_has '^  policy: info: .* \[sse-kms\]$'
 [ ! -s "$T/err" ] || fail "stderr is not empty"
 end
 
-begin "vendor docs export policy, --json: the issue's shape, stable key order"
+begin "vendor docs export policy, --json: the documented shape, stable key order"
 run verify --policy "$T/docs-export.json" --user statsig-abc --bucket my-data --mode export --json
 want_rc 1
 json_check 'keys(d) == ["principal", "bucket", "mode", "results", "findings"]'
@@ -214,6 +214,141 @@ want_rc 1
 json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "implicit-deny"'
 end
 
+begin "--absent: a key the vendor's requests never carry"
+pol vpce.json "$ALL_B" \
+	'{"Effect":"Allow",'"$P"',"Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*"}' \
+	'{"Sid":"OnlyVpce","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:SourceVpce":"vpce-1"}}}'
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --json
+want_rc 1
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "conditional"'
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt
+out_has 'depends on: aws:SourceVpce \(give them with --context KEY=VALUE or --absent KEY\)'
+# absent: the negated operator holds, the Deny applies
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --absent aws:SourceVpce --json
+want_rc 1
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "explicit-deny"'
+# present and empty is not absent
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --context aws:SourceVpce= --json
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "explicit-deny"'
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --context aws:SourceVpce=vpce-1
+want_rc 0
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --context aws:SourceVpce=vpce-1 --absent aws:SourceVpce
+want_rc 2
+out_empty
+err_has "'aws:SourceVpce' is given both a value \(--context\) and --absent"
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt --absent ''
+want_rc 2
+err_has "invalid --absent"
+run verify --help
+out_has '--absent KEY'
+end
+
+begin "to fix matches the cause; a partial Deny suggests --prefix"
+# deny.json: a Deny on bkt/private/* (see above)
+run verify --policy "$T/deny.json" --user statsig-abc --bucket bkt --mode export
+want_rc 1
+out_has '^to fix: an explicit Deny overrides every Allow \(merging more Allows does not help\)'
+out_lacks "gen --mode .*--merge"
+out_has "^note: the Deny on s3:GetObject covers only arn:aws:s3:::bkt/private/\\*: it does not deny the other keys of arn:aws:s3:::bkt/\\*;.*--prefix"
+run verify --policy "$T/deny.json" --user statsig-abc --bucket bkt --mode export --prefix data/ --json
+want_rc 0
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/data/*")]["decision"] == "allowed"'
+# a Deny that may apply is not fixed by merging either
+run verify --policy "$T/vpce.json" --user statsig-abc --bucket bkt
+want_rc 1
+out_has '^to fix: a Deny may apply, depending on the keys named above \(merging more Allows does not help\)'
+out_lacks "gen --mode .*--merge"
+out_lacks "^note: the Deny"
+# an Allow whose condition is unknown is: merging adds the vendor's grant
+run verify --policy "$T/cond.json" --user statsig-abc --bucket bkt
+out_has "^to fix: 's3perm gen --mode read .*--merge CURRENT.json'"
+out_lacks "Deny"
+end
+
+begin "a policy for another principal of the vendor's account is named"
+pol xyz.json "$(echo "$ALL_B" | sed s/statsig-abc/statsig-xyz/)" "$(echo "$ALL_O" | sed s/statsig-abc/statsig-xyz/)"
+run verify --policy "$T/xyz.json" --user statsig-abc --bucket bkt --mode export
+want_rc 1
+out_has "note: statement 1 allows s3:GetObject to arn:aws:iam::999689269917:user/statsig-xyz, another principal of account 999689269917, not to $V"
+run verify --policy "$T/xyz.json" --user statsig-xyz --bucket bkt --mode export
+want_rc 0
+out_lacks "another principal"
+end
+
+begin "verify reads gen's Terraform and CloudFormation outputs"
+# a customer statement with a policy variable: Terraform escapes it ($${),
+# verify must read it back as ${ (else the Deny would apply)
+pol cur.json '{"Sid":"Self","Effect":"Deny","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::bkt/*","Condition":{"StringNotEquals":{"aws:username":"${aws:username}"}}}'
+for f in json terraform cloudformation; do
+	run gen --bucket bkt --user statsig-abc --mode export --merge "$T/cur.json" --format $f -o "$T/gen.$f"
+	want_rc 0
+	run verify --policy "$T/gen.$f" --user statsig-abc --bucket bkt --mode export --json
+	want_rc 0
+	json_check 'all(r["decision"] == "allowed" for r in d["results"]) and len(d["results"]) == 9'
+	run verify --policy "$T/gen.$f" --user statsig-abc --bucket bkt --mode export
+	out_has '^9 of 9 grants allowed'
+done
+grep -q 'aws:username}' "$T/gen.terraform" && grep -q '\$\${aws:username}' "$T/gen.terraform" ||
+	fail "the Terraform output does not escape the variable"
+# from standard input too
+run_in "$T/gen.terraform" verify --policy - --user statsig-abc --bucket bkt --mode export
+want_rc 0
+# the heredoc form (earlier gen versions, and many repositories)
+{
+	printf 'resource "aws_s3_bucket_policy" "p" {\n  bucket = "bkt"\n  policy = <<-EOT\n'
+	sed 's/\${/$${/g' "$T/gen.json"
+	printf '  EOT\n}\n'
+} >"$T/heredoc.tf"
+run verify --policy "$T/heredoc.tf" --user statsig-abc --bucket bkt --mode export
+want_rc 0
+out_has '^9 of 9 grants allowed'
+# cut short, a template without a bucket policy
+head -n 5 "$T/gen.terraform" >"$T/cut.tf"
+run verify --policy "$T/cut.tf" --user statsig-abc --bucket bkt
+want_rc 2
+err_has "its Terraform jsonencode\(\) has an unexpected end"
+head -n 5 "$T/heredoc.tf" >"$T/cut.tf"
+run verify --policy "$T/cut.tf" --user statsig-abc --bucket bkt
+want_rc 2
+err_has "the Terraform heredoc 'EOT' is not terminated"
+printf '{"AWSTemplateFormatVersion":"2010-09-09","Resources":{"B":{"Type":"AWS::S3::Bucket"}}}' >"$T/nopol.cfn"
+run verify --policy "$T/nopol.cfn" --user statsig-abc --bucket bkt
+want_rc 2
+err_has "has no AWS::S3::BucketPolicy"
+# several bucket policies: the one for this bucket
+/usr/bin/python3 -c '
+import json, sys
+t = json.load(open(sys.argv[1]))
+r = t["Resources"]["StatsigBucketPolicy"]
+other = json.loads(json.dumps(r))
+other["Properties"]["Bucket"] = "other-bkt"
+other["Properties"]["PolicyDocument"]["Statement"] = other["Properties"]["PolicyDocument"]["Statement"][:1]
+t["Resources"] = {"Other": other, "Mine": r}
+json.dump(t, open(sys.argv[2], "w"))' "$T/gen.cloudformation" "$T/two.cfn"
+run verify --policy "$T/two.cfn" --user statsig-abc --bucket bkt --mode export
+want_rc 0
+run verify --policy "$T/two.cfn" --user statsig-abc --bucket nothere --mode export
+want_rc 2
+err_has "no AWS::S3::BucketPolicy for bucket nothere"
+end
+
+begin "keys a grant's request can never carry are absent"
+pol sse.json "$ALL_B" \
+	'{"Effect":"Allow",'"$P"',"Action":["s3:GetObject","s3:PutObject"],"Resource":"arn:aws:s3:::bkt/*"}' \
+	'{"Sid":"NoPlainText","Effect":"Deny","Principal":"*","Action":["s3:GetObject","s3:PutObject","s3:ListBucket"],"Resource":["arn:aws:s3:::bkt","arn:aws:s3:::bkt/*"],"Condition":{"StringNotEquals":{"s3:x-amz-server-side-encryption":"aws:kms"}}}'
+run verify --policy "$T/sse.json" --user statsig-abc --bucket bkt --mode export --json
+want_rc 1
+# GET and LIST requests never carry the header: the Deny applies to them
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "explicit-deny"'
+json_check 'res[("s3:ListBucket", "arn:aws:s3:::bkt")]["decision"] == "explicit-deny"'
+# a PutObject may carry it
+json_check 'res[("s3:PutObject", "arn:aws:s3:::bkt/*")]["decision"] == "conditional"'
+json_check 'res[("s3:PutObject", "arn:aws:s3:::bkt/*")]["condition_keys"] == ["s3:x-amz-server-side-encryption"]'
+run verify --policy "$T/sse.json" --user statsig-abc --bucket bkt --mode export --context s3:x-amz-server-side-encryption=aws:kms --json
+json_check 'res[("s3:GetObject", "arn:aws:s3:::bkt/*")]["decision"] == "allowed"'
+json_check 'res[("s3:PutObject", "arn:aws:s3:::bkt/*")]["decision"] == "allowed"'
+end
+
 begin "another principal: --principal and --account"
 pol acct.json "$ALL_B" "$ALL_O"
 run verify --policy "$T/acct.json" --principal arn:aws:iam::111122223333:role/r --bucket bkt --json
@@ -302,6 +437,52 @@ for args in \
 	[ ! -s "$T/out" ] || fail "'$args': stdout is not empty"
 	grep -q '^s3perm: error: ' "$T/err" || fail "'$args': no error message"
 done
+end
+
+begin "input far above the 20 KB limit is refused early: exit 2, in seconds"
+/usr/bin/python3 -c '
+import json, sys
+st = json.loads(sys.argv[1])
+sts = [dict(st, Sid="S%d" % i) for i in range(20000)]
+print(json.dumps({"Version": "2012-10-17", "Statement": sts}, separators=(",", ":")))' "$ALL_O" >"$T/huge.json"
+SECONDS=0
+run verify --policy "$T/huge.json" --user statsig-abc --bucket bkt
+want_rc 2
+[ "$SECONDS" -le 20 ] || fail "took $SECONDS s"
+out_empty
+err_has "^s3perm: error: policy '.*huge.json' has [0-9]+ bytes, far above the 20480 bytes AWS allows a bucket policy"
+run_in "$T/huge.json" verify --policy - --user statsig-abc --bucket bkt --json
+want_rc 2
+out_has '^\{"error": \{"kind": "input", "message": "policy .standard input. has [0-9]+ bytes, far above the 20480 bytes'
+err_has "far above the 20480 bytes"
+end
+
+begin "control characters of a policy never reach the terminal"
+printf '{"Version":"2012-10-17","Statement":[%s,%s]}' \
+	"$(echo "$ALL_B" | sed 's/^{/{"Sid":"A\\u001b[2J\\nforged\\r",/')" \
+	"$(echo "$ALL_O" | sed 's/^{/{"Sid":"A\\u001b[2J\\nforged\\r",/')" >"$T/esc.json"
+run verify --policy "$T/esc.json" --user statsig-abc --bucket bkt --mode export
+want_rc 1
+grep -q "$(printf '\033')" "$T/out" && fail "ESC on stdout"
+grep -q "$(printf '\r')" "$T/out" && fail "CR on stdout"
+grep -q "^forged" "$T/out" && fail "a forged line on stdout"
+out_has "Sid 'A\\\\e\\[2J\\\\nforged\\\\r' has characters other than"
+run verify --policy "$T/esc.json" --user statsig-abc --bucket bkt --mode export --json
+want_rc 1
+/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+m = [f["message"] for f in d["findings"] if f["code"] == "duplicate-sid"]
+sys.exit(0 if m and "A\x1b[2J\nforged\r" in m[0] else 1)' "$T/out" ||
+	fail "the JSON does not keep the exact Sid"
+end
+
+begin "error messages escape control characters"
+run verify --policy "$T/x"$'\033[2J\nforged.json' --user statsig-abc --bucket bkt
+want_rc 2
+grep -q "$(printf '\033')" "$T/err" && fail "ESC on stderr"
+[ "$(wc -l <"$T/err")" = 1 ] || fail "more than one line on stderr"
+err_has "^s3perm: error: .*x\\\\e\\[2J\\\\nforged\\.json"
 end
 
 begin "--fetch from an unreachable endpoint: exit 3"

@@ -1,4 +1,4 @@
-"""test_creds_rgw - credentials from the provider chain (issue 12), accepted
+"""test_creds_rgw - credentials from the provider chain (creds.h), accepted
 by a real S3 server: radosgw with STS enabled (tests/rgw.sh makes the roles).
 
 - a role_arn + source_profile profile: s3perm calls STS AssumeRole on
@@ -168,7 +168,7 @@ def denied_assume_role_is_a_clear_error():
 @test
 def aws_profile_naming_a_missing_profile_is_refused_with_env_keys():
     # As the AWS CLI: AWS_PROFILE names a profile that does not exist, so
-    # the environment's keys are not used (issue 9 item 11).
+    # the environment's keys are not used.
     _, env = home(base_profiles())
     env["AWS_PROFILE"] = "nosuch"
     b = s3env.create_bucket()

@@ -1,7 +1,7 @@
 """The policies `s3perm gen` prints, applied unchanged to a real S3 server
 (Ceph radosgw, which evaluates bucket policies), grant the vendor exactly
-what the mode says, and nobody else anything.  Issue 2, "on the real local
-S3 server".
+what the mode says, and nobody else anything, on the real local S3
+server.
 
 The vendor is user statsig-abc in tenant S3PERM_TEST_TENANT (999689269917),
 so its principal is arn:aws:iam::999689269917:user/statsig-abc, exactly what

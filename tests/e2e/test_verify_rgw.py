@@ -41,6 +41,19 @@ disagreement fails the test):
     proves each such disagreement: verify, run on the policy without its
     NotAction statements, must then agree with the server.
 
+  rgw-notprincipal-one-identity: RGW 16 exempts from a Deny with
+    NotPrincipal a user listed alone, and every user of an account whose
+    root ARN or id is listed alone (AWS exempts a user only when its ARN
+    and its account are both listed).  The generator produces no
+    NotPrincipal; notprincipal_deny_one_identity shows the deviation
+    itself, and verify's AWS reading with its finding.
+
+  rgw-null-ignores-value: RGW 16's Null operator is true when the key is
+    absent and false when it is present, whatever the policy's value ("true"
+    or "false"); AWS's Null "false" tests that the key is present.  Seen
+    with aws:SourceVpce and s3:x-amz-server-side-encryption (absent) and
+    aws:username (present); keys_a_request_never_carries lists it.
+
 Deviations known from elsewhere in the project, which this test avoids
 rather than lists as disagreements (the generator does not produce them):
   - aws:SecureTransport: the test server speaks plain HTTP, so RGW sees
@@ -363,6 +376,95 @@ def object_keys_are_never_empty():
             eq(dec[action], "allowed", "verify, %s (deny=%s)" % (action, deny))
             server, evidence = bk.allowed(action)
             ok(server, "server, %s (deny=%s): %s" % (action, deny, evidence))
+
+
+@test
+def notprincipal_deny_one_identity():
+    """A Deny with NotPrincipal listing only the vendor's user, or only its
+    account: verify says explicit-deny (AWS exempts only a principal whose
+    ARN and account are both listed) with the notprincipal-deny-vendor
+    finding; RGW 16 exempts the vendor (the documented deviation
+    rgw-notprincipal-one-identity).  Listing both, or another user, the
+    two agree."""
+    b = s3env.create_bucket()
+    s3env.put_object(b, "data/obj")
+    vendor = s3env.principal_arn("vendor")
+    root = "arn:aws:iam::%s:root" % s3env.tenant()
+    cases = [  # NotPrincipal AWS, verify's decision, the server's, finding
+        (vendor, "explicit-deny", True, True),
+        (root, "explicit-deny", True, True),
+        (s3env.tenant(), "explicit-deny", True, True),
+        ([vendor, root], "allowed", True, False),
+        (s3env.principal_arn("other"), "explicit-deny", False, False),
+    ]
+    for listed, want, server_allows, finding in cases:
+        text = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Sid": "Vendor", "Effect": "Allow",
+             "Principal": {"AWS": vendor}, "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::%s/*" % b},
+            {"Sid": "OnlyListed", "Effect": "Deny",
+             "NotPrincipal": {"AWS": listed}, "Action": "s3:GetObject",
+             "Resource": "arn:aws:s3:::%s/*" % b}]})
+        s3env.put_policy(b, text)
+        _, rep, _ = verify(b, text)
+        eq(decisions(rep)["s3:GetObject"], want, "verify, %s" % listed)
+        codes = [f["code"] for f in rep["findings"]]
+        eq("notprincipal-deny-vendor" in codes, finding,
+           "finding, %s: %s" % (listed, codes))
+        status, _ = s3env.try_op("vendor", "GetObject", b, "data/obj")
+        eq(status == 200, server_allows, "server, %s" % listed)
+        if (want == "allowed") != server_allows:
+            print("  deviation rgw-notprincipal-one-identity: NotPrincipal "
+                  "%s: verify %s, the server allows" % (listed, want))
+
+
+@test
+def keys_a_request_never_carries():
+    """A GetObject request never carries the encryption header: an Allow on
+    it conditioned with StringEquals is no grant (verify: implicit-deny,
+    not conditional), and a Deny with Null = true applies (explicit-deny).
+    The server agrees on both.  A Deny with Null = false (the key is
+    present) does not apply: the server denies, the documented deviation
+    rgw-null-ignores-value.  (A negated operator on the absent key is
+    another RGW 16 deviation: not tested here.)"""
+    bk = Bucket()
+    b = bk.name
+    vendor = s3env.principal_arn("vendor")
+    sse = "s3:x-amz-server-side-encryption"
+    allow_all = {"Sid": "All", "Effect": "Allow",
+                 "Principal": {"AWS": vendor}, "Action": "s3:GetObject",
+                 "Resource": "arn:aws:s3:::%s/*" % b}
+    cases = [
+        ([dict(allow_all, Sid="IfEncrypted",
+               Condition={"StringEquals": {sse: "AES256"}})],
+         "implicit-deny", False),
+        ([allow_all,
+          {"Sid": "NoHeader", "Effect": "Deny", "Principal": "*",
+           "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % b,
+           "Condition": {"Null": {sse: "true"}}}],
+         "explicit-deny", False),
+        ([allow_all,
+          {"Sid": "OnlyWithHeader", "Effect": "Deny", "Principal": "*",
+           "Action": "s3:GetObject", "Resource": "arn:aws:s3:::%s/*" % b,
+           "Condition": {"Null": {sse: "false"}}}],
+         "allowed", True, "rgw-null-ignores-value"),
+    ]
+    for case in cases:
+        stmts, want, aws_allows = case[:3]
+        deviation = case[3] if len(case) > 3 else None
+        text = json.dumps({"Version": "2012-10-17", "Statement": stmts})
+        s3env.put_policy(b, text)
+        _, rep, _ = verify(b, text)
+        eq(decisions(rep)["s3:GetObject"], want, "verify: %s" % text)
+        server, evidence = bk.allowed("s3:GetObject")
+        if deviation:
+            # the documented deviation: the server decides the other way
+            eq(server, not aws_allows, "server (%s): %s (%s)"
+               % (deviation, evidence, text))
+            print("  deviation %s: verify %s, the server %s"
+                  % (deviation, want, "allows" if server else "denies"))
+        else:
+            eq(server, aws_allows, "server: %s (%s)" % (evidence, text))
 
 
 @test

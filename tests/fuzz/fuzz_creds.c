@@ -5,13 +5,15 @@
  * Input: "PROFILE\0CREDENTIALS_FILE\0CONFIG_FILE" (an empty PROFILE means
  * none: the default profile).  Inputs that would make the loader run a
  * command or call a network service (credential_process, role_arn,
- * sso_*, web_identity_token_file, credential_source) are skipped: the
- * harness tests parsing, and must never execute what the fuzzer writes.
+ * sso_*, web_identity_token_file, credential_source, in any case: the
+ * files' key names are case-insensitive) are skipped: the harness tests
+ * parsing, and must never execute what the fuzzer writes.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "fuzz.h"
@@ -59,8 +61,9 @@ static int unsafe(const uint8_t *data, size_t size)
 	for (i = 0; i < sizeof words / sizeof words[0]; i++) {
 		size_t wl = strlen(words[i]), j;
 
+		/* key names are case-insensitive (ROLE_ARN is role_arn) */
 		for (j = 0; j + wl <= size; j++)
-			if (memcmp(data + j, words[i], wl) == 0)
+			if (strncasecmp((const char *)data + j, words[i], wl) == 0)
 				return 1;
 	}
 	return 0;

@@ -7,7 +7,8 @@
  * 2024-01-01; bit 2: --until 2024-03-31; bit 3: --dataset events; bit 4:
  * a bucket rather than a directory), then entries separated by '\n': the
  * first byte of an entry picks its size (and, for a content read, whether
- * the read fails and what the head and tail bytes are), the rest is the key
+ * the read fails, what the head and tail bytes are, and with bit 7 a real
+ * footer whose column name the low bits vary), the rest is the key
  * (a trailing '/' is a folder).
  */
 #include <stdint.h>
@@ -21,6 +22,12 @@
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static size_t sink;
+
+/* mini_parquet.h's footer and tail: a root and one INT64 column "id",
+ * 10 rows. */
+static const char mini[] = "\x15\x02\x19\x2c\x48\x06schema\x15\x02\x00"
+	"\x15\x04\x25\x00\x18\x02id\x00\x16\x14\x19\x0c\x00"
+	"\x1d\x00\x00\x00PAR1";
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -86,7 +93,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				tail[7] = sel;
 			if (sel & 64)
 				memset(tail, sel, 4);
-			layout_content(l, key, sz, head, tail);
+			if ((sel & 128) && sz >= sizeof(mini) - 1) {
+				/* A real footer (tests/mini_parquet.h), its
+				 * column name varied: schemas, rows, drift. */
+				unsigned char foot[sizeof(mini) - 1];
+
+				memcpy(foot, mini, sizeof(foot));
+				foot[21] = (unsigned char)('a' + (sel & 7));
+				(void)layout_content(l, key, sz, head, foot,
+						     sizeof(foot));
+				continue;
+			}
+			(void)layout_content(l, key, sz, head, tail,
+					     sizeof(tail));
 		}
 	}
 	layout_finish(l);

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "names.h"
 #include "verify.h"
+#include "verify_report.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
