@@ -46,11 +46,16 @@ static const char usage_line[] =
 	"                     [--dry-run] [--yes] [--backup FILE] [--json]\n"
 	"                     " CMD_S3_USAGE;
 
-static int use_color(void)
+/* A warning or error line of any length (cmd_warn cuts at 1 KB; the
+ * suggested statements can be longer), escaped for the terminal. */
+static void say(const char *level, const char *color, const char *text)
 {
-	const char *nc = getenv("NO_COLOR");
+	char *msg = term_escape(text);
+	int c = cmd_color(STDERR_FILENO);
 
-	return isatty(STDOUT_FILENO) && !(nc && *nc);
+	fprintf(stderr, "s3perm: %s%s:%s %s\n", c ? color : "", level,
+		c ? "\033[0m" : "", msg);
+	free(msg);
 }
 
 /* Ask on the terminal; 1 for yes. */
@@ -89,7 +94,7 @@ int cmd_apply(int argc, char **argv)
 	struct s3_client *c = NULL;
 	struct s3p_error err = { 0 };
 	struct buf diff = BUF_INIT;
-	char backup[1024], label[512];
+	char backup[1100], label[512];
 	int rc = EXIT_USAGE, r, have_state = 0;
 
 	memset(&a, 0, sizeof(a));
@@ -149,7 +154,7 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < st.gen.nwarnings; i++)
-		cmd_warn("%s", st.gen.warnings[i]);
+		say("warning", "\033[1;33m", st.gen.warnings[i]);
 	if (!st.changed) {
 		if (a.json)
 			print_json(&rq, &st);
@@ -159,8 +164,7 @@ int cmd_apply(int argc, char **argv)
 				a.remove ? "holds no statement of the "
 				"vendor's" : "grants what the mode needs");
 		for (size_t i = 0; i < st.gen.nerrors; i++)
-			fprintf(stderr, "s3perm: error: %s\n",
-				st.gen.errors[i]);
+			say("error", "\033[1;31m", st.gen.errors[i]);
 		rc = st.gen.nerrors ? EXIT_FINDING : EXIT_ALL_GOOD;
 		goto out;
 	}
@@ -170,7 +174,7 @@ int cmd_apply(int argc, char **argv)
 			 "now (none)");
 		apply_diff(st.before_pretty, st.after_pretty, label,
 			   st.delete_policy ? "no policy (DeleteBucketPolicy)"
-			   : "the policy apply writes", use_color(), &diff);
+			   : "the policy apply writes", cmd_color(STDOUT_FILENO), &diff);
 		fputs(buf_str(&diff), stdout);
 		fflush(stdout);
 	}
@@ -253,9 +257,9 @@ int cmd_apply(int argc, char **argv)
 	if (a.json)
 		print_json(&rq, &st);
 	for (size_t i = 0; i < st.gen.nerrors; i++)
-		fprintf(stderr, "s3perm: error: %s\n", st.gen.errors[i]);
+		say("error", "\033[1;31m", st.gen.errors[i]);
 	for (size_t i = 0; i < st.nproblems; i++)
-		fprintf(stderr, "s3perm: error: %s\n", st.problems[i]);
+		say("error", "\033[1;31m", st.problems[i]);
 	if (!st.nproblems && !st.gen.nerrors)
 		fprintf(stderr, "s3perm: checked after the write: %s\n",
 			a.remove ? "the vendor has no grant of either mode "

@@ -87,14 +87,6 @@ static double seconds_since(const struct timespec *t)
 		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-/* Bytes from the manifest, for a terminal: control characters shown as
- * '?' so that no line can move the cursor or forge a report line. */
-static void put_safe(struct buf *b, const char *s)
-{
-	for (; *s; s++)
-		buf_putc(b, (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
-}
-
 static const char *kind_name(enum s3p_err_kind k)
 {
 	switch (k) {
@@ -247,15 +239,15 @@ static void text_line(struct buf *b, const char *status,
 		      const char *prefix, const char *detail)
 {
 	buf_printf(b, "%-8s ", status);
-	put_safe(b, e->id ? e->id : "-");
+	buf_put_term(b, e->id ? e->id : "-");
 	buf_putc(b, ' ');
-	put_safe(b, e->bucket);
+	buf_put_term(b, e->bucket);
 	if (prefix) {
 		buf_putc(b, '/');
-		put_safe(b, prefix);
+		buf_put_term(b, prefix);
 	}
 	buf_printf(b, " %s: ", mode);
-	put_safe(b, detail);
+	buf_put_term(b, detail);
 	buf_putc(b, '\n');
 }
 
@@ -295,7 +287,7 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 			text_line(&j->out, "error", &j->e, pp->mode, prefix,
 				  err.msg);
 			report_leftovers(&rep, &left);
-			put_safe(&j->out, buf_str(&left));
+			buf_puts(&j->out, buf_str(&left));   /* escaped by report.c */
 			buf_release(&left);
 		}
 		buf_printf(&j->why, "%s%s", j->why.len ? "; " : "", err.msg);
@@ -477,11 +469,11 @@ static void print_summary(struct fleet_ctx *x, double seconds)
 			const struct attention *a = &x->att[i];
 
 			buf_printf(&b, "  %-8s ", outcome_names[a->outcome]);
-			put_safe(&b, a->id ? a->id : "-");
+			buf_put_term(&b, a->id ? a->id : "-");
 			buf_putc(&b, ' ');
-			put_safe(&b, a->bucket ? a->bucket : "-");
+			buf_put_term(&b, a->bucket ? a->bucket : "-");
 			buf_puts(&b, "  ");
-			put_safe(&b, a->why ? a->why : "");
+			buf_put_term(&b, a->why ? a->why : "");
 			buf_putc(&b, '\n');
 		}
 		if (x->att_more)

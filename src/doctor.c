@@ -27,6 +27,8 @@ static const struct doctor_query queries[DOCTOR_NQUERIES] = {
 			    "s3:GetBucketVersioning" },
 	[DQ_LIFECYCLE] = { "lifecycle", "GetBucketLifecycleConfiguration",
 			   "s3:GetLifecycleConfiguration" },
+	[DQ_PUBLIC_ACCESS] = { "publicAccessBlock", "GetPublicAccessBlock",
+			       "s3:GetBucketPublicAccessBlock" },
 };
 
 const struct doctor_query *doctor_query(enum doctor_query_id q)
@@ -214,6 +216,38 @@ static void judge_region(struct doctor_report *r, const char *resolved,
 
 /* ---- bucket policy: verify's evaluation ------------------------------ */
 
+/* A grant that is conditional or denied only under a condition (a Deny on
+ * aws:SourceVpce, aws:SourceIp ...) names the keys it depends on: the
+ * vendor's requests do not come from the customer's VPC or addresses. */
+static void keys_note(struct doctor_item *it, const struct verify_result *res)
+{
+	struct buf b = BUF_INIT;
+	size_t n = 0;
+
+	for (size_t i = 0; i < res->nresults; i++) {
+		const struct eval_result *e = &res->results[i].eval;
+
+		for (size_t j = 0; j < e->ncondition_keys; j++) {
+			if (strstr(b.data ? b.data : "", e->condition_keys[j]))
+				continue;
+			buf_printf(&b, "%s%s", n++ ? ", " : "",
+				   e->condition_keys[j]);
+		}
+	}
+	if (n) {
+		struct buf m = BUF_INIT;
+
+		buf_printf(&m, "%s; some grants depend on %s: a condition on "
+			   "the customer's own VPC endpoint, VPC or addresses "
+			   "never holds for the vendor's requests (s3perm verify "
+			   "--fetch --context KEY=VALUE shows each case)",
+			   it->message, b.data);
+		free(it->message);
+		it->message = buf_detach(&m);
+	}
+	buf_release(&b);
+}
+
 static int judge_policy(struct doctor_report *r,
 			const struct verify_request *rq,
 			const struct s3_response *a, struct s3p_error *err)
@@ -258,6 +292,7 @@ static int judge_policy(struct doctor_report *r,
 	    res->no_policy ? "the bucket has no policy: " : "", allowed,
 	    res->nresults, nerr, nerr == 1 ? "" : "s", nwarn,
 	    nwarn == 1 ? "" : "s");
+	keys_note(it, res);
 	if (allowed < res->nresults) {
 		struct buf b = BUF_INIT;
 
@@ -635,6 +670,51 @@ static void judge_versioning(struct doctor_report *r,
 		rq->nprefixes == 1 ? rq->prefixes[0] : "");
 }
 
+/* ---- Block Public Access: information only --------------------------- */
+
+static void judge_public_access(struct doctor_report *r,
+				const struct s3_response *a)
+{
+	struct doctor_item *it = item(r, "public-access");
+	/* radosgw names the document BlockPublicAccessBlockConfiguration */
+	struct pick p = { .n = 8, .paths = {
+		"PublicAccessBlockConfiguration/BlockPublicAcls",
+		"PublicAccessBlockConfiguration/IgnorePublicAcls",
+		"PublicAccessBlockConfiguration/BlockPublicPolicy",
+		"PublicAccessBlockConfiguration/RestrictPublicBuckets",
+		"BlockPublicAccessBlockConfiguration/BlockPublicAcls",
+		"BlockPublicAccessBlockConfiguration/IgnorePublicAcls",
+		"BlockPublicAccessBlockConfiguration/BlockPublicPolicy",
+		"BlockPublicAccessBlockConfiguration/RestrictPublicBuckets" } };
+	const char *pub = "";
+	size_t on = 0;
+
+	if (r->have_policy)
+		for (size_t i = 0; i < r->policy.findings.n; i++)
+			if (!strcmp(r->policy.findings.items[i].code,
+				    "public-access"))
+				pub = "; the bucket policy has a public "
+				      "statement (see the bucket-policy item)";
+	if (!strcmp(a->code, "NoSuchPublicAccessBlockConfiguration")) {
+		set(it, DOCTOR_OK, "Block Public Access is not set on the "
+		    "bucket; it does not affect a grant to a named principal "
+		    "such as the vendor%s", pub);
+		return;
+	}
+	if (not_readable(it, DQ_PUBLIC_ACCESS, a))
+		return;
+	if (pick_parse(a, "PublicAccessBlockConfiguration", &p) &&
+	    strcmp(p.root, "BlockPublicAccessBlockConfiguration")) {
+		not_a_document(it, DQ_PUBLIC_ACCESS, p.root);
+		return;
+	}
+	for (size_t i = 0; i < 8; i++)
+		on += pick_get(&p, i) && !strcmp(pick_get(&p, i), "true");
+	set(it, DOCTOR_OK, "Block Public Access: %zu of 4 settings on; it "
+	    "does not affect a grant to a named principal such as the "
+	    "vendor: keep it as it is%s", on, pub);
+}
+
 /* ---- the report ----------------------------------------------------- */
 
 int doctor_evaluate(const struct verify_request *rq, const char *region,
@@ -654,6 +734,7 @@ int doctor_evaluate(const struct verify_request *rq, const char *region,
 	judge_request_payment(out, &answers[DQ_REQUEST_PAYMENT]);
 	judge_versioning(out, rq, &answers[DQ_VERSIONING],
 			 &answers[DQ_LIFECYCLE]);
+	judge_public_access(out, &answers[DQ_PUBLIC_ACCESS]);
 	return 0;
 }
 

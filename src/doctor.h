@@ -10,6 +10,9 @@
  *   id              from                        judged
  *   region          GetBucketLocation           ok: printed plainly
  *   bucket-policy   GetBucketPolicy             verify's evaluation and lint
+ *                                               (with the condition keys a
+ *                                               conditional grant depends on:
+ *                                               aws:SourceVpce, aws:SourceIp)
  *   encryption      GetBucketEncryption         SSE-KMS keys the vendor
  *                                               needs a key policy for
  *   ownership       GetBucketOwnershipControls  export: BucketOwnerEnforced
@@ -17,6 +20,9 @@
  *   requester-pays  GetBucketRequestPayment     Payer BucketOwner
  *   versioning      GetBucketVersioning +       export: noncurrent versions
  *                   GetBucketLifecycleConf.     expire
+ *   public-access   GetPublicAccessBlock        information only: it does not
+ *                   (+ the policy's public-     affect a grant to a named
+ *                   access findings)            principal
  *
  * An answer that is a refusal (403) makes its item `unknown`, naming the
  * permission; an answer that is not the expected document (radosgw answers
@@ -50,6 +56,7 @@ enum doctor_query_id {
 	DQ_REQUEST_PAYMENT,
 	DQ_VERSIONING,
 	DQ_LIFECYCLE,
+	DQ_PUBLIC_ACCESS,
 	DOCTOR_NQUERIES
 };
 
@@ -61,7 +68,7 @@ struct doctor_query {
 
 const struct doctor_query *doctor_query(enum doctor_query_id q);
 
-#define DOCTOR_NITEMS 7
+#define DOCTOR_NITEMS 8
 
 struct doctor_item {
 	const char *id;              /* static: "object-lock" */

@@ -497,6 +497,14 @@ static void report_changes(const struct policy_changes *ch,
 			buf_printf(&msg, " (%s grants) is replaced by the %s "
 				   "grants", other, req->mode);
 			break;
+		case POLICY_ACCOUNT_WIDE:
+			buf_puts(&msg, "the current policy's ");
+			put_statement(&msg, c->index, c->sid);
+			buf_printf(&msg, " allows the whole account of the "
+				   "vendor (every user and role of it, the "
+				   "vendor too): kept as it is; what it grants "
+				   "comes on top of --mode %s", req->mode);
+			break;
 		case POLICY_SHARED:
 			buf_puts(&msg, "the current policy's ");
 			put_statement(&msg, c->index, c->sid);

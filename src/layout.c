@@ -704,7 +704,7 @@ size_t layout_content(struct layout *l, const char *key, uint64_t size,
 		break;
 	case PARQUET_TRUNCATED:
 		add_finding(l, SEVERITY_ERROR, "truncated_parquet", xstrdup(key),
-			    "parquet file cut short: %s", e.msg);
+			    "truncated: %s", e.msg);
 		break;
 	case PARQUET_ENCRYPTED:
 		add_finding(l, SEVERITY_WARNING, "encrypted_footer",

@@ -731,8 +731,8 @@ enum parquet_status parquet_tail(const unsigned char tail[PARQUET_TAIL_LEN],
 	enc = memcmp(tail + 4, "PARE", 4) == 0;
 	if (!enc && memcmp(tail + 4, "PAR1", 4) != 0) {
 		s3p_error_set(err, S3P_E_INPUT,
-			      "no trailing PAR1 magic: cut short, or not "
-			      "parquet");
+			      "no trailing PAR1 magic (cut short, or not "
+			      "parquet)");
 		return PARQUET_TRUNCATED;
 	}
 	*footer_len = le32(tail);

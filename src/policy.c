@@ -142,6 +142,31 @@ static int names_vendor(const char *s, const struct principal *p)
 	return !strcmp(s, p->account) || !strcmp(s, root);
 }
 
+/* Does st Allow the vendor's whole account (its root ARN or bare id) while
+ * the vendor is a user or role of it? */
+static int names_vendor_account(const json_t *st, const struct principal *p)
+{
+	const json_t *aws = json_object_get(json_object_get(st, "Principal"),
+					    "AWS"), *e;
+	const char *effect = json_string_value(json_object_get(st, "Effect"));
+	char root[256];
+	size_t i;
+
+	if (p->type == PRINCIPAL_ACCOUNT || !effect || strcmp(effect, "Allow"))
+		return 0;
+	snprintf(root, sizeof(root), "arn:%s:iam::%s:root", p->partition,
+		 p->account);
+	if (json_is_string(aws))
+		return !strcmp(json_string_value(aws), p->account) ||
+		       !strcmp(json_string_value(aws), root);
+	json_array_foreach(aws, i, e)
+		if (json_is_string(e) &&
+		    (!strcmp(json_string_value(e), p->account) ||
+		     !strcmp(json_string_value(e), root)))
+			return 1;
+	return 0;
+}
+
 /* Is s a principal of the vendor's account (any user or role in it)? */
 static int in_vendor_account(const char *s, const struct principal *p)
 {
@@ -428,6 +453,8 @@ static json_t *filter(json_t *current, const struct policy_vendor *v,
 		char *beyond = NULL;
 
 		if (o == NOT_VENDOR) {
+			if (names_vendor_account(st, v->principal))
+				add_change(ch, i, st, POLICY_ACCOUNT_WIDE, NULL);
 			json_array_append(kept, st);
 			continue;
 		}

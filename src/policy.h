@@ -71,6 +71,9 @@ enum policy_fate {
 	POLICY_KEPT_MORE,         /* merge: grants more than either mode:
 				     kept as it is */
 	POLICY_SHARED,            /* merge: the vendor among others: kept */
+	POLICY_ACCOUNT_WIDE,      /* merge and remove: an Allow for the whole
+				     vendor account (its root or id), which
+				     the vendor user or role gets too: kept */
 	POLICY_REMOVED,           /* remove: the statement taken out */
 	POLICY_PRINCIPAL_REMOVED  /* remove: the vendor taken out of the
 				     statement's Principal list */

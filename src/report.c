@@ -538,6 +538,7 @@ int report_table(const struct probe_report *r, const struct report_opts *o,
 			   c->on[x->status], probe_status_name(x->status),
 			   c->off, x->action, http, code,
 			   probe_basis_name(x->basis));
+		free(code);
 		/* One line per grant; the evidence only where there is
 		 * something to look at (or with --verbose). */
 		if (x->status != PROBE_GRANTED || o->verbose) {

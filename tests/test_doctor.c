@@ -49,6 +49,12 @@ static const char *const ok_bodies[DOCTOR_NQUERIES] = {
 		"<Payer>BucketOwner</Payer></RequestPaymentConfiguration>",
 	[DQ_VERSIONING] = "<VersioningConfiguration" XMLNS "/>",
 	[DQ_LIFECYCLE] = NULL,
+	[DQ_PUBLIC_ACCESS] = "<PublicAccessBlockConfiguration" XMLNS ">"
+		"<BlockPublicAcls>true</BlockPublicAcls>"
+		"<IgnorePublicAcls>true</IgnorePublicAcls>"
+		"<BlockPublicPolicy>true</BlockPublicPolicy>"
+		"<RestrictPublicBuckets>true</RestrictPublicBuckets>"
+		"</PublicAccessBlockConfiguration>",
 };
 
 struct env {
@@ -162,7 +168,23 @@ static void test_clean_bucket(void **state)
 	expect(&e, "object-lock", DOCTOR_OK, "no Object Lock", NULL);
 	expect(&e, "requester-pays", DOCTOR_OK, NULL, NULL);
 	expect(&e, "versioning", DOCTOR_OK, "versioning is off", NULL);
+	expect(&e, "public-access", DOCTOR_OK, "4 of 4 settings on", NULL);
 	assert_int_equal(doctor_worst(&e.rep), DOCTOR_ERROR);
+	not_found(&e.ans[DQ_PUBLIC_ACCESS],
+		  "NoSuchPublicAccessBlockConfiguration");
+	run(&e);
+	expect(&e, "public-access", DOCTOR_OK, "does not affect a grant to a "
+	       "named principal", NULL);
+	/* radosgw's answer, recorded: another root element, the same fields */
+	answer(&e.ans[DQ_PUBLIC_ACCESS], 200, S3_OK, NULL,
+	       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>"
+	       "<BlockPublicAccessBlockConfiguration><BlockPublicAcls>true"
+	       "</BlockPublicAcls><IgnorePublicAcls>false</IgnorePublicAcls>"
+	       "<BlockPublicPolicy>false</BlockPublicPolicy>"
+	       "<RestrictPublicBuckets>false</RestrictPublicBuckets>"
+	       "</BlockPublicAccessBlockConfiguration>");
+	run(&e);
+	expect(&e, "public-access", DOCTOR_OK, "1 of 4 settings on", NULL);
 	release_env(&e);
 }
 
@@ -264,11 +286,13 @@ static void test_permission_unknown(void **state)
 		"s3:GetBucketOwnershipControls",
 		"s3:GetBucketObjectLockConfiguration",
 		"s3:GetBucketRequestPayment", "s3:GetBucketVersioning",
-		"s3:GetLifecycleConfiguration"
+		"s3:GetLifecycleConfiguration",
+		"s3:GetBucketPublicAccessBlock"
 	};
 	const char *ids[DOCTOR_NQUERIES] = {
 		"region", "bucket-policy", "encryption", "ownership",
-		"object-lock", "requester-pays", "versioning", "versioning"
+		"object-lock", "requester-pays", "versioning", "versioning",
+		"public-access"
 	};
 
 	(void)state;
@@ -406,6 +430,22 @@ static void test_policy_and_reports(void **state)
 	run(&e);
 	expect(&e, "bucket-policy", DOCTOR_OK, "3 of 3 grants", NULL);
 	assert_int_equal(doctor_worst(&e.rep), DOCTOR_OK);
+	/* a Deny outside the customer's VPC endpoint: named */
+	answer(&e.ans[DQ_POLICY], 200, S3_OK, NULL,
+	       "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Sid\":\"R\","
+	       "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" VENDOR "\"},"
+	       "\"Action\":[\"s3:ListBucket\",\"s3:GetBucketLocation\"],"
+	       "\"Resource\":\"arn:aws:s3:::my-data\"},{\"Sid\":\"O\","
+	       "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"" VENDOR "\"},"
+	       "\"Action\":\"s3:GetObject\",\"Resource\":"
+	       "\"arn:aws:s3:::my-data/*\"},{\"Sid\":\"Vpce\",\"Effect\":"
+	       "\"Deny\",\"Principal\":\"*\",\"Action\":\"s3:*\","
+	       "\"Resource\":[\"arn:aws:s3:::my-data\","
+	       "\"arn:aws:s3:::my-data/*\"],\"Condition\":{\"StringNotEquals\":"
+	       "{\"aws:SourceVpce\":\"vpce-1a2b3c4d\"}}}]}");
+	run(&e);
+	expect(&e, "bucket-policy", DOCTOR_ERROR, "depend on aws:SourceVpce",
+	       NULL);
 	/* a server byte in a message: escaped on the terminal, \xNN in JSON */
 	answer(&e.ans[DQ_REQUEST_PAYMENT], 200, S3_OK, NULL,
 	       "<\x1b[2JX\xff/>");
@@ -413,7 +453,7 @@ static void test_policy_and_reports(void **state)
 	doctor_report_text(&e.rep, &text);
 	assert_null(strchr(text.data, '\x1b'));
 	assert_non_null(strstr(text.data, "requester-pays  unknown  "));
-	assert_non_null(strstr(text.data, "\nbucket-policy   ok       3 of 3"));
+	assert_non_null(strstr(text.data, "\nbucket-policy   error    "));
 	json = doctor_report_json(&e.rep);
 	assert_non_null(json);
 	doc = json_loads(json, 0, NULL);

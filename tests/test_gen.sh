@@ -766,7 +766,7 @@ check err_warnings
 check err_has "delete-bucket-policy"
 end_case
 
-# ---- the merged result passes verify's lint (issue 10 item 4) ----------
+# ---- the merged result passes verify's lint -------------------------
 
 printf '{"Version":"2012-10-17","Statement":[{"Sid":"Docs","Effect":"Allow","Principal":{"AWS":"arn:aws:iam::999689269917:user/STATSIG_IAM_USER"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::YOUR_S3_BUCKET/*"}]}' >"$T/placeholder.json"
 bad "merge: a placeholder left in the current policy" "rejected by AWS~statement #0~STATSIG_IAM_USER~[placeholder]" \

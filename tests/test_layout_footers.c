@@ -1,4 +1,4 @@
-/* Unit tests: layout's footer checks (issue 15) on trees built from the
+/* Unit tests: layout's footer checks on trees built from the
  * parquet fixtures (tests/fixtures/parquet/, written by DuckDB and
  * arrow-rs): schema drift, mixed days, 0-row days, row-count outliers,
  * cut-short, corrupt and encrypted files, footers over the first 64 KiB

@@ -344,8 +344,8 @@ static void test_truncated(void **state)
 	}
 }
 
-/* One bit flipped in every byte of every small footer (and the byte set
- * to 0xff): a clean result either way. */
+/* One bit flipped in every byte of every small footer (and every 8th byte
+ * set to 0xff): a clean result either way. */
 static void test_bit_flips(void **state)
 {
 	char names[64][128];
@@ -367,7 +367,9 @@ static void test_bit_flips(void **state)
 		foot = malloc(flen);
 		assert_non_null(foot);
 		for (size_t i = 0; i < flen; i++) {
-			for (int k = 0; k < 2; k++) {
+			/* 0xff too on every 8th byte: half the time under
+			 * valgrind of doing both everywhere. */
+			for (int k = 0; k < (i % 8 ? 1 : 2); k++) {
 				struct parquet_meta m;
 
 				memcpy(foot, file + size - 8 - flen, flen);

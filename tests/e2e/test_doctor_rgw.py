@@ -95,11 +95,13 @@ def each_item_and_its_fix():
     eq(doc["principal"], s3env.principal_arn("vendor"))
     eq([i["id"] for i in doc["items"]],
        ["region", "bucket-policy", "encryption", "ownership",
-        "object-lock", "requester-pays", "versioning"])
+        "object-lock", "requester-pays", "versioning", "public-access"])
     eq(status(doc), {"region": "ok", "bucket-policy": "error",
                      "encryption": "unknown", "ownership": "unknown",
                      "object-lock": "error", "requester-pays": "error",
-                     "versioning": "warning"})
+                     "versioning": "warning", "public-access": "ok"})
+    ok("0 of 4 settings on" in items(doc)["public-access"]["message"],
+       items(doc)["public-access"]["message"])
     it = items(doc)
     ok("GOVERNANCE for 1 days" in it["object-lock"]["message"],
        it["object-lock"]["message"])
@@ -132,9 +134,9 @@ def each_item_and_its_fix():
     eq(status(doc), {"region": "ok", "bucket-policy": "ok",
                      "encryption": "unknown", "ownership": "unknown",
                      "object-lock": "ok", "requester-pays": "ok",
-                     "versioning": "ok"})
+                     "versioning": "ok", "public-access": "ok"})
     eq(rc, 0, "exit code after the fixes (stderr %r)" % err)
-    eq([i["fix"] for i in doc["items"]], [None] * 7, "fixes left")
+    eq([i["fix"] for i in doc["items"]], [None] * 8, "fixes left")
     rc, out, err = doctor(b, "--mode", "export", "--strict")
     eq(rc, 0, "--strict with only ok and unknown")
 
@@ -184,7 +186,7 @@ def refused_setting_is_unknown_with_the_permission():
     ok("s3:GetBucketVersioning" in it["versioning"]["message"],
        it["versioning"]["message"])
     eq(it["object-lock"]["status"], "ok", "the rest of the report")
-    eq(len(doc["items"]), 7)
+    eq(len(doc["items"]), 8)
     # a user with no right on the bucket at all: every item unknown, each
     # naming its permission, and still a report
     rc, doc, err = doctor_json(b, user="other")

@@ -1,4 +1,4 @@
-"""`s3perm layout` reads the parquet footers (issue 15), on the real local S3
+"""`s3perm layout` reads the parquet footers, on the real local S3
 server (radosgw) and on the same tree as a local directory: a bucket built
 from the fixtures DuckDB wrote (tests/fixtures/parquet/) with each finding
 planted -- a type change on one day, a dropped column, an added column next
@@ -150,7 +150,7 @@ def outlier_threshold_and_no_content():
 @test
 def dataset_scoped_grant_lists_only_the_prefix():
     # The vendor may list only under events/ and read only there: a listing
-    # of the bucket root would be denied (exit 3 before issue 15).
+    # of the bucket root would be denied (exit 3 before the listing was scoped).
     b, d = both()
     s3env.put_policy(b, {"Version": "2012-10-17", "Statement": [
         {"Sid": "List", "Effect": "Allow",

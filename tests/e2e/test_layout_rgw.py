@@ -19,7 +19,7 @@ from s3env import eq, ok, test
 
 # The smallest valid parquet footer (tests/mini_parquet.h): version 1, a
 # root "schema" with one REQUIRED INT64 column "id", num_rows 10, no row
-# group.  The content check decodes it (issue 15).
+# group.  The content check decodes it.
 MINI_FOOTER = (b"\x15\x02\x19\x2c\x48\x06schema\x15\x02\x00\x15\x04"
                b"\x25\x00\x18\x02id\x00\x16\x14\x19\x0c\x00")
 
