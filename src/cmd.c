@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "buf.h"
@@ -53,8 +54,80 @@ int cmd_color(int fd)
 	return isatty(fd) && !(nc && *nc);
 }
 
+int cmd_exit_status(enum s3p_err_kind kind)
+{
+	switch (kind) {
+	case S3P_E_USAGE:
+	case S3P_E_INPUT:
+	case S3P_E_IO:
+		return EXIT_USAGE;
+	case S3P_E_S3:
+	case S3P_E_NOMEM:
+	case S3P_E_INTERNAL:
+	default:
+		return EXIT_S3;   /* could not run */
+	}
+}
+
+const char *cmd_error_kind(enum s3p_err_kind kind)
+{
+	switch (kind) {
+	case S3P_E_USAGE: return "usage";
+	case S3P_E_INPUT: return "input";
+	case S3P_E_IO: return "io";
+	case S3P_E_NOMEM: return "memory";
+	case S3P_E_S3: return "s3";
+	default: return "internal";
+	}
+}
+
+static int json_errors;
+
+void cmd_json_errors(int argc, char **argv)
+{
+	json_errors = 0;
+	for (int i = 1; i < argc && strcmp(argv[i], "--"); i++)
+		if (!strcmp(argv[i], "--json"))
+			json_errors = 1;
+}
+
+/* s as the inside of a JSON string: valid UTF-8 (other bytes as the
+ * characters \xNN, as every JSON writer shows them), '"', '\' and
+ * control characters escaped. */
+static void put_json_string(struct buf *out, const char *s)
+{
+	struct buf u = BUF_INIT;
+
+	buf_put_utf8_escaped(&u, s, strlen(s));
+	buf_putc(out, '"');
+	for (const char *p = buf_str(&u); *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c == '"' || c == '\\')
+			buf_printf(out, "\\%c", c);
+		else if (c == '\n')
+			buf_puts(out, "\\n");
+		else if (c < 0x20 || c == 0x7f)
+			buf_printf(out, "\\u%04x", c);
+		else
+			buf_putc(out, (char)c);
+	}
+	buf_putc(out, '"');
+	buf_release(&u);
+}
+
+void cmd_error_json(const struct s3p_error *err, int status,
+		    struct buf *out)
+{
+	buf_printf(out, "{\"error\": {\"kind\": \"%s\", \"message\": ",
+		   cmd_error_kind(err->kind));
+	put_json_string(out, err->msg);
+	buf_printf(out, ", \"exit_status\": %d}}\n", status);
+}
+
 int cmd_fail(const struct s3p_error *err)
 {
+	int status = cmd_exit_status(err->kind);
 	/* messages carry server bytes and key names: escaped */
 	char *msg = term_escape(err->msg);
 
@@ -63,15 +136,14 @@ int cmd_fail(const struct s3p_error *err)
 	else
 		fprintf(stderr, "s3perm: error: %s\n", msg);
 	free(msg);
-	switch (err->kind) {
-	case S3P_E_S3:
-		return EXIT_S3;
-	case S3P_E_USAGE:
-	case S3P_E_INPUT:
-	case S3P_E_IO:
-	default:
-		return EXIT_USAGE;
+	if (json_errors) {
+		struct buf j = BUF_INIT;
+
+		cmd_error_json(err, status, &j);
+		fputs(buf_str(&j), stdout);
+		buf_release(&j);
 	}
+	return status;
 }
 
 void cmd_warn(const char *fmt, ...)

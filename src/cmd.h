@@ -47,9 +47,33 @@ extern const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS];
  * terminal and NO_COLOR is unset or empty; never when piped. */
 int cmd_color(int fd);
 
-/* Print "s3perm: error: MSG" on stderr and return the exit code for the
- * error's kind. */
+/* The exit status of an error of this kind (the one rule: 2 usage, input
+ * or local I/O; 3 could not run: S3, memory, internal). */
+int cmd_exit_status(enum s3p_err_kind kind);
+/* The stable name of an error kind in JSON: "usage", "input", "io",
+ * "memory", "s3", "internal". */
+const char *cmd_error_kind(enum s3p_err_kind kind);
+
+/* With --json among argv's options, cmd_fail() also prints the error as
+ * the one JSON document of the run on stdout.  Call before parsing (so a
+ * usage error is JSON too). */
+void cmd_json_errors(int argc, char **argv);
+
+struct buf;
+/* {"error": {"kind", "message", "exit_status"}} and a newline, to out. */
+void cmd_error_json(const struct s3p_error *err, int status,
+		    struct buf *out);
+
+/* Print "s3perm: error: MSG" on stderr (and, after cmd_json_errors() saw
+ * --json, the error's JSON document on stdout) and return the exit status
+ * for the error's kind. */
 int cmd_fail(const struct s3p_error *err);
+
+/* --strict, the same in every command that has findings: warnings (and
+ * check's unknown grants) exit 1. */
+#define CMD_OPT_STRICT(type, field) \
+	OPT_FLAG(type, field, "strict", 0, \
+		 "exit 1 on warnings too (see EXIT STATUS)")
 
 /* Print "s3perm: warning: MSG" on stderr. */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -87,24 +87,6 @@ static double seconds_since(const struct timespec *t)
 		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
 }
 
-static const char *kind_name(enum s3p_err_kind k)
-{
-	switch (k) {
-	case S3P_E_USAGE: return "usage";
-	case S3P_E_INPUT: return "input";
-	case S3P_E_IO: return "io";
-	case S3P_E_NOMEM: return "memory";
-	case S3P_E_S3: return "s3";
-	default: return "internal";
-	}
-}
-
-static int exit_for_kind(enum s3p_err_kind k)
-{
-	return k == S3P_E_S3 ? EXIT_S3 : k == S3P_E_USAGE ||
-		k == S3P_E_INPUT || k == S3P_E_IO ? EXIT_USAGE : EXIT_S3;
-}
-
 /* ---- next: one manifest line at a time (under the pool's lock) ------- */
 
 static int next_job(void *vctx, void **out)
@@ -270,17 +252,17 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 	rc = probe_run(c, pp, &rep, &err);
 	s3_client_forget_regions(c);
 	if (rc < 0) {
-		int status = rep.interrupted ? EXIT_S3 : exit_for_kind(err.kind);
+		int status = rep.interrupted ? EXIT_S3 : cmd_exit_status(err.kind);
 		struct s3p_error rerr;
 
 		oc = OUT_ERROR;
 		if (x->d->json) {
 			if (report_json_error(&rep, ro, j->e.bucket, pp->mode,
-					      prefix, kind_name(err.kind),
+					      prefix, cmd_error_kind(err.kind),
 					      err.msg, status, &j->out,
 					      &rerr) < 0)
 				buf_printf(&j->out, "{\"error\": \"%s\"}\n",
-					   kind_name(rerr.kind));
+					   cmd_error_kind(rerr.kind));
 		} else {
 			struct buf left = BUF_INIT;
 

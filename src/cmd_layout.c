@@ -20,7 +20,7 @@
 struct layout_args {
 	const char *bucket, *local, *since, *until;
 	struct opt_list datasets;
-	int no_content, json, schema;
+	int no_content, json, schema, strict;
 	long outlier_pct;
 	struct cmd_s3_opts s3;   /* with --bucket */
 };
@@ -56,6 +56,7 @@ static const struct opt_spec layout_opts[] = {
 		 1, 100),
 	OPT_FLAG(struct layout_args, json, "json", 0,
 		 "print the report as JSON"),
+	CMD_OPT_STRICT(struct layout_args, strict),
 };
 
 static int scan_bucket(const struct layout_args *a, struct layout *l,
@@ -216,9 +217,11 @@ int cmd_layout(int argc, char **argv)
 					  a.bucket ? a.bucket : a.local);
 	}
 	fputs(text, stdout);
+	/* the one rule: errors are something to fix; warnings too with
+	 * --strict */
 	rc = finding_max_severity(layout_findings(l)) >=
-	     (int)SEVERITY_WARNING ? EXIT_FINDING :
-	     EXIT_ALL_GOOD;
+	     (int)(a.strict ? SEVERITY_WARNING : SEVERITY_ERROR) ?
+	     EXIT_FINDING : EXIT_ALL_GOOD;
 	goto out;
 fail:
 	rc = cmd_fail(&err);

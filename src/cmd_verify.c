@@ -8,6 +8,7 @@
 #include "buf.h"
 #include "cmd.h"
 #include "cmd_s3.h"
+#include "finding.h"
 #include "names.h"
 #include "opts.h"
 #include "policy.h"
@@ -19,7 +20,7 @@ struct verify_args {
 	const char *bucket, *policy;
 	const char *resource_partition;  /* --partition or the principal's */
 	struct opt_list contexts, absents;
-	int fetch, json;
+	int fetch, json, strict;
 	struct cmd_principal id;
 	struct cmd_grants grants;
 	struct cmd_s3_opts s3;   /* with --fetch */
@@ -50,6 +51,7 @@ static const struct opt_spec verify_opts[] = {
 		 "(repeatable)", NULL),
 	OPT_FLAG(struct verify_args, json, "json", 0,
 		 "print the report as JSON"),
+	CMD_OPT_STRICT(struct verify_args, strict),
 };
 
 /* The S3 condition keys the requests of each mode can carry (AWS Service
@@ -262,7 +264,11 @@ int cmd_verify(int argc, char **argv)
 		verify_result_table(&res, &out);
 		fputs(buf_str(&out), stdout);
 	}
-	rc = verify_result_failed(&res) ? EXIT_FINDING : EXIT_ALL_GOOD;
+	/* the one rule: a grant not allowed or an error finding is
+	 * something to fix; a warning too with --strict */
+	rc = verify_result_failed(&res) || (a.strict &&
+	     finding_count(&res.findings, SEVERITY_WARNING)) ? EXIT_FINDING :
+	     EXIT_ALL_GOOD;
 out:
 	if (have_res)
 		verify_result_release(&res);

@@ -55,6 +55,7 @@ int main(int argc, char **argv)
 	}
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
 		if (!strcmp(argv[1], commands[i].name)) {
+			cmd_json_errors(argc - 1, argv + 1);
 			rc = commands[i].run(argc - 1, argv + 1);
 			goto out;
 		}

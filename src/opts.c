@@ -94,8 +94,10 @@ static int unknown_long(const struct opt_group *groups, size_t ngroups,
 				best = l;
 			}
 		}
-	if (!strncmp(name, "help", len) && len >= 3 && best_d > 0)
-		best = "help", best_d = 1;
+	if (len >= 3 && len < 4 && !strncmp(name, "help", len)) {
+		best = "help";   /* --hel */
+		best_d = 1;
+	}
 	if (best && best_d <= limit)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"unknown option '--%.*s'; did you mean '--%s'?",

@@ -390,7 +390,7 @@ int report_json(const struct probe_report *r, const struct report_opts *o,
 			struct buf d = BUF_INIT;
 
 			buf_puts(&d, de ? de : "");
-			buf_puts(&d, de ? JSONSTR_NOTE : JSONSTR_NOTE + 1);
+			buf_puts(&d, de ? JSONSTR_NOTE : &JSONSTR_NOTE[1]);
 			json_decref(dj);
 			dj = str_or_null(buf_str(&d), NULL);
 			buf_release(&d);

@@ -569,6 +569,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
 class Server(socketserver.ThreadingMixIn, http.server.HTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # socketserver's default listen backlog is 5: a client opening dozens of
+    # connections at once (the fleet check's workers) then has SYNs dropped
+    # and waits out 1 s retransmissions, a stall S3 does not have.
+    request_queue_size = 256
 
     def handle_error(self, request, client_address):
         pass

@@ -80,6 +80,7 @@ case_ok() {
 	if "$@"; then ok "$name"; else not_ok "$name" "failed: $*"; fi
 }
 
+PY=/usr/bin/python3
 VENDOR=(-u statsig-abc)
 POL=$T/policy.json
 "$S3PERM" gen -b my-data "${VENDOR[@]}" >"$POL" 2>/dev/null ||
@@ -211,6 +212,88 @@ else not_ok "on a terminal a warning is in colour"; fi
 run gen -b ab -u x
 if ! grep -qF "$esc" "$ERR"; then ok "piped: no colour"
 else not_ok "piped: no colour"; fi
+
+# ---- one exit rule: 0 nothing to fix (warnings included), 1 to fix ------
+
+"$PY" - "$POL" "$T/warn.json" <<'PYEOF'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["Statement"].append({"Sid": "Public", "Effect": "Allow", "Principal": "*",
+                       "Action": "s3:GetObject",
+                       "Resource": "arn:aws:s3:::my-data/*"})
+json.dump(d, open(sys.argv[2], "w"))
+PYEOF
+expect "verify: a warning only exits 0" 0 '' \
+	verify -b my-data "${VENDOR[@]}" -p "$T/warn.json"
+grep -q "1 warning" "$OUT" || not_ok "verify: the warning is reported"
+expect "verify --strict: a warning exits 1" 1 '' \
+	verify -b my-data "${VENDOR[@]}" -p "$T/warn.json" --strict
+expect "verify --strict: nothing found exits 0" 0 '' \
+	verify -b my-data "${VENDOR[@]}" -p "$POL" --strict
+mkdir -p "$T/lay/events/2024-01-01" "$T/lay/events/2024-01-03"
+printf 'PAR1xxxxPAR1' >"$T/lay/events/2024-01-01/a.parquet"
+printf 'PAR1xxxxPAR1' >"$T/lay/events/2024-01-03/a.parquet"
+expect "layout: warnings only (a missing day) exit 0" 0 '' layout --local "$T/lay" --no-content
+grep -q "warning" "$OUT" || not_ok "layout: the missing day is a warning"
+expect "layout --strict: a warning exits 1" 1 '' layout --local "$T/lay" --no-content --strict
+mkdir -p "$T/lay/events/latest"
+printf 'PAR1xxxxPAR1' >"$T/lay/events/latest/a.parquet"
+expect "layout: an error finding exits 1" 1 '' layout --local "$T/lay" --no-content
+rm -rf "$T/lay/events/latest"
+
+# ---- --json: every outcome is one JSON document on stdout -------------
+
+# json_error NAME STATUS KIND ARGS...: exit STATUS; stdout is exactly one
+# JSON document {"error": {"kind": KIND, "message", "exit_status": STATUS}}.
+json_error() {
+	local name=$1 want=$2 kind=$3
+	shift 3
+	run "$@"
+	if [ "$RC" != "$want" ]; then
+		not_ok "$name" "exit $RC, want $want"
+	elif ! "$PY" - "$OUT" "$want" "$kind" <<'PYEOF'
+import json, sys
+text = open(sys.argv[1]).read()
+d = json.loads(text)
+e = d["error"]
+assert list(d) == ["error"], d
+assert sorted(e) == ["exit_status", "kind", "message"], e
+assert e["exit_status"] == int(sys.argv[2]), e
+assert e["kind"] == sys.argv[3], e
+assert e["message"], e
+assert text.count("\n") == 1 and text.endswith("\n"), text
+PYEOF
+	then
+		not_ok "$name" "stdout is not the one JSON error document"
+	else
+		ok "$name"
+	fi
+}
+json_error "verify --json: a usage error is JSON" 2 usage \
+	verify --json -b my-data "${VENDOR[@]}" -p "$POL" --bogus
+json_error "verify --json: --json after the bad option too" 2 usage \
+	verify -b my-data --mode write --json "${VENDOR[@]}" -p "$POL"
+json_error "verify --json: an unreadable policy is an input error" 2 input \
+	verify --json -b my-data "${VENDOR[@]}" -p "$T/nonexistent.json"
+printf '{"Version": "2012-10-17", "Statement": [\n' >"$T/broken.json"
+json_error "verify --json: broken JSON input" 2 input \
+	verify --json -b my-data "${VENDOR[@]}" -p "$T/broken.json"
+json_error "layout --json: a usage error is JSON" 2 usage \
+	layout --json --local "$T/lay" --since nope
+json_error "layout --json: a missing directory" 2 input \
+	layout --json --local "$T/nonexistent"
+json_error "layout --json: S3 not reachable is JSON, exit 3" 3 s3 \
+	layout --json -b my-data --endpoint http://127.0.0.1:1 --timeout 1
+json_error "check --json: a usage error is JSON" 2 usage \
+	check --json -b s3://my-data
+json_error "check --json: no credentials is JSON, exit 3" 3 s3 \
+	check --json -b my-data --endpoint http://127.0.0.1:1 --timeout 1
+json_error "check --json: a message with a quote and a newline is one line of JSON" 2 usage \
+	check --json -b 'my"da
+ta'
+expect "without --json an error is not JSON on stdout" 2 '' \
+	verify -b my-data "${VENDOR[@]}" -p "$T/nonexistent.json"
+if [ -s "$OUT" ]; then not_ok "no stdout without --json"; else ok "no stdout without --json"; fi
 
 # ---- -o FILE: never destroys what it should not -------------------------
 

@@ -123,6 +123,8 @@ static void test_refused(void **state)
 		  "unknown option '--princpal'; did you mean '--principal'?" },
 		{ { "--templ", "a" },
 		  "unknown option '--templ'; did you mean '--templates'?" },
+		{ { "--hel" },
+		  "unknown option '--hel'; did you mean '--help'?" },
 		{ { "--mode", "write" },
 		  "invalid mode 'write': expected read or export" },
 		{ { "--prefix", "a*" }, "invalid prefix" },

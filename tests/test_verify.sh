@@ -387,7 +387,7 @@ want_rc 1
 json_check '"too-large" in codes'
 end
 
-begin "broken JSON: line and column on stderr, nothing on stdout, exit 2"
+begin "broken JSON: line and column on stderr, nothing on stdout (JSON error with --json), exit 2"
 printf '{\n  "Version": "2012-10-17",\n  "Statement": [ }\n' >"$T/broken.json"
 run verify --policy "$T/broken.json" --user statsig-abc --bucket bkt
 want_rc 2
@@ -395,7 +395,7 @@ out_empty
 err_has "^s3perm: error: cannot read policy '.*broken.json': .*line 3, column"
 run verify --policy "$T/broken.json" --user statsig-abc --bucket bkt --json
 want_rc 2
-out_empty
+out_has '^\{"error": \{"kind": "input", "message": "cannot read policy .*line 3, column.*"exit_status": 2\}\}$'
 end
 
 begin "not an object, missing file, empty input: exit 2"
@@ -453,7 +453,7 @@ out_empty
 err_has "^s3perm: error: policy '.*huge.json' has [0-9]+ bytes, far above the 20480 bytes AWS allows a bucket policy"
 run_in "$T/huge.json" verify --policy - --user statsig-abc --bucket bkt --json
 want_rc 2
-out_empty
+out_has '^\{"error": \{"kind": "input", "message": "policy .standard input. has [0-9]+ bytes, far above the 20480 bytes'
 err_has "far above the 20480 bytes"
 end
 

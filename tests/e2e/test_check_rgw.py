@@ -463,7 +463,11 @@ def cleanup_after_sigint():
             p.stop()
         eq(proc.returncode, 3, "%s %s: exit code (%s)" % (sig.name, when, err))
         ok("interrupted" in err, "says interrupted: %r" % err)
-        eq(out, "", "nothing on stdout")
+        # --json: the outcome is one JSON document, the error
+        eq(json.loads(out), {"error": {
+            "kind": "s3", "exit_status": 3,
+            "message": "check interrupted; everything the probes created "
+                       "was removed"}}, "the JSON error on stdout")
         if when != "at once":
             ok(any(e["method"] == "DELETE" and "-object?versionId=" in
                    e["target"] for e in st["log"]),

@@ -243,7 +243,11 @@ def sigint_during_the_last_cleanup_request():
         out, err = proc.communicate(timeout=60)
     eq(proc.returncode, 3, "exit (stderr %s)" % err.strip())
     ok("interrupted" in err, "says interrupted: %r" % err)
-    eq(out, "", "nothing on stdout")
+    # --json: the outcome is one JSON document, the error
+    doc = json.loads(out)
+    eq((doc["error"]["kind"], doc["error"]["exit_status"]), ("s3", 3),
+       "the JSON error on stdout")
+    ok("interrupted" in doc["error"]["message"], "JSON says interrupted")
     eq(state(b), before, "bucket as before")
 
 

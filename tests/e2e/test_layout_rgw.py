@@ -170,8 +170,10 @@ def clean_layout():
 @test
 def gaps():
     days = ["2024-01-01", "2024-01-02", "2024-01-05", "2024-01-07"]
-    rc, doc = check_both(day_keys("events", days))
-    eq(rc, 1, "exit code")
+    both = make_both(day_keys("events", days))
+    rc, doc = compare(*both)
+    eq(rc, 0, "exit code (warnings only)")
+    eq(compare(*both, "--strict")[0], 1, "exit code with --strict")
     eq(codes(doc), [("warning", "missing_days", "events/2024-01-03/"),
                     ("warning", "missing_days", "events/2024-01-06/")])
     eq(doc["findings"][0]["message"],
@@ -233,7 +235,7 @@ def empty_day_folder():
     tree = day_keys("events", ["2024-03-01", "2024-03-03"]) + [
         ("events/2024-03-02/", b"")]
     rc, doc = check_both(tree)
-    eq(rc, 1, "exit code")
+    eq(rc, 0, "exit code (a warning only)")
     eq(codes(doc), [("warning", "empty_day", "events/2024-03-02/")])
     eq(dataset(doc, "events")["missing_days"],
        [{"from": "2024-03-02", "to": "2024-03-02", "days": 1}])
@@ -259,8 +261,10 @@ def loose_and_stray_files():
     tree = day_keys("events", ["2024-01-01"]) + [
         ("events/part-0.parquet", PQ), ("README.txt", b"hello\n"),
         ("events/2099-01-01/part-0.parquet", PQ)]
-    rc, doc = check_both(tree)
-    eq(rc, 1, "exit code")
+    both = make_both(tree)
+    rc, doc = compare(*both)
+    eq(rc, 0, "exit code (warnings only)")
+    eq(compare(*both, "--strict")[0], 1, "exit code with --strict")
     eq(codes(doc), [("warning", "top_level_object", "README.txt"),
                     ("warning", "future_day", "events/2099-01-01/"),
                     ("warning", "loose_file", "events/part-0.parquet")])
@@ -403,9 +407,10 @@ def errors_and_exit_codes():
         "layout", "--bucket", b, "--timeout", "5", user="customer",
         env={"AWS_ENDPOINT_URL": "http://127.0.0.1:9"})
     eq(rc, 3, "exit code for an unreachable endpoint (stderr %r)" % err)
-    # an empty bucket: a warning, exit 1
+    # an empty bucket: a warning, exit 0 (1 with --strict)
     rc, doc, err = layout("--bucket", b)
-    eq(rc, 1, "exit code for an empty bucket")
+    eq(rc, 0, "exit code for an empty bucket")
+    eq(layout("--bucket", b, "--strict")[0], 1, "empty bucket, --strict")
     eq(codes(doc), [("warning", "no_datasets", "")])
     # --help names every option
     rc, out, err = s3env.run_s3perm("layout", "--help")
