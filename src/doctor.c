@@ -379,8 +379,8 @@ static void judge_encryption(struct doctor_report *r,
 	r->kms_bucket_key = !!*bk;
 	set(it, DOCTOR_WARNING, "default encryption %s with key %s: the "
 	    "key policy must allow the vendor %s, or %s fail with "
-	    "AccessDenied although every S3 grant is right (s3perm cannot "
-	    "read the key policy: check it)%s",
+	    "AccessDenied although every S3 grant is right (check the key "
+	    "policy)%s",
 	    !strcmp(alg, "aws:kms") ? "SSE-KMS" : "DSSE-KMS", key,
 	    export ? "kms:GenerateDataKey and kms:Decrypt" : "kms:Decrypt",
 	    export ? "reads and writes" : "reads", bk);
