@@ -300,8 +300,9 @@ def kms_key_policy_read_and_evaluated():
     with kms:GetKeyPolicy and evaluates it for the vendor (kms:Decrypt and
     kms:GenerateDataKey for export): the default key policy is an error
     with the statement to add; with that statement added, ok; a customer
-    who may not call kms:GetKeyPolicy gets unknown naming it, and an
-    endpoint that is not KMS (radosgw, through AWS_ENDPOINT_URL) too."""
+    who may not call kms:GetKeyPolicy gets unknown naming it, and so do an
+    answer past the size bound and an endpoint that is not KMS (radosgw,
+    through AWS_ENDPOINT_URL)."""
     b = s3env.create_bucket()
     key = KEY % s3env.REGION
     enc = s3env.tmpfile(
@@ -364,13 +365,21 @@ def kms_key_policy_read_and_evaluated():
                "AccessDeniedException" in it["message"], it["message"])
             ok('"kms:Decrypt"' in it["fix"], it["fix"])
             eq(len(doc["items"]), 8, "the rest of the report")
+            # an answer past the bound (256 KiB) is not read
+            kms.answer = (200, {"Policy": "x" * (300 * 1024),
+                                "PolicyName": "default"})
+            rc, doc, err = kms_doctor(b, kms, p.url)
+            it = items(doc)["encryption"]
+            eq(it["status"], "unknown", it)
+            ok("kms:GetKeyPolicy: answer too large" in it["message"],
+               it["message"])
             # no AWS_ENDPOINT_URL_KMS: AWS_ENDPOINT_URL (the S3 server)
             rc, doc, err = kms_doctor(b, None, p.url)
             it = items(doc)["encryption"]
             eq(it["status"], "unknown", it)
             ok("this endpoint does not answer as KMS" in it["message"],
                it["message"])
-            eq(len(kms.requests), 3, "requests the stand-in saw")
+            eq(len(kms.requests), 4, "requests the stand-in saw")
     finally:
         kms.close()
 
