@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -46,6 +47,15 @@ const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS] = {
 		   "read the templates from DIR instead of the installed ones",
 		   check_templates),
 };
+
+double cmd_seconds_since(const struct timespec *t)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t->tv_sec) +
+		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
+}
 
 int cmd_color(int fd)
 {

@@ -43,6 +43,10 @@ struct cmd_grants {
 extern const struct opt_spec cmd_grants_opts[CMD_GRANTS_NOPTS];
 #define CMD_GRANTS_GROUP(g) { cmd_grants_opts, CMD_GRANTS_NOPTS, (g), NULL }
 
+struct timespec;
+/* Seconds since t (CLOCK_MONOTONIC), for progress lines and rates. */
+double cmd_seconds_since(const struct timespec *t);
+
 /* The one colour rule of every human output: colour when fd is a
  * terminal and NO_COLOR is unset or empty; never when piped. */
 int cmd_color(int fd);

@@ -78,15 +78,6 @@ struct fleet_ctx {
 	int write_failed;
 };
 
-static double seconds_since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) +
-		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
 /* ---- next: one manifest line at a time (under the pool's lock) ------- */
 
 static int next_job(void *vctx, void **out)
@@ -368,12 +359,12 @@ static void run_job(void *vctx, int worker, void *vjob)
 
 static void progress(struct fleet_ctx *x, int final)
 {
-	double el = seconds_since(&x->t0);
+	double el = cmd_seconds_since(&x->t0);
 	size_t failing = x->done - x->counts[OUT_GRANTED];
 
 	if (!x->progress)
 		return;
-	if (!final && seconds_since(&x->last_progress) < 0.2)
+	if (!final && cmd_seconds_since(&x->last_progress) < 0.2)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &x->last_progress);
 	if (final) {
@@ -540,7 +531,7 @@ int cmd_check_fleet(const struct check_defaults *d,
 		rc = cmd_fail(&err);
 	}
 	if (d->summary || isatty(STDERR_FILENO))
-		print_summary(&x, seconds_since(&x.t0));
+		print_summary(&x, cmd_seconds_since(&x.t0));
 	if (*stop) {
 		fputs("s3perm: interrupted: the buckets in flight were cleaned "
 		      "up; the rest were not checked\n", stderr);

@@ -82,24 +82,15 @@ struct progress {
 	int shown;
 };
 
-static double since(const struct timespec *t)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (double)(now.tv_sec - t->tv_sec) +
-		(double)(now.tv_nsec - t->tv_nsec) / 1e9;
-}
-
 static void on_progress(void *ctx, uint64_t listed, uint64_t read)
 {
 	struct progress *p = ctx;
 	double el;
 
-	if (since(&p->last) < 0.2)
+	if (cmd_seconds_since(&p->last) < 0.2)
 		return;
 	clock_gettime(CLOCK_MONOTONIC, &p->last);
-	el = since(&p->t0);
+	el = cmd_seconds_since(&p->t0);
 	fprintf(stderr, "\r\033[Ks3perm: %" PRIu64 " objects listed, %" PRIu64
 		" files read, %.0f objects/s", listed, read,
 		el > 0 ? (double)listed / el : 0.0);
