@@ -195,7 +195,9 @@ class Standin:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), H)
         self.port = self.server.server_address[1]
         self.url = "http://127.0.0.1:%d" % self.port
+        # (shutdown() waits for serve_forever's next poll: 0.5 s by default)
         self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.02},
                                        daemon=True)
         self.thread.start()
 

@@ -591,6 +591,7 @@ class FaultProxy:
 
     def start(self):
         self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.02},
                                        daemon=True)
         self.thread.start()
         return self

@@ -257,7 +257,9 @@ class StandInKms:
         self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
                                                       Handler)
         self.url = "http://127.0.0.1:%d" % self.server.server_port
+        # (shutdown() waits for serve_forever's next poll: 0.5 s by default)
         self.thread = threading.Thread(target=self.server.serve_forever,
+                                       kwargs={"poll_interval": 0.02},
                                        daemon=True)
         self.thread.start()
 
