@@ -342,6 +342,164 @@ static int list_prefixes(struct scan *s, char *const *prefixes, size_t n,
 	return rc;
 }
 
+/* One range of a dataset's folders, listed in pages from its first
+ * folder on: the entries of folders first..last are taken (the loose
+ * files between them were listed with the dataset), and the range is done
+ * at the first key past its last folder. */
+struct range {
+	char *prefix;           /* the dataset's prefix */
+	char *start_after;      /* the first folder without its '/' */
+	size_t first, last;     /* folders, indexes into scan.days (sorted) */
+	size_t at;              /* the folder keys are now in */
+	char *token;
+	struct s3_list_guard guard;
+	bool done;
+};
+
+struct range_page {
+	struct scan *s;
+	struct range *r;
+};
+
+static int on_range_entry(void *ctx, const struct s3_list_entry *e)
+{
+	struct range_page *rp = ctx;
+	struct range *r = rp->r;
+	char *const *days = rp->s->days;
+
+	while (!r->done) {
+		const char *f = days[r->at];
+
+		if (!strncmp(e->key, f, strlen(f)))
+			return on_entry(rp->s, e);
+		if (strcmp(e->key, f) < 0)
+			return 0;       /* a loose file of the dataset */
+		if (r->at == r->last)
+			r->done = true; /* past the range: stop it */
+		else
+			r->at++;
+	}
+	return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The folders (sorted) cut into ranges of at most `each` folders, a range
+ * never spanning two datasets.  Returns the number of ranges. */
+static size_t make_ranges(struct scan *s, size_t each, struct range **out)
+{
+	struct range *rs = xcalloc(s->ndays + 1, sizeof(*rs));
+	size_t n = 0;
+
+	for (size_t i = 0; i < s->ndays; i++) {
+		const char *f = s->days[i];
+		size_t flen = strlen(f), plen = flen - 1;
+
+		/* "events/2024-01-01/" is in dataset "events/" */
+		while (plen && f[plen - 1] != '/')
+			plen--;
+		if (n && rs[n - 1].last + 1 == i &&
+		    rs[n - 1].last - rs[n - 1].first + 1 < each &&
+		    strlen(rs[n - 1].prefix) == plen &&
+		    !strncmp(rs[n - 1].prefix, f, plen)) {
+			rs[n - 1].last = i;
+			continue;
+		}
+		rs[n].prefix = xstrndup(f, plen);
+		rs[n].start_after = xstrndup(f, flen - 1);
+		rs[n].first = rs[n].last = rs[n].at = i;
+		n++;
+	}
+	*out = rs;
+	return n;
+}
+
+/* Every folder's objects: the sorted folders cut into about
+ * LAYOUT_S3_RANGES ranges, each listed from its first folder with
+ * start-after and full pages (1,000 keys), one page of each range per
+ * round, up to s->concurrency at once.  A folder of a few files then costs
+ * no request of its own: the requests are about those of one listing of
+ * the whole dataset, spread over the ranges (a range's last page may run
+ * past its end: those keys are dropped). */
+static int list_ranges(struct scan *s, struct s3p_error *err)
+{
+	size_t per = s->concurrency, nr, left;
+	size_t each = (s->ndays + LAYOUT_S3_RANGES - 1) / LAYOUT_S3_RANGES;
+	struct range *rg = NULL;
+	struct s3_request *rq = xcalloc(per, sizeof(*rq));
+	struct s3_response *rs = xcalloc(per, sizeof(*rs));
+	struct s3_op *op = xcalloc(per, sizeof(*op));
+	struct range_page *rp = xcalloc(per, sizeof(*rp));
+	int rc = 0;
+
+	qsort(s->days, s->ndays, sizeof(*s->days), cmp_str);
+	nr = make_ranges(s, each ? each : 1, &rg);
+	left = nr;
+	while (left && !rc) {
+		size_t m = 0;
+
+		for (size_t i = 0; i < nr && m < per; i++) {
+			if (rg[i].done)
+				continue;
+			s3_op_list_objects(&op[m], s->bucket, rg[i].prefix, NULL,
+					   rg[i].token, 0);
+			if (!rg[i].token)
+				s3_op_list_objects_after(&op[m],
+							 rg[i].start_after);
+			rq[m] = op[m].rq;
+			rs[m] = (struct s3_response)S3_RESPONSE_INIT;
+			rp[m].s = s;
+			rp[m].r = &rg[i];
+			m++;
+		}
+		rc = s3_send_batch(s->c, rq, rs, m, err);
+		for (size_t k = 0; k < m && !rc; k++) {
+			struct range *r = rp[k].r;
+			struct s3_list_page page = { 0 };
+
+			if (rs[k].deferred)
+				continue;   /* too much at once: next round */
+			rc = s3_list_objects_answer(&rs[k], s->bucket,
+						    r->prefix, on_range_entry,
+						    &rp[k], &page, err);
+			if (rc)
+				break;
+			free(r->token);
+			r->token = NULL;
+			if (page.is_truncated && !r->done) {
+				r->token = page.next_token;
+				page.next_token = NULL;
+			}
+			rc = s3_list_guard_next(&r->guard, s->bucket,
+						r->prefix, r->token, err);
+			if (!r->token)
+				r->done = true;
+			if (r->done)
+				left--;
+			s3_list_page_release(&page);
+		}
+		for (size_t k = 0; k < m; k++)
+			s3_response_release(&rs[k]);
+		if (!rc)
+			rc = run_checks(s, err);
+	}
+	for (size_t i = 0; i < nr; i++) {
+		free(rg[i].prefix);
+		free(rg[i].start_after);
+		free(rg[i].token);
+		s3_list_guard_release(&rg[i].guard);
+	}
+	free(rg);
+	free(rq);
+	free(rs);
+	free(op);
+	free(rp);
+	return rc;
+}
+
 int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
 		   size_t concurrency, struct s3p_error *err)
 {
@@ -375,14 +533,15 @@ int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
 	} else {
 		rc = list_top(&s, err);
 	}
-	/* The datasets with the delimiter (their day folders), then every
-	 * day folder, concurrently: wall time grows with objects over
-	 * concurrency, not with pages of one dataset after the other. */
+	/* The datasets with the delimiter (their day folders), then the
+	 * folders in ranges, concurrently: wall time grows with objects over
+	 * concurrency, not with pages of one dataset after the other, and
+	 * the requests with the objects, not with the folders. */
 	if (!rc)
 		rc = list_prefixes(&s, s.prefixes, s.nprefixes, "/",
 				   on_dataset_entry, err);
 	if (!rc)
-		rc = list_prefixes(&s, s.days, s.ndays, NULL, on_entry, err);
+		rc = list_ranges(&s, err);
 	for (size_t i = 0; i < s.npending; i++)
 		free(s.pending[i].key);
 	free(s.pending);
