@@ -260,95 +260,14 @@ static int list_top(struct scan *s, struct s3p_error *err)
 	return rc;
 }
 
-/* One dataset listing in progress. */
-struct cursor {
-	const char *prefix;
-	char *token;
-	struct s3_list_guard guard;
-	bool done;
-};
-
-/* List every prefix of PREFIXES to the end, one page of each at a time,
- * up to s->concurrency pages in flight; entries go to CB.  With DELIMITER
- * the folders below each prefix come back as common prefixes. */
-static int list_prefixes(struct scan *s, char *const *prefixes, size_t n,
-			 const char *delimiter, s3_list_cb cb,
-			 struct s3p_error *err)
-{
-	size_t per = s->concurrency;
-	struct cursor *cur = xcalloc(n + 1, sizeof(*cur));
-	struct s3_request *rq = xcalloc(per, sizeof(*rq));
-	struct s3_response *rs = xcalloc(per, sizeof(*rs));
-	struct s3_op *op = xcalloc(per, sizeof(*op));
-	size_t *which = xcalloc(per, sizeof(*which));
-	size_t left = n;
-	int rc = 0;
-
-	for (size_t i = 0; i < n; i++)
-		cur[i].prefix = prefixes[i];
-	while (left && !rc) {
-		size_t m = 0;
-
-		/* One page of each unfinished dataset, up to `per`. */
-		for (size_t i = 0; i < n && m < per; i++) {
-			if (cur[i].done)
-				continue;
-			s3_op_list_objects(&op[m], s->bucket, cur[i].prefix,
-					   delimiter, cur[i].token, 0);
-			rq[m] = op[m].rq;
-			rs[m] = (struct s3_response)S3_RESPONSE_INIT;
-			which[m++] = i;
-		}
-		rc = s3_send_batch(s->c, rq, rs, m, err);
-		for (size_t k = 0; k < m && !rc; k++) {
-			struct cursor *cu = &cur[which[k]];
-			struct s3_list_page page = { 0 };
-
-			if (rs[k].deferred)
-				continue;   /* too much at once: next round */
-			rc = s3_list_objects_answer(&rs[k], s->bucket,
-						    cu->prefix, cb, s,
-						    &page, err);
-			if (rc)
-				break;
-			free(cu->token);
-			cu->token = NULL;
-			if (page.is_truncated) {
-				cu->token = page.next_token;
-				page.next_token = NULL;
-			}
-			rc = s3_list_guard_next(&cu->guard, s->bucket,
-						cu->prefix, cu->token, err);
-			if (!cu->token) {
-				cu->done = true;
-				left--;
-			}
-			s3_list_page_release(&page);
-		}
-		for (size_t k = 0; k < m; k++)
-			s3_response_release(&rs[k]);
-		if (!rc)
-			rc = run_checks(s, err);
-	}
-	for (size_t i = 0; i < n; i++) {
-		free(cur[i].token);
-		s3_list_guard_release(&cur[i].guard);
-	}
-	free(cur);
-	free(rq);
-	free(rs);
-	free(op);
-	free(which);
-	return rc;
-}
-
-/* One range of a dataset's folders, listed in pages from its first
- * folder on: the entries of folders first..last are taken (the loose
- * files between them were listed with the dataset), and the range is done
- * at the first key past its last folder. */
+/* One listing in progress: a dataset with the delimiter (its folders), or
+ * a range of a dataset's folders, listed in pages from its first folder
+ * on: the entries of folders first..last are taken (the loose files
+ * between them were listed with the dataset), and the range is done at
+ * the first key past its last folder. */
 struct range {
 	char *prefix;           /* the dataset's prefix */
-	char *start_after;      /* the first folder without its '/' */
+	char *start_after;      /* the first folder without its '/', or NULL */
 	size_t first, last;     /* folders, indexes into scan.days (sorted) */
 	size_t at;              /* the folder keys are now in */
 	char *token;
@@ -356,10 +275,16 @@ struct range {
 	bool done;
 };
 
+/* The context of one page's entries. */
 struct range_page {
 	struct scan *s;
 	struct range *r;
 };
+
+static int on_dataset_page(void *ctx, const struct s3_list_entry *e)
+{
+	return on_dataset_entry(((struct range_page *)ctx)->s, e);
+}
 
 static int on_range_entry(void *ctx, const struct s3_list_entry *e)
 {
@@ -382,71 +307,32 @@ static int on_range_entry(void *ctx, const struct s3_list_entry *e)
 	return 0;
 }
 
-static int cmp_str(const void *a, const void *b)
+/* List every range to its end, one page of each at a time, up to
+ * s->concurrency pages in flight; entries go to CB (with a struct
+ * range_page).  With DELIMITER the folders below each prefix come back
+ * as common prefixes.  Content checks run between rounds.  Frees the
+ * ranges. */
+static int list_all(struct scan *s, struct range *rg, size_t nr,
+		    const char *delimiter, s3_list_cb cb,
+		    struct s3p_error *err)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The folders (sorted) cut into ranges of at most `each` folders, a range
- * never spanning two datasets.  Returns the number of ranges. */
-static size_t make_ranges(struct scan *s, size_t each, struct range **out)
-{
-	struct range *rs = xcalloc(s->ndays + 1, sizeof(*rs));
-	size_t n = 0;
-
-	for (size_t i = 0; i < s->ndays; i++) {
-		const char *f = s->days[i];
-		size_t flen = strlen(f), plen = flen - 1;
-
-		/* "events/2024-01-01/" is in dataset "events/" */
-		while (plen && f[plen - 1] != '/')
-			plen--;
-		if (n && rs[n - 1].last + 1 == i &&
-		    rs[n - 1].last - rs[n - 1].first + 1 < each &&
-		    strlen(rs[n - 1].prefix) == plen &&
-		    !strncmp(rs[n - 1].prefix, f, plen)) {
-			rs[n - 1].last = i;
-			continue;
-		}
-		rs[n].prefix = xstrndup(f, plen);
-		rs[n].start_after = xstrndup(f, flen - 1);
-		rs[n].first = rs[n].last = rs[n].at = i;
-		n++;
-	}
-	*out = rs;
-	return n;
-}
-
-/* Every folder's objects: the sorted folders cut into about
- * LAYOUT_S3_RANGES ranges, each listed from its first folder with
- * start-after and full pages (1,000 keys), one page of each range per
- * round, up to s->concurrency at once.  A folder of a few files then costs
- * no request of its own: the requests are about those of one listing of
- * the whole dataset, spread over the ranges (a range's last page may run
- * past its end: those keys are dropped). */
-static int list_ranges(struct scan *s, struct s3p_error *err)
-{
-	size_t per = s->concurrency, nr, left;
-	size_t each = (s->ndays + LAYOUT_S3_RANGES - 1) / LAYOUT_S3_RANGES;
-	struct range *rg = NULL;
+	size_t per = s->concurrency, left = nr;
 	struct s3_request *rq = xcalloc(per, sizeof(*rq));
 	struct s3_response *rs = xcalloc(per, sizeof(*rs));
 	struct s3_op *op = xcalloc(per, sizeof(*op));
 	struct range_page *rp = xcalloc(per, sizeof(*rp));
 	int rc = 0;
 
-	qsort(s->days, s->ndays, sizeof(*s->days), cmp_str);
-	nr = make_ranges(s, each ? each : 1, &rg);
-	left = nr;
 	while (left && !rc) {
 		size_t m = 0;
 
+		/* One page of each unfinished range, up to `per`. */
 		for (size_t i = 0; i < nr && m < per; i++) {
 			if (rg[i].done)
 				continue;
-			s3_op_list_objects(&op[m], s->bucket, rg[i].prefix, NULL,
-					   rg[i].token, 0);
-			if (!rg[i].token)
+			s3_op_list_objects(&op[m], s->bucket, rg[i].prefix,
+					   delimiter, rg[i].token, 0);
+			if (!rg[i].token && rg[i].start_after)
 				s3_op_list_objects_after(&op[m],
 							 rg[i].start_after);
 			rq[m] = op[m].rq;
@@ -463,8 +349,8 @@ static int list_ranges(struct scan *s, struct s3p_error *err)
 			if (rs[k].deferred)
 				continue;   /* too much at once: next round */
 			rc = s3_list_objects_answer(&rs[k], s->bucket,
-						    r->prefix, on_range_entry,
-						    &rp[k], &page, err);
+						    r->prefix, cb, &rp[k],
+						    &page, err);
 			if (rc)
 				break;
 			free(r->token);
@@ -498,6 +384,57 @@ static int list_ranges(struct scan *s, struct s3p_error *err)
 	free(op);
 	free(rp);
 	return rc;
+}
+
+/* The datasets, with the delimiter: their folders into s->days, their
+ * loose files to the check. */
+static int list_datasets(struct scan *s, struct s3p_error *err)
+{
+	struct range *rg = xcalloc(s->nprefixes + 1, sizeof(*rg));
+
+	for (size_t i = 0; i < s->nprefixes; i++)
+		rg[i].prefix = xstrdup(s->prefixes[i]);
+	return list_all(s, rg, s->nprefixes, "/", on_dataset_page, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every folder's objects: the sorted folders cut into ranges of at most
+ * `each` consecutive folders (about LAYOUT_S3_RANGES), a range never
+ * spanning two datasets, each listed from its first folder with
+ * start-after in full pages (1,000 keys).  A folder of a few files then
+ * costs no request of its own: the requests are about those of one
+ * listing of the whole dataset, spread over the ranges (a range's last
+ * page may run past its end: those keys are dropped). */
+static int list_folders(struct scan *s, struct s3p_error *err)
+{
+	size_t each = (s->ndays + LAYOUT_S3_RANGES - 1) / LAYOUT_S3_RANGES;
+	struct range *rg = xcalloc(s->ndays + 1, sizeof(*rg));
+	size_t n = 0;
+
+	qsort(s->days, s->ndays, sizeof(*s->days), cmp_str);
+	for (size_t i = 0; i < s->ndays; i++) {
+		const char *f = s->days[i];
+		size_t flen = strlen(f), plen = flen - 1;
+
+		/* "events/2024-01-01/" is in dataset "events/" */
+		while (plen && f[plen - 1] != '/')
+			plen--;
+		if (n && rg[n - 1].last - rg[n - 1].first + 1 < each &&
+		    strlen(rg[n - 1].prefix) == plen &&
+		    !strncmp(rg[n - 1].prefix, f, plen)) {
+			rg[n - 1].last = i;
+			continue;
+		}
+		rg[n].prefix = xstrndup(f, plen);
+		rg[n].start_after = xstrndup(f, flen - 1);
+		rg[n].first = rg[n].last = rg[n].at = i;
+		n++;
+	}
+	return list_all(s, rg, n, NULL, on_range_entry, err);
 }
 
 int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
@@ -538,10 +475,9 @@ int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
 	 * concurrency, not with pages of one dataset after the other, and
 	 * the requests with the objects, not with the folders. */
 	if (!rc)
-		rc = list_prefixes(&s, s.prefixes, s.nprefixes, "/",
-				   on_dataset_entry, err);
+		rc = list_datasets(&s, err);
 	if (!rc)
-		rc = list_ranges(&s, err);
+		rc = list_folders(&s, err);
 	for (size_t i = 0; i < s.npending; i++)
 		free(s.pending[i].key);
 	free(s.pending);
