@@ -71,6 +71,7 @@ struct fleet_ctx {
 	struct s3_client **clients;
 	struct s3_throttle *throttle;  /* shared by the clients */
 	struct http_hub *hub;          /* the clients' one connection pool */
+	struct probe_identity identity; /* of the credentials: asked once */
 	/* tallies */
 	size_t total;              /* entries in a regular-file manifest, 0 */
 	size_t done;
@@ -242,10 +243,13 @@ static void run_one(struct fleet_ctx *x, struct s3_client *c, struct job *j,
 	pp->prefix = prefix;
 	pp->endpoint = s3_client_is_aws(c) ? NULL : s3_client_endpoint(c);
 	pp->stop = x->stop;
+	pp->identity = 1;
+	pp->known_identity = &x->identity;
 	ro->endpoint = pp->endpoint;
 	if (j->e.region)   /* checked by job_params() */
 		s3_client_set_region(c, j->e.bucket, j->e.region);
 	rc = probe_run(c, pp, &rep, &err);
+	ro->caller_arn = rep.caller_arn;
 	s3_client_forget_regions(c);
 	if (rc < 0) {
 		int status = rep.interrupted ? EXIT_S3 : cmd_exit_status(err.kind);
@@ -520,6 +524,13 @@ int cmd_check_fleet(const struct check_defaults *d,
 	}
 	for (nclients = 0; nclients < jobs; nclients++)
 		s3_client_set_throttle(x.clients[nclients], x.throttle);
+	/* The same credentials are the same principal for every bucket: one
+	 * GetCallerIdentity for the fleet (STS limits its rate per account),
+	 * its answer in every bucket's result as a single check gives it. */
+	if (probe_identity_lookup(x.clients[0], &x.identity, &err) < 0) {
+		rc = cmd_fail(&err);
+		goto done;
+	}
 	x.progress = isatty(STDERR_FILENO);
 	if (x.progress)
 		x.total = count_entries(x.in);
@@ -554,6 +565,7 @@ done:
 		s3_client_free(x.clients[i]);
 	free(x.clients);
 	http_hub_free(x.hub);   /* after its clients */
+	probe_identity_release(&x.identity);
 	s3_throttle_free(x.throttle);
 	for (size_t i = 0; i < x.natt; i++) {
 		free(x.att[i].id);

@@ -1632,6 +1632,15 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 	 * server that names another one gets its requests re-signed by the
 	 * S3 layer), which saves the round trips of a lookup that would only
 	 * say "default". */
+	if (p->identity && p->known_identity) {
+		const struct probe_identity *k = p->known_identity;
+
+		out->caller_arn = k->caller_arn ? xstrdup(k->caller_arn) : NULL;
+		out->identity_note = k->note ? xstrdup(k->note) : NULL;
+		r.identity_asked = 1;
+		if (identity_mismatch(&r, err) < 0)
+			return -1;
+	}
 	if (s3_client_is_aws(c)) {
 		/* AWS: the identity goes with the region lookup (no extra
 		 * round trip), so that other credentials stop the check
@@ -1645,7 +1654,7 @@ int probe_run(struct s3_client *c, const struct probe_params *p,
 				     NULL);
 			s->rq.flags = S3_REQ_NO_REDIRECT;
 		}
-		if (p->identity) {
+		if (p->identity && !r.identity_asked) {
 			slot_identity(first);
 			r.identity_asked = 1;
 		}
@@ -1772,6 +1781,42 @@ int probe_report_needs_fix(const struct probe_report *r, int strict)
 			return 1;
 	}
 	return 0;
+}
+
+int probe_identity_lookup(struct s3_client *c, struct probe_identity *out,
+			  struct s3p_error *err)
+{
+	struct probe_params p;
+	struct probe_report rep;
+	struct batch *b = xcalloc(1, sizeof(*b));
+	struct run r;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	memset(&p, 0, sizeof(p));
+	memset(&rep, 0, sizeof(rep));
+	memset(&r, 0, sizeof(r));
+	r.c = c;
+	r.p = &p;
+	r.rep = &rep;
+	slot_identity(b);
+	rc = batch_send(&r, b, err);
+	if (rc == 0) {
+		judge_identity(&r, &b->s[0]);
+		out->caller_arn = rep.caller_arn;
+		out->note = rep.identity_note;
+	}
+	batch_release(b);
+	free(b);
+	return rc;
+}
+
+void probe_identity_release(struct probe_identity *id)
+{
+	free(id->caller_arn);
+	free(id->note);
+	id->caller_arn = NULL;
+	id->note = NULL;
 }
 
 void probe_report_release(struct probe_report *r)

@@ -122,6 +122,14 @@ struct probe_kms {
 	int denied;             /* a KMS error or KMS AccessDenied was seen */
 };
 
+/* Who the credentials are, from one STS GetCallerIdentity: asked once
+ * and given to many probe_run() calls (the fleet check), as the same
+ * credentials are the same principal for every bucket. */
+struct probe_identity {
+	char *caller_arn;            /* NULL when not confirmed */
+	char *note;                  /* why it could not be, or NULL */
+};
+
 struct probe_params {
 	const char *bucket;
 	const char *mode;            /* "read" | "export" */
@@ -140,6 +148,9 @@ struct probe_params {
 					with the region lookup; elsewhere in
 					round 1, or first when principal is
 					named (to stop before probing) */
+	const struct probe_identity *known_identity; /* asked already:
+					used instead of asking (NULL: ask
+					when identity is set) */
 	int no_write;
 	/* Set asynchronously (SIGINT/SIGTERM): stop probing, clean up. */
 	volatile sig_atomic_t *stop;
@@ -193,6 +204,13 @@ struct probe_report {
 int probe_run(struct s3_client *c, const struct probe_params *p,
 	      struct probe_report *out, struct s3p_error *err);
 void probe_report_release(struct probe_report *r);
+
+/* Ask STS GetCallerIdentity once.  An answer that is no identity is a
+ * note in *out (as in a report), not an error: -1 only when the request
+ * could not be made (err set).  Release with probe_identity_release(). */
+int probe_identity_lookup(struct s3_client *c, struct probe_identity *out,
+			  struct s3p_error *err);
+void probe_identity_release(struct probe_identity *id);
 
 /* The exit rule of check: 1 when something must be fixed (a missing
  * grant, something left behind, an unknown verdict for any other reason

@@ -1544,6 +1544,41 @@ static void test_identity_mismatch_custom_endpoint(void **state)
 }
 
 
+/* The fleet asks the identity once and gives the answer to every bucket:
+ * no GetCallerIdentity is sent, the report carries the known answer, and
+ * other credentials than the principal named stop before any request. */
+static void test_identity_known(void **state)
+{
+	struct probe_identity other = {
+		"arn:aws:iam::999689269917:user/other", NULL };
+	struct probe_identity unknown = { NULL, "could not be confirmed" };
+	struct env e;
+
+	(void)state;
+	memset(&e, 0, sizeof(e));
+	e.aws = 1;
+	e.pp.identity = 1;
+	e.pp.known_identity = &other;
+	e.pp.principal = "arn:aws:iam::999689269917:user/statsig-abc";
+	run(&e, "export", NULL, 0);
+	assert_int_equal(e.rc, -1);
+	assert_int_equal(e.err.kind, S3P_E_USAGE);
+	assert_non_null(strstr(e.err.msg, "user/other"));
+	assert_string_equal(buf_str(&e.fake.log), "");
+	done(&e);
+
+	memset(&e, 0, sizeof(e));
+	e.pp.identity = 1;
+	e.pp.known_identity = &unknown;
+	run(&e, "read", NULL, 0);
+	assert_int_equal(e.rc, 0);
+	assert_null(e.rep.caller_arn);
+	assert_string_equal(e.rep.identity_note, "could not be confirmed");
+	assert_false(sent(&e, "GetCallerIdentity"));
+	done(&e);
+}
+
+
 /* The table: one line per granted grant; the evidence and request ids of
  * a grant not granted, or of every grant with --verbose. */
 static void test_table_one_line_per_grant(void **state)
@@ -1582,6 +1617,7 @@ int main(void)
 		cmocka_unit_test(test_table_one_line_per_grant),
 		cmocka_unit_test(test_identity_mismatch_custom_endpoint),
 		cmocka_unit_test(test_identity_matches),
+		cmocka_unit_test(test_identity_known),
 		cmocka_unit_test(test_identity_mismatch_stops),
 		cmocka_unit_test(test_identity_assumed_role),
 		cmocka_unit_test(test_identity_not_confirmed),

@@ -113,6 +113,8 @@ def fleet_equals_single_checks():
             s3env.user_name("vendor"), "--account", s3env.tenant(),
             user="vendor")
         eq(verdicts(d), verdicts(json.loads(sout)), "verdicts of " + k)
+        eq(d["principal"], json.loads(sout)["principal"],
+           "who the credentials are, as a single check says (%s)" % k)
         eq(state(b), before[k], "bucket %s left as it was" % k)
     eq(by_id["no-get"]["missing"], ["s3:GetObject"])
     eq(by_id["no-put"]["missing"], ["s3:PutObject"])
@@ -254,6 +256,29 @@ def one_pool_capped_per_endpoint():
             user="vendor")
         eq(verdicts(d), verdicts(json.loads(sout)), "verdicts of " + b)
         eq(d["missing"], ["s3:GetObject"] if k == "no-get" else [], b)
+
+
+@test
+def identity_asked_once_for_the_fleet():
+    """The same credentials are the same principal for every bucket: one
+    STS GetCallerIdentity for the whole run (STS limits its rate per
+    account), its answer in every bucket's result."""
+    bs = [granted_bucket("read") for _ in range(5)]
+    text = "".join(json.dumps({"bucket": b}) + "\n" for b in bs)
+    with s3env.fault_proxy() as p:
+        rc, out, err = fleet(text, "--json", "--jobs", "3",
+                             env={"AWS_ENDPOINT_URL": p.url})
+        st = p.stats()
+    eq(rc, 0, "every bucket granted (stderr: %s)" % err)
+    asked = [e for e in st["log"] if "GetCallerIdentity" in e["target"]]
+    eq(len(asked), 1, "GetCallerIdentity requests: %s" % asked)
+    docs = lines(out)
+    eq(len(docs), 5)
+    for d in docs:
+        eq(d["principal"], docs[0]["principal"])
+        ok(d["principal"]["caller"] or d["principal"]["identity_note"],
+           "the identity (or why it is not known) in every result: %s"
+           % d["principal"])
 
 
 @test
