@@ -589,6 +589,10 @@ static void hub_done(struct http_hub *h, struct transfer *t, CURLcode rc,
 	curl_easy_cleanup(t->easy);
 	pthread_mutex_lock(&h->lock);
 	t->easy = NULL;
+	if (fail && !t->call->failed) {
+		t->call->failed = 1;
+		snprintf(t->call->msg, sizeof(t->call->msg), "%s", fail);
+	}
 	if (t->rprev)
 		t->rprev->rnext = t->rnext;
 	else
