@@ -31,8 +31,7 @@ static const struct opt_spec doctor_opts[] = {
 		   "the bucket (required)", NULL),
 	OPT_FLAG(struct doctor_args, json, "json", 0,
 		 "print the report as JSON"),
-	OPT_FLAG(struct doctor_args, strict, "strict", 0,
-		 "exit 1 on a warning too"),
+	CMD_OPT_STRICT(struct doctor_args, strict),
 };
 
 static const char usage_line[] =

@@ -260,69 +260,111 @@ static int list_top(struct scan *s, struct s3p_error *err)
 	return rc;
 }
 
-/* One dataset listing in progress. */
-struct cursor {
-	const char *prefix;
+/* One listing in progress: a dataset with the delimiter (its folders), or
+ * a range of a dataset's folders, listed in pages from its first folder
+ * on: the entries of folders first..last are taken (the loose files
+ * between them were listed with the dataset), and the range is done at
+ * the first key past its last folder. */
+struct range {
+	char *prefix;           /* the dataset's prefix */
+	char *start_after;      /* the first folder without its '/', or NULL */
+	size_t first, last;     /* folders, indexes into scan.days (sorted) */
+	size_t at;              /* the folder keys are now in */
 	char *token;
 	struct s3_list_guard guard;
 	bool done;
 };
 
-/* List every prefix of PREFIXES to the end, one page of each at a time,
- * up to s->concurrency pages in flight; entries go to CB.  With DELIMITER
- * the folders below each prefix come back as common prefixes. */
-static int list_prefixes(struct scan *s, char *const *prefixes, size_t n,
-			 const char *delimiter, s3_list_cb cb,
-			 struct s3p_error *err)
+/* The context of one page's entries. */
+struct range_page {
+	struct scan *s;
+	struct range *r;
+};
+
+static int on_dataset_page(void *ctx, const struct s3_list_entry *e)
 {
-	size_t per = s->concurrency;
-	struct cursor *cur = xcalloc(n + 1, sizeof(*cur));
+	return on_dataset_entry(((struct range_page *)ctx)->s, e);
+}
+
+static int on_range_entry(void *ctx, const struct s3_list_entry *e)
+{
+	struct range_page *rp = ctx;
+	struct range *r = rp->r;
+	char *const *days = rp->s->days;
+
+	while (!r->done) {
+		const char *f = days[r->at];
+
+		if (!strncmp(e->key, f, strlen(f)))
+			return on_entry(rp->s, e);
+		if (strcmp(e->key, f) < 0)
+			return 0;       /* a loose file of the dataset */
+		if (r->at == r->last)
+			r->done = true; /* past the range: stop it */
+		else
+			r->at++;
+	}
+	return 0;
+}
+
+/* List every range to its end, one page of each at a time, up to
+ * s->concurrency pages in flight; entries go to CB (with a struct
+ * range_page).  With DELIMITER the folders below each prefix come back
+ * as common prefixes.  Content checks run between rounds.  Frees the
+ * ranges. */
+static int list_all(struct scan *s, struct range *rg, size_t nr,
+		    const char *delimiter, s3_list_cb cb,
+		    struct s3p_error *err)
+{
+	size_t per = s->concurrency, left = nr;
 	struct s3_request *rq = xcalloc(per, sizeof(*rq));
 	struct s3_response *rs = xcalloc(per, sizeof(*rs));
 	struct s3_op *op = xcalloc(per, sizeof(*op));
-	size_t *which = xcalloc(per, sizeof(*which));
-	size_t left = n;
+	struct range_page *rp = xcalloc(per, sizeof(*rp));
 	int rc = 0;
 
-	for (size_t i = 0; i < n; i++)
-		cur[i].prefix = prefixes[i];
 	while (left && !rc) {
 		size_t m = 0;
 
-		/* One page of each unfinished dataset, up to `per`. */
-		for (size_t i = 0; i < n && m < per; i++) {
-			if (cur[i].done)
+		/* One page of each unfinished range, up to `per`. */
+		for (size_t i = 0; i < nr && m < per; i++) {
+			if (rg[i].done)
 				continue;
-			s3_op_list_objects(&op[m], s->bucket, cur[i].prefix,
-					   delimiter, cur[i].token, 0);
+			s3_op_list_objects(&op[m], s->bucket, rg[i].prefix,
+					   delimiter, rg[i].token, 0);
+			if (!rg[i].token && rg[i].start_after)
+				s3_op_list_objects_after(&op[m],
+							 rg[i].start_after);
 			rq[m] = op[m].rq;
 			rs[m] = (struct s3_response)S3_RESPONSE_INIT;
-			which[m++] = i;
+			rp[m].s = s;
+			rp[m].r = &rg[i];
+			m++;
 		}
 		rc = s3_send_batch(s->c, rq, rs, m, err);
 		for (size_t k = 0; k < m && !rc; k++) {
-			struct cursor *cu = &cur[which[k]];
+			struct range *r = rp[k].r;
 			struct s3_list_page page = { 0 };
 
 			if (rs[k].deferred)
 				continue;   /* too much at once: next round */
 			rc = s3_list_objects_answer(&rs[k], s->bucket,
-						    cu->prefix, cb, s,
+						    r->prefix, cb, &rp[k],
 						    &page, err);
 			if (rc)
 				break;
-			free(cu->token);
-			cu->token = NULL;
-			if (page.is_truncated) {
-				cu->token = page.next_token;
+			free(r->token);
+			r->token = NULL;
+			if (page.is_truncated && !r->done) {
+				r->token = page.next_token;
 				page.next_token = NULL;
 			}
-			rc = s3_list_guard_next(&cu->guard, s->bucket,
-						cu->prefix, cu->token, err);
-			if (!cu->token) {
-				cu->done = true;
+			rc = s3_list_guard_next(&r->guard, s->bucket,
+						r->prefix, r->token, err);
+			if (!r->token)
+				r->done = true;
+			if (r->done)
 				left--;
-			}
 			s3_list_page_release(&page);
 		}
 		for (size_t k = 0; k < m; k++)
@@ -330,16 +372,69 @@ static int list_prefixes(struct scan *s, char *const *prefixes, size_t n,
 		if (!rc)
 			rc = run_checks(s, err);
 	}
-	for (size_t i = 0; i < n; i++) {
-		free(cur[i].token);
-		s3_list_guard_release(&cur[i].guard);
+	for (size_t i = 0; i < nr; i++) {
+		free(rg[i].prefix);
+		free(rg[i].start_after);
+		free(rg[i].token);
+		s3_list_guard_release(&rg[i].guard);
 	}
-	free(cur);
+	free(rg);
 	free(rq);
 	free(rs);
 	free(op);
-	free(which);
+	free(rp);
 	return rc;
+}
+
+/* The datasets, with the delimiter: their folders into s->days, their
+ * loose files to the check. */
+static int list_datasets(struct scan *s, struct s3p_error *err)
+{
+	struct range *rg = xcalloc(s->nprefixes + 1, sizeof(*rg));
+
+	for (size_t i = 0; i < s->nprefixes; i++)
+		rg[i].prefix = xstrdup(s->prefixes[i]);
+	return list_all(s, rg, s->nprefixes, "/", on_dataset_page, err);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Every folder's objects: the sorted folders cut into ranges of at most
+ * `each` consecutive folders (about LAYOUT_S3_RANGES), a range never
+ * spanning two datasets, each listed from its first folder with
+ * start-after in full pages (1,000 keys).  A folder of a few files then
+ * costs no request of its own: the requests are about those of one
+ * listing of the whole dataset, spread over the ranges (a range's last
+ * page may run past its end: those keys are dropped). */
+static int list_folders(struct scan *s, struct s3p_error *err)
+{
+	size_t each = (s->ndays + LAYOUT_S3_RANGES - 1) / LAYOUT_S3_RANGES;
+	struct range *rg = xcalloc(s->ndays + 1, sizeof(*rg));
+	size_t n = 0;
+
+	qsort(s->days, s->ndays, sizeof(*s->days), cmp_str);
+	for (size_t i = 0; i < s->ndays; i++) {
+		const char *f = s->days[i];
+		size_t flen = strlen(f), plen = flen - 1;
+
+		/* "events/2024-01-01/" is in dataset "events/" */
+		while (plen && f[plen - 1] != '/')
+			plen--;
+		if (n && rg[n - 1].last - rg[n - 1].first + 1 < each &&
+		    strlen(rg[n - 1].prefix) == plen &&
+		    !strncmp(rg[n - 1].prefix, f, plen)) {
+			rg[n - 1].last = i;
+			continue;
+		}
+		rg[n].prefix = xstrndup(f, plen);
+		rg[n].start_after = xstrndup(f, flen - 1);
+		rg[n].first = rg[n].last = rg[n].at = i;
+		n++;
+	}
+	return list_all(s, rg, n, NULL, on_range_entry, err);
 }
 
 int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
@@ -375,14 +470,14 @@ int layout_s3_scan(struct layout *l, struct s3_client *c, const char *bucket,
 	} else {
 		rc = list_top(&s, err);
 	}
-	/* The datasets with the delimiter (their day folders), then every
-	 * day folder, concurrently: wall time grows with objects over
-	 * concurrency, not with pages of one dataset after the other. */
+	/* The datasets with the delimiter (their day folders), then the
+	 * folders in ranges, concurrently: wall time grows with objects over
+	 * concurrency, not with pages of one dataset after the other, and
+	 * the requests with the objects, not with the folders. */
 	if (!rc)
-		rc = list_prefixes(&s, s.prefixes, s.nprefixes, "/",
-				   on_dataset_entry, err);
+		rc = list_datasets(&s, err);
 	if (!rc)
-		rc = list_prefixes(&s, s.days, s.ndays, NULL, on_entry, err);
+		rc = list_folders(&s, err);
 	for (size_t i = 0; i < s.npending; i++)
 		free(s.pending[i].key);
 	free(s.pending);

@@ -1957,6 +1957,11 @@ void s3_op_list_objects(struct s3_op *op, const char *bucket,
 	op_max(op, "max-keys", max_keys);
 }
 
+void s3_op_list_objects_after(struct s3_op *op, const char *key)
+{
+	op_param(op, "start-after", key);
+}
+
 void s3_op_list_uploads(struct s3_op *op, const char *bucket,
 			const char *prefix, const char *key_marker,
 			const char *upload_id_marker, int max_uploads)

@@ -381,6 +381,9 @@ struct s3_op {
 void s3_op_list_objects(struct s3_op *op, const char *bucket,
 			const char *prefix, const char *delimiter,
 			const char *token, int max_keys);
+/* Add start-after=KEY to a request of s3_op_list_objects() without a
+ * continuation token: the listing begins after KEY. */
+void s3_op_list_objects_after(struct s3_op *op, const char *key);
 /* STS GetCallerIdentity (GET ?Action=GetCallerIdentity, signed for
  * "sts" in the client's region: its partition). */
 void s3_op_get_caller_identity(struct s3_op *op);

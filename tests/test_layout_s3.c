@@ -95,6 +95,7 @@ static void list_answer(struct http_exchange *ex)
 	char *prefix = query(ex->url, "prefix");
 	char *delim = query(ex->url, "delimiter");
 	char *token = query(ex->url, "continuation-token");
+	char *after = query(ex->url, "start-after");
 	const char *pre = prefix ? prefix : "";
 	size_t start = token ? (size_t)atoi(token) : 0, shown = 0, i;
 	struct buf b = BUF_INIT;
@@ -120,6 +121,7 @@ static void list_answer(struct http_exchange *ex)
 		free(prefix);
 		free(delim);
 		free(token);
+		free(after);
 		return;
 	}
 	/* entries: index i into the sorted objects; with the delimiter, a
@@ -128,6 +130,9 @@ static void list_answer(struct http_exchange *ex)
 		const char *k = F.objs[i].key, *slash;
 
 		if (strncmp(k, pre, strlen(pre)) || i < start)
+			continue;
+		/* S3 takes start-after only on a first page */
+		if (after && !token && strcmp(k, after) <= 0)
 			continue;
 		slash = delim ? strchr(k + strlen(pre), '/') : NULL;
 		if (slash) {
@@ -166,6 +171,7 @@ static void list_answer(struct http_exchange *ex)
 	free(prefix);
 	free(delim);
 	free(token);
+	free(after);
 }
 
 static const char *range_of(const struct http_exchange *ex)
@@ -366,11 +372,12 @@ static void test_lists_and_reads(void **state)
 	assert_int_equal(layout_dataset_at(l, 0)->files, 6);
 	/* The top level (1 page), then both datasets side by side with the
 	 * delimiter (events: 4 day folders, 2 pages of 3; metrics: 2, one
-	 * page), then the 6 day folders concurrently, 4 at a time (1 page
-	 * each): the rounds of 2 are the first dataset round and the last
-	 * day round. */
-	assert_int_equal(F.list_batches_of_2, 2);
-	assert_int_equal(F.lists, 1 + (2 + 1) + 6);
+	 * page), then the 6 day folders in 6 ranges of one (fewer folders
+	 * than LAYOUT_S3_RANGES), 4 at a time, 1 page each but 2 for
+	 * events/2024-01-04/ (3 files: a full page, then one past it): the
+	 * rounds are 4 and 3 ranges, the one round of 2 the datasets'. */
+	assert_int_equal(F.list_batches_of_2, 1);
+	assert_int_equal(F.lists, 1 + (2 + 1) + 7);
 	/* 7 parquet files of 12 bytes or more: 1 ranged read each (the last
 	 * 64 KiB: the whole of these small files), at most 4 at a time */
 	assert_int_equal(F.gets, 7);
@@ -421,8 +428,61 @@ static void test_bounded_listing(void **state)
 	assert_int_equal(layout_finding_count(l), 0);
 	assert_int_equal(F.max_batch, 4);
 	/* top level: 20 prefixes in pages of 3 = 7; then 20 dataset
-	 * listings with the delimiter and 20 day listings */
+	 * listings with the delimiter and 20 ranges (a range never spans two
+	 * datasets) */
 	assert_int_equal(F.lists, 7 + 20 + 20);
+	layout_free(l);
+	s3_client_free(c);
+}
+
+/* Many small days: the folders are listed in LAYOUT_S3_RANGES ranges of
+ * consecutive days, each from its first folder (start-after) in full
+ * pages, so the requests follow the objects, not the folders; a range
+ * stops at the first key past its last folder, and the dataset's loose
+ * files between the folders are listed once (with the dataset). */
+static void test_small_days_listed_in_ranges(void **state)
+{
+	static char keys[64][64];
+	struct object objs[68];
+	struct s3_client *c = client();
+	struct layout *l = new_check(false);
+	struct s3p_error err = { 0 };
+	char *got;
+	size_t n = 0;
+
+	(void)state;
+	for (int i = 0, m = 1, d = 1; i < 64; i++) {
+		snprintf(keys[i], sizeof(keys[i]),
+			 "events/2024-%02d-%02d/a.parquet", m, d);
+		objs[n++] = (struct object){ keys[i], PQ, PQ_LEN };
+		if (++d > (m == 2 ? 29 : 31)) {   /* 64 days from 1 January */
+			m++;
+			d = 1;
+		}
+	}
+	/* loose files of the dataset: before, between and after folders */
+	objs[n++] = (struct object){ "events/2024-01-01.txt", "x", 0 };
+	objs[n++] = (struct object){ "events/2024-01-05x", "x", 0 };
+	objs[n++] = (struct object){ "events/2024-02-01", "x", 0 };
+	objs[n++] = (struct object){ "events/zz.txt", "x", 0 };
+	fake_bucket(objs, n);
+	assert_int_equal(layout_s3_scan(l, c, "b", 4, &err), 0);
+	layout_finish(l);
+	got = findings(l);
+	assert_int_equal(layout_dataset_at(l, 0)->files, 64);
+	assert_string_equal(got,
+		"loose_file events/2024-01-01.txt\n"
+		"loose_file events/2024-01-05x\n"
+		"loose_file events/2024-02-01\n"
+		"loose_file events/zz.txt\n");
+	free(got);
+	/* top level 1; the dataset with the delimiter: 64 folders and 4
+	 * loose files in pages of 3 = 23; then LAYOUT_S3_RANGES (8) ranges
+	 * of 8 days, 3 pages each (3 days, 3, then 2 and the first key past
+	 * the end), 4 for the two that hold a loose file: 26, not 64 */
+	assert_int_equal(LAYOUT_S3_RANGES, 8);
+	assert_int_equal(F.lists, 1 + 23 + 26);
+	assert_true(F.max_batch <= 4);
 	layout_free(l);
 	s3_client_free(c);
 }
@@ -659,6 +719,7 @@ int main(void)
 		cmocka_unit_test(test_lists_and_reads),
 		cmocka_unit_test(test_no_content_reads_nothing),
 		cmocka_unit_test(test_bounded_listing),
+		cmocka_unit_test(test_small_days_listed_in_ranges),
 		cmocka_unit_test(test_dataset_filter_lists_only_those),
 		cmocka_unit_test(test_keys_starting_with_slash),
 		cmocka_unit_test(test_refused_listing_fails),
