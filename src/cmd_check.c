@@ -13,6 +13,7 @@
 #include "cmd_s3.h"
 #include "fleet.h"
 #include "gen.h"
+#include "http.h"
 #include "names.h"
 #include "opts.h"
 #include "probe.h"
@@ -33,6 +34,7 @@ struct check_args {
 	int json;
 	const char *manifest;
 	long jobs;
+	long per_endpoint;
 	int summary;
 	int strict;
 	struct cmd_s3_opts s3;
@@ -63,6 +65,9 @@ static const struct opt_spec check_opts[] = {
 	OPT_LONG(struct check_args, jobs, "jobs", 'j', "N",
 		 "with --manifest: buckets checked at once (default 32)", 1,
 		 FLEET_MAX_JOBS),
+	OPT_LONG(struct check_args, per_endpoint, "per-endpoint", 0, "N",
+		 "with --manifest: requests in flight to one S3 endpoint "
+		 "(default 64)", 1, HTTP_HUB_PER_HOST_MAX),
 	OPT_FLAG(struct check_args, summary, "summary", 0,
 		 "with --manifest: print the summary even when stderr is not "
 		 "a terminal"),
@@ -114,9 +119,10 @@ static int validate(struct check_args *a, struct s3p_error *err)
 		return s3p_error_set(err, S3P_E_USAGE, "'--bucket' and "
 			"'--manifest' exclude each other (put the bucket in "
 			"the manifest)");
-	if (!a->manifest && (a->jobs || a->summary))
+	if (!a->manifest && (a->jobs || a->per_endpoint || a->summary))
 		return s3p_error_set(err, S3P_E_USAGE, "'%s' needs "
 				     "'--manifest'", a->jobs ? "--jobs" :
+				     a->per_endpoint ? "--per-endpoint" :
 				     "--summary");
 	if (a->manifest)
 		return 0;
@@ -243,7 +249,7 @@ int cmd_check(int argc, char **argv)
 		opts_print_help(stdout, "s3perm check --bucket NAME [--mode "
 				"read|export] [--prefix P ...] [options]\n"
 				"       s3perm check --manifest FILE|- [--jobs N] "
-				"[--summary] [options]",
+				"[--per-endpoint N] [--summary] [options]",
 				"Prove, with live signed requests made as the "
 				"principal being granted, that\nevery grant "
 				"of the mode works; name each missing one and "
@@ -273,6 +279,8 @@ int cmd_check(int argc, char **argv)
 		d.summary = a.summary;
 		d.strict = a.strict;
 		d.jobs = a.jobs ? a.jobs : 32;
+		d.per_endpoint = a.per_endpoint ? a.per_endpoint :
+			HTTP_HUB_PER_HOST_DEFAULT;
 		d.manifest = a.manifest;
 		d.s3 = &a.s3;
 		trap_signals();

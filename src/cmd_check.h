@@ -21,6 +21,8 @@ struct check_defaults {
 	int summary;              /* --summary: the summary also when stderr
 				     is not a terminal */
 	long jobs;                /* --jobs, buckets in flight */
+	long per_endpoint;        /* --per-endpoint, requests in flight to
+				     one S3 endpoint */
 	const char *manifest;     /* --manifest FILE or "-" */
 	const struct cmd_s3_opts *s3;
 };

@@ -5,9 +5,12 @@
  * per bucket -> a worker thread (fleet.c) runs the same probe_run() as a
  * single check, on that worker's own S3 client -> the same report (one
  * JSON line with --json) -> printed here in completion order, with the
- * tallies for the summary.  Memory is bounded by --jobs: one manifest line
- * is read when a worker is free, and a result is printed and freed as
- * soon as it is done. */
+ * tallies for the summary.  The workers' clients send their requests
+ * through one HTTP hub (http.h): one I/O thread, one keep-alive pool for
+ * all buckets, at most --per-endpoint requests in flight to one S3
+ * endpoint.  Memory is bounded by --jobs: one manifest line is read when
+ * a worker is free, and a result is printed and freed as soon as it is
+ * done. */
 #define _DEFAULT_SOURCE 1
 #include <errno.h>
 #include <stdio.h>
@@ -21,6 +24,7 @@
 #include "cmd.h"
 #include "cmd_check.h"
 #include "fleet.h"
+#include "http.h"
 #include "manifest.h"
 #include "names.h"
 #include "probe.h"
@@ -66,6 +70,7 @@ struct fleet_ctx {
 	int read_error;            /* errno of a failed read, 0 */
 	struct s3_client **clients;
 	struct s3_throttle *throttle;  /* shared by the clients */
+	struct http_hub *hub;          /* the clients' one connection pool */
 	struct probe_identity identity; /* of the credentials: asked once */
 	/* tallies */
 	size_t total;              /* entries in a regular-file manifest, 0 */
@@ -486,6 +491,7 @@ int cmd_check_fleet(const struct check_defaults *d,
 {
 	struct fleet_ctx x;
 	struct fleet_ops ops = { NULL, next_job, run_job, done_job };
+	struct http_hub_options ho = { 0, 0 };
 	struct s3p_error err = { S3P_OK, "" };
 	long jobs = d->jobs;
 	int rc = EXIT_ALL_GOOD, nclients = 0;
@@ -505,8 +511,14 @@ int cmd_check_fleet(const struct check_defaults *d,
 	/* One pause for all workers: SlowDown anywhere slows the fleet. */
 	x.throttle = s3_throttle_new();
 	x.clients = xcalloc((size_t)jobs, sizeof(*x.clients));
+	/* One connection pool for all workers, capped per S3 endpoint. */
+	ho.per_host = (int)d->per_endpoint;
+	if (http_hub_new(&ho, &x.hub, &err) < 0) {
+		rc = cmd_fail(&err);
+		goto done;
+	}
 	/* one credential lookup for all workers (cmd_s3_clients) */
-	if (cmd_s3_clients(d->s3, 0, x.clients, (size_t)jobs, &err)) {
+	if (cmd_s3_clients(d->s3, 0, x.hub, x.clients, (size_t)jobs, &err)) {
 		rc = cmd_fail(&err);
 		goto done;
 	}
@@ -552,6 +564,7 @@ done:
 	for (int i = 0; i < nclients; i++)
 		s3_client_free(x.clients[i]);
 	free(x.clients);
+	http_hub_free(x.hub);   /* after its clients */
 	probe_identity_release(&x.identity);
 	s3_throttle_free(x.throttle);
 	for (size_t i = 0; i < x.natt; i++) {

@@ -125,11 +125,12 @@ out:
 int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
 		  struct s3_client **out, struct s3p_error *err)
 {
-	return cmd_s3_clients(o, max_concurrency, out, 1, err);
+	return cmd_s3_clients(o, max_concurrency, NULL, out, 1, err);
 }
 
 int cmd_s3_clients(const struct cmd_s3_opts *o, int max_concurrency,
-		   struct s3_client **out, size_t n, struct s3p_error *err)
+		   struct http_hub *hub, struct s3_client **out, size_t n,
+		   struct s3p_error *err)
 {
 	struct creds cr;
 	struct s3_config cfg = S3_CONFIG_INIT;
@@ -161,6 +162,7 @@ int cmd_s3_clients(const struct cmd_s3_opts *o, int max_concurrency,
 	cfg.path_style = o->path_style ? 1 : -1;
 	cfg.timeout_seconds = (int)o->timeout;
 	cfg.max_concurrency = max_concurrency;
+	cfg.hub = hub;
 	cfg.max_attempts = cr.max_attempts;
 	if (cr.expiration) {
 		pthread_mutex_lock(&shared_lock);

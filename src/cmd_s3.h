@@ -20,6 +20,7 @@
 #include "opts.h"
 
 struct s3_client;
+struct http_hub;
 
 /* The S3 options, bound to a struct cmd_s3_opts: for a command's group
  * list.  --region and --timeout are checked as they are parsed. */
@@ -64,8 +65,11 @@ int cmd_s3_client(const struct cmd_s3_opts *o, int max_concurrency,
  * credential_process run, one --verbose line), for workers in threads:
  * temporary credentials are refreshed once for all of them, by the first
  * that needs it (the clients of an earlier call share the same store).
- * On failure every out[i] is NULL. */
+ * hub (NULL: none): every client sends its requests through it, sharing
+ * one connection pool (see http.h); free it after the clients.  On
+ * failure every out[i] is NULL. */
 int cmd_s3_clients(const struct cmd_s3_opts *o, int max_concurrency,
-		   struct s3_client **out, size_t n, struct s3p_error *err);
+		   struct http_hub *hub, struct s3_client **out, size_t n,
+		   struct s3p_error *err);
 
 #endif

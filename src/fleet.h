@@ -8,7 +8,8 @@
  *
  * The caller keeps per-worker state (an S3 client each) indexed by
  * `worker`, and everything next() and done() share needs no lock of its
- * own.  This is the only module that knows about threads. */
+ * own.  The workers are the only threads of the fleet check besides the
+ * HTTP hub's I/O thread (http.h), which the workers' S3 clients share. */
 #ifndef S3P_FLEET_H
 #define S3P_FLEET_H
 

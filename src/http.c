@@ -1,5 +1,9 @@
-/* http.c - concurrent HTTP exchanges over one libcurl multi handle.
- * See http.h.  This is the only file that includes libcurl. */
+/* http.c - concurrent HTTP exchanges over one libcurl multi handle: the
+ * client's own, driven in the caller's thread, or a hub's, driven by the
+ * hub's I/O thread for clients in other threads.  See http.h.  This is the
+ * only file that includes libcurl. */
+#include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +19,8 @@
 #endif
 
 struct http_client {
-	CURLM *multi;
+	CURLM *multi;           /* NULL with a hub */
+	struct http_hub *hub;   /* borrowed, or NULL */
 	long timeout_ms;
 	long connect_timeout_ms;
 	char *ca_bundle;
@@ -35,9 +40,67 @@ struct transfer {
 	int over_budget;
 	int cut;                /* stop_at_max: stopped on purpose */
 	char errbuf[CURL_ERROR_SIZE];
+	/* with a hub (fields under the hub's lock) */
+	struct hub_call *call;
+	struct hub_host *host;
+	struct transfer *qnext;             /* the host's queue */
+	struct transfer *rprev, *rnext;     /* the hub's running list */
 };
 
+/* One http_perform() call waiting on a hub (on the caller's stack). */
+struct hub_call {
+	pthread_cond_t done;
+	size_t left;            /* exchanges not finished yet */
+	int failed;             /* one could not be started: msg says why */
+	char msg[128];
+};
+
+/* One pool key: its exchanges in flight and those waiting (FIFO).  Freed
+ * when it has neither. */
+struct hub_host {
+	struct hub_host *next;
+	char *key;
+	int inflight;
+	struct transfer *head, *tail;
+};
+
+struct http_hub {
+	pthread_mutex_t lock;
+	pthread_t thread;
+	CURLM *multi;
+	int per_host;
+	int stop;               /* http_hub_free() was called */
+	size_t queued;          /* transfers waiting in the hosts' queues */
+	struct transfer *running;   /* admitted into the multi */
+	struct hub_host *hosts;
+};
+
+/* curl_global_init() / curl_global_cleanup() are not thread-safe: clients
+ * may be made in a hub's worker threads (credential refreshes). */
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
 static int global_refs;
+
+static int global_ref(struct s3p_error *err)
+{
+	int rc = 0;
+
+	pthread_mutex_lock(&global_lock);
+	if (global_refs == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
+		rc = s3p_error_set(err, S3P_E_INTERNAL,
+				   "cannot initialize libcurl");
+	else
+		global_refs++;
+	pthread_mutex_unlock(&global_lock);
+	return rc;
+}
+
+static void global_unref(void)
+{
+	pthread_mutex_lock(&global_lock);
+	if (global_refs > 0 && --global_refs == 0)
+		curl_global_cleanup();
+	pthread_mutex_unlock(&global_lock);
+}
 
 void http_exchange_release(struct http_exchange *ex)
 {
@@ -95,21 +158,23 @@ int http_client_new(const struct http_options *opts, struct http_client **out,
 	int maxc = opts && opts->max_concurrency > 0 ? opts->max_concurrency : 16;
 
 	*out = NULL;
-	if (global_refs == 0 && curl_global_init(CURL_GLOBAL_DEFAULT) != 0)
-		return s3p_error_set(err, S3P_E_INTERNAL,
-				     "cannot initialize libcurl");
-	global_refs++;
+	if (global_ref(err) < 0)
+		return -1;
 	c = xcalloc(1, sizeof(*c));
-	c->multi = curl_multi_init();
-	if (!c->multi) {
-		free(c);
-		if (--global_refs == 0)
-			curl_global_cleanup();
-		return s3p_error_set(err, S3P_E_INTERNAL,
-				     "cannot create a libcurl multi handle");
+	c->hub = opts ? opts->hub : NULL;
+	if (!c->hub) {
+		c->multi = curl_multi_init();
+		if (!c->multi) {
+			free(c);
+			global_unref();
+			return s3p_error_set(err, S3P_E_INTERNAL,
+				"cannot create a libcurl multi handle");
+		}
+		curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+				  (long)maxc);
+		curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+				  (long)maxc);
 	}
-	curl_multi_setopt(c->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, (long)maxc);
-	curl_multi_setopt(c->multi, CURLMOPT_MAX_HOST_CONNECTIONS, (long)maxc);
 	c->timeout_ms = timeout;
 	c->connect_timeout_ms = conn;
 	c->ca_bundle = opts && opts->ca_bundle ? xstrdup(opts->ca_bundle) : NULL;
@@ -124,12 +189,12 @@ void http_client_free(struct http_client *c)
 {
 	if (!c)
 		return;
-	curl_multi_cleanup(c->multi);
+	if (c->multi)
+		curl_multi_cleanup(c->multi);
 	free(c->ca_bundle);
 	free(c->user_agent);
 	free(c);
-	if (global_refs > 0 && --global_refs == 0)
-		curl_global_cleanup();
+	global_unref();
 }
 
 static size_t on_body(char *data, size_t size, size_t nmemb, void *ud)
@@ -410,6 +475,314 @@ static void free_header_list(struct curl_slist *l)
 	curl_slist_free_all(l);
 }
 
+/* ---- The hub ---------------------------------------------------------- */
+
+/* scheme://host[:port] of a URL: the pool key when the caller gave none. */
+static char *url_pool_key(const char *url)
+{
+	const char *p = strstr(url, "://");
+	size_t n;
+
+	if (!p)
+		return xstrdup(url);
+	p += 3;
+	n = strcspn(p, "/?#");
+	return xstrndup(url, (size_t)(p - url) + n);
+}
+
+/* Under the lock: the host of key, made if it has none. */
+static struct hub_host *hub_host_get(struct http_hub *h, const char *key)
+{
+	struct hub_host *k;
+
+	for (k = h->hosts; k; k = k->next)
+		if (!strcmp(k->key, key))
+			return k;
+	k = xcalloc(1, sizeof(*k));
+	k->key = xstrdup(key);
+	k->next = h->hosts;
+	h->hosts = k;
+	return k;
+}
+
+/* Under the lock: a transfer is over (done, or never admitted); wake its
+ * caller after the last one of its call. */
+static void hub_complete(struct http_hub *h, struct transfer *t)
+{
+	struct hub_call *call = t->call;
+	struct hub_host *k = t->host;
+
+	if (--call->left == 0)
+		pthread_cond_signal(&call->done);
+	if (k->inflight == 0 && !k->head) {
+		struct hub_host **pp = &h->hosts;
+
+		while (*pp != k)
+			pp = &(*pp)->next;
+		*pp = k->next;
+		free(k->key);
+		free(k);
+	}
+}
+
+/* Under the lock: a transfer that cannot run (its handle is freed here). */
+static void hub_refuse(struct http_hub *h, struct transfer *t,
+		       const char *why)
+{
+	curl_easy_cleanup(t->easy);
+	t->easy = NULL;
+	t->ex->result = HTTP_E_OTHER;
+	snprintf(t->ex->error, sizeof(t->ex->error), "%s", why);
+	if (!t->call->failed) {
+		t->call->failed = 1;
+		snprintf(t->call->msg, sizeof(t->call->msg), "%s", why);
+	}
+	hub_complete(h, t);
+}
+
+/* Under the lock: move waiting transfers into the multi while their
+ * host's cap allows, in the order they came. */
+static void hub_admit(struct http_hub *h)
+{
+	struct hub_host *k, *next;
+
+	for (k = h->hosts; k && h->queued; k = next) {
+		next = k->next;   /* k may be freed by hub_refuse() */
+		while (k->head && k->inflight < h->per_host) {
+			struct transfer *t = k->head;
+
+			k->head = t->qnext;
+			if (!k->head)
+				k->tail = NULL;
+			t->qnext = NULL;
+			h->queued--;
+			if (curl_multi_add_handle(h->multi, t->easy) != CURLM_OK) {
+				int last = !k->head && k->inflight == 0;
+
+				hub_refuse(h, t, "cannot start a transfer");
+				if (last)
+					break;   /* k is freed */
+				continue;
+			}
+			k->inflight++;
+			t->rprev = NULL;
+			t->rnext = h->running;
+			if (h->running)
+				h->running->rprev = t;
+			h->running = t;
+		}
+	}
+}
+
+/* In the I/O thread: a running transfer ended (fail: the multi handle
+ * failed, the transfer with it). */
+static void hub_done(struct http_hub *h, struct transfer *t, CURLcode rc,
+		     const char *fail)
+{
+	curl_multi_remove_handle(h->multi, t->easy);
+	if (fail) {
+		t->ex->result = HTTP_E_OTHER;
+		snprintf(t->ex->error, sizeof(t->ex->error), "%s", fail);
+	} else {
+		finish(t, rc);
+	}
+	curl_easy_cleanup(t->easy);
+	pthread_mutex_lock(&h->lock);
+	t->easy = NULL;
+	if (fail && !t->call->failed) {
+		t->call->failed = 1;
+		snprintf(t->call->msg, sizeof(t->call->msg), "%s", fail);
+	}
+	if (t->rprev)
+		t->rprev->rnext = t->rnext;
+	else
+		h->running = t->rnext;
+	if (t->rnext)
+		t->rnext->rprev = t->rprev;
+	t->host->inflight--;
+	hub_complete(h, t);
+	pthread_mutex_unlock(&h->lock);
+}
+
+static void *hub_main(void *arg)
+{
+	struct http_hub *h = arg;
+
+	pthread_mutex_lock(&h->lock);
+	for (;;) {
+		CURLMcode mc;
+		CURLMsg *msg;
+		int still = 0, left, ended = 0;
+
+		hub_admit(h);
+		if (h->stop && !h->queued && !h->running)
+			break;
+		pthread_mutex_unlock(&h->lock);
+		mc = curl_multi_perform(h->multi, &still);
+		while (mc == CURLM_OK &&
+		       (msg = curl_multi_info_read(h->multi, &left))) {
+			struct transfer *t = NULL;
+
+			if (msg->msg != CURLMSG_DONE)
+				continue;
+			curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE,
+					  (char **)&t);
+			if (t) {
+				hub_done(h, t, msg->data.result, NULL);
+				ended = 1;
+			}
+		}
+		/* A transfer that ended made room: admit the next ones before
+		 * waiting for the sockets. */
+		if (mc == CURLM_OK && !ended)
+			mc = curl_multi_poll(h->multi, NULL, 0, 1000, NULL);
+		if (mc != CURLM_OK) {
+			/* The multi handle itself failed: every transfer in it
+			 * ends with the reason (a caller sees its exchanges
+			 * failed, never a hang). */
+			char why[128];
+
+			snprintf(why, sizeof(why), "libcurl: %s",
+				 curl_multi_strerror(mc));
+			for (;;) {
+				struct transfer *t;
+
+				pthread_mutex_lock(&h->lock);
+				t = h->running;
+				pthread_mutex_unlock(&h->lock);
+				if (!t)
+					break;
+				hub_done(h, t, CURLE_OK, why);
+			}
+		}
+		pthread_mutex_lock(&h->lock);
+	}
+	pthread_mutex_unlock(&h->lock);
+	return NULL;
+}
+
+int http_hub_new(const struct http_hub_options *opts, struct http_hub **out,
+		 struct s3p_error *err)
+{
+	struct http_hub *h;
+	int per_host = opts && opts->per_host > 0 ? opts->per_host
+						  : HTTP_HUB_PER_HOST_DEFAULT;
+	int keep = opts && opts->max_connections > 0 ? opts->max_connections
+						     : 2 * per_host;
+	int rc;
+
+	*out = NULL;
+	if (per_host > HTTP_HUB_PER_HOST_MAX)
+		per_host = HTTP_HUB_PER_HOST_MAX;
+	if (keep < 16)
+		keep = 16;
+	if (global_ref(err) < 0)
+		return -1;
+	h = xcalloc(1, sizeof(*h));
+	h->per_host = per_host;
+	if ((rc = pthread_mutex_init(&h->lock, NULL)) != 0) {
+		free(h);
+		global_unref();
+		return s3p_error_set(err, S3P_E_NOMEM, "cannot create a lock: %s",
+				     strerror(rc));
+	}
+	h->multi = curl_multi_init();
+	if (!h->multi) {
+		rc = s3p_error_set(err, S3P_E_INTERNAL,
+				   "cannot create a libcurl multi handle");
+		goto fail;
+	}
+	/* The hub's cap bounds the transfers of one endpoint; libcurl's keeps
+	 * the connections to one host name within it too, and enough of them
+	 * stay open to be reused by the next exchanges. */
+	curl_multi_setopt(h->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+			  (long)per_host);
+	curl_multi_setopt(h->multi, CURLMOPT_MAXCONNECTS, (long)keep);
+	if ((rc = pthread_create(&h->thread, NULL, hub_main, h)) != 0) {
+		rc = s3p_error_set(err, S3P_E_NOMEM,
+				   "cannot start the HTTP thread: %s",
+				   strerror(rc));
+		goto fail;
+	}
+	*out = h;
+	return 0;
+fail:
+	if (h->multi)
+		curl_multi_cleanup(h->multi);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	global_unref();
+	return rc;
+}
+
+void http_hub_free(struct http_hub *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_lock(&h->lock);
+	h->stop = 1;
+	pthread_mutex_unlock(&h->lock);
+	curl_multi_wakeup(h->multi);
+	pthread_join(h->thread, NULL);
+	curl_multi_cleanup(h->multi);
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+	global_unref();
+}
+
+/* Queue the prepared transfers to the hub and wait until all are over. */
+static int hub_perform(struct http_hub *h, struct transfer *ts, size_t n,
+		       struct s3p_error *err)
+{
+	struct hub_call call;
+	char **keys = xcalloc(n, sizeof(*keys));
+	int rc;
+
+	for (size_t i = 0; i < n; i++)
+		keys[i] = ts[i].ex->pool_key ? xstrdup(ts[i].ex->pool_key)
+					     : url_pool_key(ts[i].ex->url);
+	memset(&call, 0, sizeof(call));
+	if ((rc = pthread_cond_init(&call.done, NULL)) != 0) {
+		for (size_t i = 0; i < n; i++)
+			free(keys[i]);
+		free(keys);
+		return s3p_error_set(err, S3P_E_NOMEM,
+				     "cannot create a condition: %s",
+				     strerror(rc));
+	}
+	call.left = n;
+	pthread_mutex_lock(&h->lock);
+	for (size_t i = 0; i < n; i++) {
+		struct transfer *t = &ts[i];
+		struct hub_host *k = hub_host_get(h, keys[i]);
+
+		t->call = &call;
+		t->host = k;
+		t->qnext = NULL;
+		if (k->tail)
+			k->tail->qnext = t;
+		else
+			k->head = t;
+		k->tail = t;
+		h->queued++;
+	}
+	pthread_mutex_unlock(&h->lock);
+	curl_multi_wakeup(h->multi);
+	pthread_mutex_lock(&h->lock);
+	while (call.left)
+		pthread_cond_wait(&call.done, &h->lock);
+	pthread_mutex_unlock(&h->lock);
+	pthread_cond_destroy(&call.done);
+	for (size_t i = 0; i < n; i++)
+		free(keys[i]);
+	free(keys);
+	if (call.failed)
+		return s3p_error_set(err, S3P_E_INTERNAL, "%s", call.msg);
+	return 0;
+}
+
+/* ---- Performing ----------------------------------------------------------- */
+
 int http_perform(struct http_client *c, struct http_exchange *ex, size_t n,
 		 struct s3p_error *err)
 {
@@ -427,12 +800,19 @@ int http_perform(struct http_client *c, struct http_exchange *ex, size_t n,
 			rc = -1;
 			goto out;
 		}
+		if (c->hub)
+			continue;   /* the hub's thread adds it */
 		if (curl_multi_add_handle(c->multi, ts[i].easy) != CURLM_OK) {
 			rc = s3p_error_set(err, S3P_E_INTERNAL,
 					   "cannot start a transfer");
 			goto out;
 		}
 		added = i + 1;
+	}
+	if (c->hub) {
+		/* every handle is cleaned up by the hub's thread */
+		rc = hub_perform(c->hub, ts, n, err);
+		goto out;
 	}
 	do {
 		CURLMcode mc = curl_multi_perform(c->multi, &running);

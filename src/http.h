@@ -1,9 +1,23 @@
 /* http.h - HTTP exchanges over libcurl (the only libcurl user).
  *
- * One client owns one curl multi handle; http_perform() runs n independent
- * exchanges concurrently over reused (keep-alive) connections and returns
- * when all are done.  TLS verification is always on.  No retries here: the
- * S3 layer decides (src/s3.h).
+ * http_perform() runs n independent exchanges concurrently over reused
+ * (keep-alive) connections and returns when all are done.  TLS
+ * verification is always on.  No retries here: the S3 layer decides
+ * (src/s3.h).  Two ways to run them:
+ *
+ *   - a client alone owns one curl multi handle and drives it in the
+ *     calling thread (every single-bucket command, credentials, KMS);
+ *   - clients made with a hub (http_options.hub) own none: a hub is one
+ *     I/O thread driving one multi handle, so one keep-alive connection
+ *     pool, for any number of clients whose http_perform() is called from
+ *     other threads at the same time (the fleet check's workers).  The
+ *     caller prepares its transfers, queues them to the hub and sleeps
+ *     until the last one is done; every write and header callback runs in
+ *     the I/O thread, one transfer's handle in one thread at a time.  The
+ *     hub admits at most per_host exchanges of one pool key (an endpoint,
+ *     see http_exchange.pool_key) at once; the rest wait in the hub's
+ *     queue in the order they came, so a transfer's timeouts start when
+ *     it is admitted.
  *
  * struct http_exchange is also the seam of the S3 layer's transport: a fake
  * transport in the tests fills the output fields with recorded answers
@@ -54,6 +68,11 @@ struct http_exchange {
 	size_t *budget;                 /* NULL, or bytes of body the
 					   exchanges of one perform may still
 					   hold together (shared, updated) */
+	const char *pool_key;           /* with a hub: the endpoint whose
+					   in-flight exchanges are capped
+					   together (the S3 layer gives the
+					   host without a bucket label); NULL:
+					   scheme://host:port of url */
 
 	/* ---- response (owned, freed by http_exchange_release) ---- */
 	long status;                    /* 0 when result != HTTP_OK */
@@ -87,8 +106,33 @@ struct http_options {
 	long connect_timeout_ms;    /* 0: min(10000, timeout_ms) */
 	const char *ca_bundle;      /* NULL: system default (borrowed) */
 	const char *user_agent;     /* NULL: "s3perm/" S3PERM_VERSION */
-	int max_concurrency;        /* 0: 16 */
+	int max_concurrency;        /* 0: 16 (ignored with a hub) */
+	struct http_hub *hub;       /* NULL: the client's own multi handle;
+				       else (borrowed) run every exchange in
+				       that hub, which must outlive the
+				       client */
 };
+
+struct http_hub;
+
+/* Bounds of http_hub_options.per_host. */
+#define HTTP_HUB_PER_HOST_DEFAULT 64
+#define HTTP_HUB_PER_HOST_MAX 1024
+
+struct http_hub_options {
+	int per_host;               /* exchanges of one pool key in flight at
+				       once (also the most connections to
+				       one host); 0: HTTP_HUB_PER_HOST_DEFAULT */
+	int max_connections;        /* connections kept open for reuse; 0:
+				       2 * per_host, at least 16 */
+};
+
+/* Start a hub: its I/O thread and its multi handle (initializes libcurl
+ * once per process).  Free with http_hub_free() after every client made
+ * with it: it stops the thread and closes the connections. */
+int http_hub_new(const struct http_hub_options *opts, struct http_hub **out,
+		 struct s3p_error *err);
+void http_hub_free(struct http_hub *h);
 
 struct http_client;
 
@@ -100,7 +144,8 @@ void http_client_free(struct http_client *c);
 
 /* Run n exchanges concurrently; each one's outcome is in its output fields
  * (previous outputs are released first).  Returns -1 only when the
- * exchanges could not be started at all (err set). */
+ * exchanges could not be started at all (err set).  With a hub it may be
+ * called from several threads at once, one call per client at a time. */
 int http_perform(struct http_client *c, struct http_exchange *ex, size_t n,
 		 struct s3p_error *err);
 

@@ -415,7 +415,8 @@ static int list_folders(struct scan *s, struct s3p_error *err)
 	struct range *rg = xcalloc(s->ndays + 1, sizeof(*rg));
 	size_t n = 0;
 
-	qsort(s->days, s->ndays, sizeof(*s->days), cmp_str);
+	if (s->ndays)     /* (no days: no array, and qsort wants one) */
+		qsort(s->days, s->ndays, sizeof(*s->days), cmp_str);
 	for (size_t i = 0; i < s->ndays; i++) {
 		const char *f = s->days[i];
 		size_t flen = strlen(f), plen = flen - 1;

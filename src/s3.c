@@ -1168,6 +1168,7 @@ int s3_client_new(const struct s3_config *cfg, const struct creds *creds,
 		if (!ho.ca_bundle)
 			ho.ca_bundle = creds->ca_bundle;   /* config file */
 		ho.max_concurrency = cfg->max_concurrency;
+		ho.hub = cfg->hub;
 		if (http_client_new(&ho, &c->http, err) < 0)
 			goto fail;
 		c->transport.ctx = c->http;
@@ -1341,6 +1342,8 @@ int s3_client_is_aws(const struct s3_client *c)
 struct wire {
 	struct buf url;
 	struct buf host;
+	struct buf pool_key;          /* scheme://host of the endpoint,
+					 without the bucket label */
 	struct buf path_query;        /* for the trace */
 	char region[REGION_MAX];
 	char **lines;                 /* "Name: value" */
@@ -1351,6 +1354,7 @@ static void wire_release(struct wire *w)
 {
 	buf_release(&w->url);
 	buf_release(&w->host);
+	buf_release(&w->pool_key);
 	buf_release(&w->path_query);
 	for (size_t i = 0; i < w->nlines; i++) {
 		/* lines may carry the Authorization header and the token */
@@ -1464,6 +1468,7 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 			buf_printf(&w->host, "%s.%s", rq->bucket, c->host);
 		else
 			buf_puts(&w->host, c->host);
+		buf_printf(&w->pool_key, "%s://%s", c->scheme, c->host);
 	} else {
 		const char *dom = strncmp(region, "cn-", 3) == 0
 					  ? "amazonaws.com.cn"
@@ -1477,7 +1482,12 @@ static int build_wire(struct s3_client *c, const struct s3_request *rq,
 		else
 			buf_printf(&w->host, "s3%s%s.%s.%s", fips, ds, region,
 				   dom);
+		buf_printf(&w->pool_key, "%s://s3%s%s.%s.%s", c->scheme, fips,
+			   ds, region, dom);
 	}
+	if (!w->pool_key.len)   /* STS: its own host */
+		buf_printf(&w->pool_key, "%s://%s", c->scheme,
+			   buf_str(&w->host));
 	/* Raw path (the signer encodes it once, never normalizes) */
 	buf_puts(&path, c->base_path);
 	if (path_style && rq->bucket) {
@@ -1741,6 +1751,7 @@ int s3_send_batch(struct s3_client *c, const struct s3_request *reqs,
 			ex[m].stop_at_max =
 				(reqs[i].flags & S3_REQ_STOP_AT_MAX) != 0;
 			ex[m].budget = &budget;
+			ex[m].pool_key = buf_str(&st[i].w.pool_key);
 			idx[m++] = i;
 			if (!st[i].over_budget)
 				st[i].attempts++;

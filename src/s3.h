@@ -124,10 +124,17 @@ struct s3_config {
 	 * -1: from creds (use_fips_endpoint / use_dualstack_endpoint). */
 	int fips;
 	int dualstack;
+	/* Run the requests in this HTTP hub (borrowed, outlives the client;
+	 * see http.h): clients in several threads then share one connection
+	 * pool, and each S3 endpoint (the host without the bucket label) is
+	 * capped at the hub's per_host requests in flight.  NULL: the
+	 * client's own connections.  Ignored with a transport seam. */
+	struct http_hub *hub;
 };
 
 #define S3_CONFIG_INIT { NULL, NULL, -1, 0, 0, 0, NULL, NULL, NULL, \
-			 NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, -1, -1 }
+			 NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, -1, -1, \
+			 NULL }
 
 /* What one batch may hold in answer bodies (the process stays far below
  * 64 MiB whatever the server sends), and the cap of one listing answer:

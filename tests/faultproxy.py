@@ -66,7 +66,10 @@ client stays bounded in time and memory):
                      key holds \x01: url-encoded when the request asked
                      encoding-type=url, else the raw byte (not XML 1.0)
 Control endpoint (same port; no bucket name starts with '_'):
-  GET  /__faultproxy/stats    JSON: total, by_method, by_fault, log
+  GET  /__faultproxy/stats    JSON: total, by_method, by_fault, log,
+                              connections (TCP connections accepted),
+                              max_in_flight (most requests in service at
+                              once: from reading one to starting its answer)
   POST /__faultproxy/faults   body: JSON list of RULE strings (replaces script)
   POST /__faultproxy/reset    clear script and counters
 """
@@ -187,6 +190,22 @@ class State:
         self.by_method = {}
         self.by_fault = {}
         self.log = []
+        self.connections = 0
+        self.in_flight = getattr(self, "in_flight", 0)
+        self.max_in_flight = self.in_flight
+
+    def connected(self):
+        with self.lock:
+            self.connections += 1
+
+    def enter(self):
+        with self.lock:
+            self.in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self.in_flight)
+
+    def leave(self):
+        with self.lock:
+            self.in_flight -= 1
 
     def take(self, method, target):
         """Count the request; return the rule to apply (or None: pass)."""
@@ -211,7 +230,9 @@ class State:
         with self.lock:
             return {"total": self.total, "by_method": dict(self.by_method),
                     "by_fault": dict(self.by_fault), "log": list(self.log),
-                    "faults_left": [r.text for r in self.rules if r.left > 0]}
+                    "faults_left": [r.text for r in self.rules if r.left > 0],
+                    "connections": self.connections,
+                    "max_in_flight": self.max_in_flight}
 
 
 class Handler(http.server.BaseHTTPRequestHandler):
@@ -219,9 +240,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
     server_version = "faultproxy"
     sys_version = ""
     upconn = None
+    serving = False     # a request counted in the in-flight gauge
 
     def log_message(self, fmt, *args):  # quiet; the stats tell what happened
         pass
+
+    def setup(self):
+        super().setup()
+        self.server.state.connected()
+
+    def out_of_service(self):
+        """The request leaves the in-flight gauge as its answer starts (the
+        client may send its next one as soon as it has the answer)."""
+        if self.serving:
+            self.serving = False
+            self.server.state.leave()
 
     # Every method goes through one path.
     def do_GET(self):
@@ -247,6 +280,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def send(self, status, headers, body, head=False, promise=None):
         """Send a whole answer (PROMISE: Content-Length to claim instead)."""
+        self.out_of_service()
         self.send_response_only(status)
         have_len = False
         for k, v in headers:
@@ -357,11 +391,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
         rule = st.take(self.command, self.path)
         fault = rule.text if rule else None
         status = None
-        if st.delay:
-            time.sleep(st.delay)
+        st.enter()
+        self.serving = True
         try:
+            if st.delay:
+                time.sleep(st.delay)
             status = self.apply(rule, body)
         finally:
+            self.out_of_service()
             st.record(self.command, self.path, fault, status)
 
     def apply(self, rule, body):
@@ -525,6 +562,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         end = b"</ListBucketResult>"
         entry = (b"<Contents><Key>k/%010d.parquet</Key><Size>20</Size>"
                  b"</Contents>")
+        self.out_of_service()
         self.send_response_only(200)
         self.send_header("Content-Type", "application/xml")
         self.send_header("Content-Length", str(size))

@@ -1,7 +1,8 @@
 #!/bin/bash
 # test_check_cli.sh - check's own usage rules, offline: --object and
 # --upload-key outside every --prefix, --upload-key/--upload-id given
-# together.  Each is refused with exit 2 before any request (the endpoint
+# together, --per-endpoint without --manifest or out of its range.  Each
+# is refused with exit 2 before any request (the endpoint
 # is 127.0.0.1:1, where a request would fail with exit 3).
 #
 # Run from anywhere: S3PERM=path/to/s3perm bash tests/test_check_cli.sh
@@ -53,6 +54,12 @@ case_ "--upload-key without --upload-id" 2 "go together" \
 case_ "--object under a --prefix is accepted (then S3 is unreachable)" 3 \
 	"" --prefix events/ --prefix metrics/ --object metrics/a.parquet
 case_ "--strict is an option of check" 3 "" --strict
+case_ "--per-endpoint without --manifest" 2 "'--per-endpoint' needs '--manifest'" \
+	--per-endpoint 4
+case_ "--per-endpoint 0" 2 "expected a whole number from 1 to 1024" \
+	--per-endpoint 0
+case_ "--per-endpoint 1025" 2 "expected a whole number from 1 to 1024" \
+	--per-endpoint 1025
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]

@@ -35,6 +35,7 @@ struct answer {
 struct seen {
 	char method[8];
 	char url[1024];
+	char pool_key[256];       /* the endpoint an HTTP hub caps */
 	struct buf headers;       /* "name: value\n" lines as sent */
 };
 
@@ -67,6 +68,8 @@ static int fake_perform(void *ctx, struct http_exchange *ex, size_t n,
 		s = &f->seen[f->nseen++];
 		snprintf(s->method, sizeof(s->method), "%s", ex[i].method);
 		snprintf(s->url, sizeof(s->url), "%s", ex[i].url);
+		snprintf(s->pool_key, sizeof(s->pool_key), "%s",
+			 ex[i].pool_key ? ex[i].pool_key : "(none)");
 		for (size_t h = 0; h < ex[i].header_count; h++)
 			buf_printf(&s->headers, "%s\n", ex[i].headers[h]);
 		for (size_t k = 0; k < f->n && !a; k++)
@@ -337,6 +340,14 @@ static void test_addressing(void **state)
 	assert_string_equal(sent_header(3, "Host"), "127.0.0.1:9000");
 	assert_string_equal(F.seen[4].url, "http://127.0.0.1:9000/my-bucket");
 	assert_string_equal(F.seen[5].url, "http://my-bucket.localhost:9000/k");
+	/* The endpoint an HTTP hub caps in-flight requests by: the host
+	 * without the bucket label, whatever the addressing. */
+	assert_string_equal(F.seen[0].pool_key, "https://s3.eu-west-1.amazonaws.com");
+	assert_string_equal(F.seen[1].pool_key, "https://s3.eu-west-1.amazonaws.com");
+	assert_string_equal(F.seen[2].pool_key, "https://s3.cn-north-1.amazonaws.com.cn");
+	assert_string_equal(F.seen[3].pool_key, "http://127.0.0.1:9000");
+	assert_string_equal(F.seen[4].pool_key, "http://127.0.0.1:9000");
+	assert_string_equal(F.seen[5].pool_key, "http://localhost:9000");
 	s3_response_release(&r);
 }
 

@@ -9,6 +9,7 @@ import json
 import os
 import socket
 import subprocess
+import threading
 import time
 import xml.etree.ElementTree as ET
 
@@ -51,6 +52,32 @@ def passes_signed_requests_through_and_counts_them():
         eq(st["by_fault"], {}, "no fault applied")
     eq(s3env.get_object(b, "data/new"), b"written by a test\n",
        "the PUT reached the server")
+
+
+@test
+def counts_connections_and_requests_in_flight():
+    """The gauges other tests read to see a client's pool on the wire:
+    two requests at once on two connections, then three in series on one
+    keep-alive connection."""
+    b = bucket_with_object()
+    with s3env.fault_proxy(["delay=0.5*2"]) as p:
+        ts = [threading.Thread(target=get, args=(p, b)) for _ in range(2)]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+        st = p.stats()
+        eq((st["max_in_flight"], st["connections"]), (2, 2),
+           "two at once, two connections")
+        c = s3env.client("customer", p.url)
+        for _ in range(3):
+            c.head_object(Bucket=b, Key="data/obj.bin")
+        st = p.stats()
+        eq((st["total"], st["max_in_flight"], st["connections"]), (5, 2, 3),
+           "three in series on one more connection")
+        p.reset()
+        eq((p.stats()["max_in_flight"], p.stats()["connections"]), (0, 0),
+           "reset clears the gauges")
 
 
 @test

@@ -7,7 +7,9 @@ one run as the vendor; each bucket's JSON line must carry the same verdicts
 as a single `s3perm check --json` of that bucket, every bucket must be left
 as it was, Ctrl-C in the middle must leave no probe object anywhere, and
 SlowDown bursts (through tests/faultproxy.py, standing for AWS's throttling)
-must not fail a bucket that passes when asked again.
+must not fail a bucket that passes when asked again, and all workers' requests
+must share one pool of connections with at most --per-endpoint of them in
+flight to the server (counted by the proxy).
 """
 
 import json
@@ -207,6 +209,53 @@ def slowdown_bursts_do_not_fail_buckets():
     ok(st["by_fault"].get("slowdown", 0) >= 4, "bursts injected: %s" %
        st["by_fault"])
     eq(sorted(d["bucket"] for d in lines(out)), sorted(bs))
+
+
+@test
+def one_pool_capped_per_endpoint():
+    """40 buckets, 32 workers, --per-endpoint 4, through the proxy (one
+    endpoint, path-style): the proxy never serves more than 4 requests at
+    once, and it accepted at most 4 connections plus a little slack for a
+    connection the server closed: the workers share one pool (32 private
+    pools would open 32 connections at least).  The results are those of
+    single checks."""
+    kinds = []
+    for i in range(40):
+        k = ("read", "read", "export", "no-get", "nobucket")[i % 5]
+        if k == "nobucket":
+            kinds.append((k, "read", s3env.unique_bucket("gone")))
+        elif k == "no-get":
+            kinds.append((k, "read", granted_bucket("read",
+                                                   drop="s3:GetObject")))
+        else:
+            kinds.append((k, k, granted_bucket(k)))
+    text = "".join(json.dumps({"id": "c%02d" % i, "bucket": b, "mode": m}) +
+                   "\n" for i, (k, m, b) in enumerate(kinds))
+    with s3env.fault_proxy(delay=0.02) as p:
+        rc, out, err = fleet(text, "--json", "--jobs", "32",
+                             "--per-endpoint", "4",
+                             env={"AWS_ENDPOINT_URL": p.url})
+        st = p.stats()
+    eq(rc, 3, "worst exit status: the missing buckets (stderr: %s)" % err)
+    docs = {d["id"]: d for d in lines(out)}
+    eq(len(docs), 40, "one line per bucket")
+    print("proxy: %d requests, %d connections, at most %d in flight" % (
+        st["total"], st["connections"], st["max_in_flight"]))
+    ok(st["total"] >= 40 * 3, "requests made: %d" % st["total"])
+    eq(st["max_in_flight"], 4, "requests in flight at most, and reached")
+    ok(st["connections"] <= 6, "connections accepted: %d for %d requests"
+       % (st["connections"], st["total"]))
+    for i, (k, m, b) in enumerate(kinds):
+        d = docs["c%02d" % i]
+        if k == "nobucket":
+            eq(d["error"]["exit_status"], 3, k)
+            continue
+        src, sout, serr = s3env.run_s3perm(
+            "check", "--json", "--bucket", b, "--mode", m, "--user",
+            s3env.user_name("vendor"), "--account", s3env.tenant(),
+            user="vendor")
+        eq(verdicts(d), verdicts(json.loads(sout)), "verdicts of " + b)
+        eq(d["missing"], ["s3:GetObject"] if k == "no-get" else [], b)
 
 
 @test
