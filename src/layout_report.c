@@ -185,12 +185,17 @@ static void plural(struct buf *b, size_t n, const char *what)
 	buf_printf(b, "%zu %s%s", n, what, n == 1 ? "" : "s");
 }
 
-/* One line per column, indented by depth. */
-static void schema_text(struct buf *b, const struct layout_dataset *d)
-{
-	size_t w = 0;
+/* Columns of a schema the text report shows; --schema shows every one. */
+#define REPORT_SCHEMA_LINES 40
 
-	for (size_t i = 0; i < d->nschema; i++) {
+/* One line per column, indented by depth: the first `max`, then how many
+ * more there are. */
+static void schema_text(struct buf *b, const struct layout_dataset *d,
+			size_t max)
+{
+	size_t w = 0, shown = d->nschema < max ? d->nschema : max;
+
+	for (size_t i = 0; i < shown; i++) {
 		const char *dot = strrchr(d->schema[i].path, '.');
 		size_t n = strlen(dot ? dot + 1 : d->schema[i].path) +
 			   2 * (size_t)(d->schema[i].depth - 1);
@@ -198,7 +203,7 @@ static void schema_text(struct buf *b, const struct layout_dataset *d)
 		if (n > w)
 			w = n;
 	}
-	for (size_t i = 0; i < d->nschema; i++) {
+	for (size_t i = 0; i < shown; i++) {
 		const struct layout_column *c = &d->schema[i];
 		const char *dot = strrchr(c->path, '.');
 		int indent = 2 * (c->depth - 1);
@@ -225,6 +230,9 @@ static void schema_text(struct buf *b, const struct layout_dataset *d)
 			buf_printf(b, " %s", c->converted);
 		buf_putc(b, '\n');
 	}
+	if (shown < d->nschema)
+		buf_printf(b, "    ... and %zu more columns ('s3perm layout "
+			   "--schema' prints them all)\n", d->nschema - shown);
 }
 
 /* Schema and rows per day of a dataset whose footers were read. */
@@ -272,7 +280,7 @@ static void dataset_footers_text(struct buf *b,
 		buf_printf(b, "; %zu other schema%s seen, see schema_drift",
 			   d->nschemas - 1, d->nschemas == 2 ? "" : "s");
 	buf_puts(b, "):\n");
-	schema_text(b, d);
+	schema_text(b, d, REPORT_SCHEMA_LINES);
 }
 
 char *layout_report_schema(const struct layout *l)
@@ -288,7 +296,7 @@ char *layout_report_schema(const struct layout *l)
 		buf_puts(&b, shown++ ? "\n" : "");
 		buf_put_term(&b, d->name);
 		buf_puts(&b, ":\n");
-		schema_text(&b, d);
+		schema_text(&b, d, (size_t)-1);
 	}
 	if (!shown)
 		buf_puts(&b, "no parquet footer read: no schema\n");

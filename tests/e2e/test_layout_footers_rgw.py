@@ -133,6 +133,17 @@ def text_report_and_schema_only():
                 "    event    BYTE_ARRAY OPTIONAL UTF8\n"
                 "    ts       INT64 OPTIONAL TIMESTAMP(MICROS,local)\n",
            "--schema of %s" % root[0])
+    # 1,000 columns: the report shows 40 and says where the rest are;
+    # --schema prints every one
+    rc, out, err = s3env.run_s3perm("layout", "--local", d, "--dataset",
+                                    "wide")
+    ok("    column_with_a_long_name_0039  INT64 OPTIONAL INT_64\n" in out
+       and "column_with_a_long_name_0040" not in out and
+       "    ... and 960 more columns ('s3perm layout --schema' prints them "
+       "all)\n" in out, out[-2000:])
+    rc, out, err = s3env.run_s3perm("layout", "--local", d, "--dataset",
+                                    "wide", "--schema")
+    eq(len(out.splitlines()), 1 + 1000, "--schema: every column")
 
 
 @test
