@@ -2160,23 +2160,43 @@ int s3_list_uploads_page(struct s3_client *c, const char *bucket,
 	return rc;
 }
 
-int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
-			 char **text, struct s3_response *resp,
-			 struct s3p_error *err)
+/* GET, PUT (TEXT of LEN bytes, with its Content-MD5) or DELETE the
+ * ?policy of a bucket into *r: -1 when it could not be sent. */
+static int policy_send(struct s3_client *c, const char *method,
+		       const char *bucket, const char *text, size_t len,
+		       struct s3_response *r, struct s3p_error *err)
 {
 	struct s3_param q[] = { { "policy", NULL } };
+	char md5[CRYPTO_MD5_BASE64_LEN + 1];
+	struct s3_param h[] = { { "Content-MD5", md5 },
+				{ "Content-Type", "application/json" } };
 	struct s3_request rq;
-	struct s3_response local, *r = resp_slot(resp, &local);
-	int rc;
 
-	*text = NULL;
 	memset(&rq, 0, sizeof(rq));
-	rq.method = "GET";
+	rq.method = method;
 	rq.bucket = bucket;
 	rq.query = q;
 	rq.query_count = 1;
 	rq.max_body = 1024 * 1024;  /* policies are at most 20 KB */
-	if (s3_send(c, &rq, r, err) < 0) {
+	if (text) {
+		crypto_md5_base64(text, len, md5);
+		rq.headers = h;
+		rq.header_count = 2;
+		rq.body = text;
+		rq.body_len = len;
+	}
+	return s3_send(c, &rq, r, err);
+}
+
+int s3_get_bucket_policy(struct s3_client *c, const char *bucket,
+			 char **text, struct s3_response *resp,
+			 struct s3p_error *err)
+{
+	struct s3_response local, *r = resp_slot(resp, &local);
+	int rc;
+
+	*text = NULL;
+	if (policy_send(c, "GET", bucket, NULL, 0, r, err) < 0) {
 		rc = -1;
 	} else if (r->error_class == S3_OK) {
 		*text = xstrndup(buf_str(&r->body), r->body.len);
@@ -2283,62 +2303,38 @@ out:
 
 /* ---- bucket policy writes (apply) --------------------------------------- */
 
-int s3_put_bucket_policy(struct s3_client *c, const char *bucket,
-			 const char *text, size_t len,
-			 struct s3_response *resp, struct s3p_error *err)
+/* PUT (text) or DELETE (NULL) the policy: 0, or -1 with err. */
+static int policy_write(struct s3_client *c, const char *bucket,
+			const char *text, size_t len,
+			struct s3_response *resp, struct s3p_error *err)
 {
-	struct s3_param q[] = { { "policy", NULL } };
-	char md5[CRYPTO_MD5_BASE64_LEN + 1];
-	struct s3_param h[] = { { "Content-MD5", md5 },
-				{ "Content-Type", "application/json" } };
-	struct s3_request rq;
 	struct s3_response local, *r = resp_slot(resp, &local);
 	int rc;
 
-	crypto_md5_base64(text, len, md5);
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "PUT";
-	rq.bucket = bucket;
-	rq.query = q;
-	rq.query_count = 1;
-	rq.headers = h;
-	rq.header_count = 2;
-	rq.body = text;
-	rq.body_len = len;
-	if (s3_send(c, &rq, r, err) < 0)
+	if (policy_send(c, text ? "PUT" : "DELETE", bucket, text, len, r,
+			err) < 0)
 		rc = -1;
 	else if (r->error_class == S3_OK)
 		rc = 0;
 	else
-		rc = op_fail(r, "cannot put the policy of bucket", bucket, err);
+		rc = op_fail(r, text ? "put the policy of bucket" :
+			     "delete the policy of bucket", bucket, err);
 	if (r == &local)
 		s3_response_release(&local);
 	return rc;
 }
 
+int s3_put_bucket_policy(struct s3_client *c, const char *bucket,
+			 const char *text, size_t len,
+			 struct s3_response *resp, struct s3p_error *err)
+{
+	return policy_write(c, bucket, text, len, resp, err);
+}
+
 int s3_delete_bucket_policy(struct s3_client *c, const char *bucket,
 			    struct s3_response *resp, struct s3p_error *err)
 {
-	struct s3_param q[] = { { "policy", NULL } };
-	struct s3_request rq;
-	struct s3_response local, *r = resp_slot(resp, &local);
-	int rc;
-
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "DELETE";
-	rq.bucket = bucket;
-	rq.query = q;
-	rq.query_count = 1;
-	if (s3_send(c, &rq, r, err) < 0)
-		rc = -1;
-	else if (r->error_class == S3_OK)
-		rc = 0;
-	else
-		rc = op_fail(r, "cannot delete the policy of bucket", bucket,
-			     err);
-	if (r == &local)
-		s3_response_release(&local);
-	return rc;
+	return policy_write(c, bucket, NULL, 0, resp, err);
 }
 
 /* ---- Bucket configuration reads (doctor) ------------------------------ */

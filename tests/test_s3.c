@@ -1485,6 +1485,42 @@ static void test_get_bucket_policy(void **state)
 	s3_client_free(c);
 }
 
+/* PutBucketPolicy sends the text with its Content-MD5; DeleteBucketPolicy
+ * nothing; a refusal names the operation once ("cannot put the policy"). */
+static void test_put_delete_bucket_policy(void **state)
+{
+	static const char pol[] = "{\"Version\":\"2012-10-17\",\"Statement\":[]}";
+	struct answer a[] = {
+		{ NULL, 204, { NULL }, "", HTTP_OK, 0 },
+		{ NULL, 403, { NULL }, "<Error><Code>AccessDenied</Code></Error>", HTTP_OK, 0 },
+		{ NULL, 204, { NULL }, "", HTTP_OK, 0 },
+		{ NULL, 403, { NULL }, "<Error><Code>AccessDenied</Code></Error>", HTTP_OK, 0 } };
+	struct s3p_error err;
+	struct s3_client *c;
+
+	(void)state;
+	fake_reset(a, 4);
+	c = client("http://127.0.0.1:9000", "us-east-1", -1, NULL);
+	assert_int_equal(s3_put_bucket_policy(c, "b", pol, strlen(pol), NULL,
+					      &err), 0);
+	assert_string_equal(F.seen[0].method, "PUT");
+	assert_string_equal(F.seen[0].url, "http://127.0.0.1:9000/b?policy=");
+	assert_int_equal(strlen(sent_header(0, "content-md5")), 24);
+	assert_string_equal(sent_header(0, "content-type"), "application/json");
+	assert_int_equal(s3_put_bucket_policy(c, "b", pol, strlen(pol), NULL,
+					      &err), -1);
+	assert_non_null(strstr(err.msg, "cannot put the policy of bucket 'b': "
+			       "403 AccessDenied"));
+	assert_null(strstr(err.msg, "cannot cannot"));
+	assert_int_equal(s3_delete_bucket_policy(c, "b", NULL, &err), 0);
+	assert_string_equal(F.seen[2].method, "DELETE");
+	assert_null(sent_header(2, "content-md5"));
+	assert_int_equal(s3_delete_bucket_policy(c, "b", NULL, &err), -1);
+	assert_non_null(strstr(err.msg, "cannot delete the policy of bucket "
+			       "'b': 403 AccessDenied"));
+	s3_client_free(c);
+}
+
 static void test_http_dates(void **state)
 {
 	time_t t;
@@ -1857,6 +1893,7 @@ int main(void)
 		T(test_parse_error),
 		T(test_list_objects_page_op),
 		T(test_get_bucket_policy),
+		T(test_put_delete_bucket_policy),
 		T(test_http_dates),
 		T(test_list_builders),
 		T(test_list_nul_key),
