@@ -17,6 +17,8 @@ Used by bench/fleet and bench/layout; as a command:
     serverside.py limit WIDTH FILE     send the presigned requests of FILE
                                        (lines "METHOD URL [Range]") with curl,
                                        WIDTH at a time: prints "seconds n_ok"
+    serverside.py proxy UPSTREAM SECONDS PORT_FILE [keep-nagle]
+                                       run the delay proxy (until killed)
 """
 
 import os
@@ -103,25 +105,18 @@ def curl_parallel(requests, width):
 
 
 class ProxyProcess:
-    """tests/faultproxy.py with a fixed delay, in its own process, with the
-    Nagle/delayed-ACK stalls taken out as bench/check does in-process."""
-
-    CODE = ("import importlib.machinery,sys;sys.path.insert(0,%r);"
-            "import faultproxy;"
-            "bc=importlib.machinery.SourceFileLoader('bc',%r).load_module();"
-            "bc.no_delayed_ack_stalls(faultproxy);faultproxy.main()")
+    """tests/faultproxy.py with a fixed delay, in its own process (this
+    file's `proxy` command), with the Nagle/delayed-ACK stalls taken out as
+    bench/check does in-process."""
 
     def __init__(self, upstream, delay, keep_nagle=False):
         self.dir = tempfile.mkdtemp(prefix="s3perm-proxy-")
         port_file = os.path.join(self.dir, "port")
-        code = self.CODE % (os.path.join(ROOT, "tests"),
-                            os.path.join(ROOT, "bench", "check"))
-        if keep_nagle:
-            code = code.replace("bc.no_delayed_ack_stalls(faultproxy);", "")
         self.proc = subprocess.Popen(
-            ["/usr/bin/python3", "-c", code, "--upstream", upstream,
-             "--delay", str(delay), "--port-file", port_file,
-             "--max-seconds", "7200"], stdout=subprocess.DEVNULL)
+            ["/usr/bin/python3", os.path.abspath(__file__), "proxy",
+             upstream, str(delay), port_file] +
+            (["keep-nagle"] if keep_nagle else []),
+            stdout=subprocess.DEVNULL)
         for _ in range(200):
             if os.path.exists(port_file):
                 break
@@ -156,6 +151,19 @@ def main():
     if len(sys.argv) >= 2 and sys.argv[1] == "cpu":
         print("%.2f" % cpu_seconds(server_pids() +
                                    [int(p) for p in sys.argv[2:]]))
+        return 0
+    if len(sys.argv) in (5, 6) and sys.argv[1] == "proxy":
+        import importlib.machinery
+        sys.path.insert(0, os.path.join(ROOT, "tests"))
+        import faultproxy
+        if sys.argv[5:] != ["keep-nagle"]:
+            importlib.machinery.SourceFileLoader(
+                "bench_check", os.path.join(ROOT, "bench", "check")
+            ).load_module().no_delayed_ack_stalls(faultproxy)
+        upstream, delay, port_file = sys.argv[2:5]
+        sys.argv = ["faultproxy", "--upstream", upstream, "--delay", delay,
+                    "--port-file", port_file, "--max-seconds", "7200"]
+        faultproxy.main()
         return 0
     if len(sys.argv) == 4 and sys.argv[1] == "limit":
         reqs = []
