@@ -8,7 +8,6 @@
 #include <strings.h>
 
 #include "creds_int.h"
-#include "crypto.h"
 #include "sigv4.h"
 #include "xml.h"
 
@@ -120,48 +119,27 @@ out:
 	return rc;
 }
 
-/* "http://host:port/path" -> host ("host:port") and path ("/path"). */
-static int split_url(const char *url, char **host, char **path,
-		     struct s3p_error *err)
-{
-	const char *h = strstr(url, "://"), *slash;
-
-	if (!h || !h[3])
-		return s3p_error_set(err, S3P_E_S3, "invalid endpoint URL '%s'",
-				     url);
-	h += 3;
-	slash = strchr(h, '/');
-	*host = slash ? xstrndup(h, (size_t)(slash - h)) : xstrdup(h);
-	*path = xstrdup(slash ? slash : "/");
-	return 0;
-}
-
 int creds_sts_call(struct creds_ctx *cx, const struct creds_sts_call *c,
 		   struct creds *out, char **arn, struct s3p_error *err)
 {
+	static const struct sigv4_header sh[1] = { { "Content-Type",
+		"application/x-www-form-urlencoded; charset=utf-8" } };
 	struct sigv4_query_param q[16];
-	struct sigv4_header sh[2];
-	struct sigv4_request rq;
-	struct sigv4_params pa;
-	struct sigv4_credentials sc;
-	struct sigv4_signed sig;
 	struct creds_http_req hr;
 	struct buf body = BUF_INIT, resp = BUF_INIT;
 	char *url = NULL, *host = NULL, *path = NULL;
-	const char *region, *headers[8];
-	char amz_date[32], hash[CRYPTO_SHA256_HEX_LEN + 1];
-	char *hdr_store[8] = { NULL };
-	size_t nq = 0, nh = 0;
+	const char *region, *headers[2 + SIGV4_POST_LINES];
+	char *signed_lines[SIGV4_POST_LINES] = { NULL };
+	size_t nq = 0, nh = 0, ns = 0;
 	long status = 0;
 	int rc = -1, attempts;
-	struct tm tm;
-	time_t now = creds_now(cx);
 	const char *ma, *mode;
 
-	memset(&sig, 0, sizeof(sig));
 	creds_sts_endpoint(cx, c->profile, &url, &region);
-	if (split_url(url, &host, &path, err) < 0)
+	if (sigv4_split_url(url, &host, &path) < 0) {
+		s3p_error_set(err, S3P_E_S3, "invalid endpoint URL '%s'", url);
 		goto out;
+	}
 	q[nq].name = "Action";
 	q[nq++].value = c->action;
 	q[nq].name = "Version";
@@ -175,37 +153,17 @@ int creds_sts_call(struct creds_ctx *cx, const struct creds_sts_call *c,
 			"charset=utf-8";
 	headers[nh++] = "Accept: text/xml";
 	if (c->signer) {
-		gmtime_r(&now, &tm);
-		strftime(amz_date, sizeof(amz_date), "%Y%m%dT%H%M%SZ", &tm);
-		crypto_sha256_hex(body.data, body.len, hash);
-		sh[0].name = "Host";
-		sh[0].value = host;
-		sh[1].name = "Content-Type";
-		sh[1].value = "application/x-www-form-urlencoded; charset=utf-8";
-		memset(&rq, 0, sizeof(rq));
-		rq.method = "POST";
-		rq.path = path;
-		rq.headers = sh;
-		rq.header_count = 2;
-		rq.payload_hash = hash;
-		memset(&pa, 0, sizeof(pa));
-		pa.region = region;
-		pa.service = "sts";
-		pa.amz_date = amz_date;
-		pa.flags = 0;   /* STS: no x-amz-content-sha256; path "/" */
+		struct sigv4_credentials sc;
+
 		sc.access_key_id = c->signer->access_key_id;
 		sc.secret_access_key = c->signer->secret_access_key;
 		sc.session_token = c->signer->session_token;
-		if (sigv4_sign_headers(&rq, &pa, &sc, &sig, NULL, err) < 0)
+		if (sigv4_sign_post(host, path, region, "sts", creds_now(cx),
+				    sh, 1, body.data, body.len, &sc,
+				    signed_lines, &ns, err) < 0)
 			goto out;
-		for (size_t i = 0; i < sig.count; i++) {
-			struct buf h = BUF_INIT;
-
-			buf_printf(&h, "%s: %s", sig.headers[i].name,
-				   sig.headers[i].value);
-			hdr_store[i] = buf_detach(&h);
-			headers[nh++] = hdr_store[i];
-		}
+		for (size_t i = 0; i < ns; i++)
+			headers[nh++] = signed_lines[i];
 	}
 	memset(&hr, 0, sizeof(hr));
 	hr.method = "POST";
@@ -244,9 +202,7 @@ int creds_sts_call(struct creds_ctx *cx, const struct creds_sts_call *c,
 out:
 	if (rc < 0)
 		s3p_error_prefix(err, "%s at '%s'", c->action, url ? url : "?");
-	sigv4_signed_free(&sig);
-	for (size_t i = 0; i < 8; i++)
-		creds_free_secret(hdr_store[i]);
+	sigv4_post_lines_free(signed_lines);
 	buf_release_secret(&body);
 	buf_release_secret(&resp);
 	free(url);

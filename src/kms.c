@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "creds.h"
-#include "crypto.h"
 #include "http.h"
 #include "sigv4.h"
 
@@ -94,23 +93,6 @@ void kms_parse_key_policy(long status, const char *body, size_t len,
 	json_decref(doc);
 }
 
-/* "http://host:port/path" -> host and path ("/" when none). */
-static int split_url(const char *url, char **host, char **path,
-		     struct s3p_error *err)
-{
-	const char *h = strstr(url, "://"), *slash;
-
-	if (!h || !h[3] || (strncmp(url, "http://", 7) &&
-			    strncmp(url, "https://", 8)))
-		return s3p_error_set(err, S3P_E_USAGE,
-				     "invalid KMS endpoint URL '%s'", url);
-	h += 3;
-	slash = strchr(h, '/');
-	*host = slash ? xstrndup(h, (size_t)(slash - h)) : xstrdup(h);
-	*path = xstrdup(slash ? slash : "/");
-	return 0;
-}
-
 int kms_get_key_policy(const char *endpoint, const char *region,
 		       const struct sigv4_credentials *creds, const char *key,
 		       long timeout_ms, struct kms_answer *out,
@@ -118,58 +100,39 @@ int kms_get_key_policy(const char *endpoint, const char *region,
 {
 	static const char target[] = "TrentService.GetKeyPolicy";
 	static const char ctype[] = "application/x-amz-json-1.1";
-	struct sigv4_header sh[3] = { { "Host", NULL },
-		{ "Content-Type", ctype }, { "X-Amz-Target", target } };
-	struct sigv4_request rq;
-	struct sigv4_params pa;
-	struct sigv4_signed sig;
+	const struct sigv4_header sh[2] = { { "Content-Type", ctype },
+		{ "X-Amz-Target", target } };
 	struct http_options ho;
 	struct http_client *hc = NULL;
 	struct http_exchange ex;
-	char *host = NULL, *path = NULL, *body = NULL, *store[4] = { NULL };
-	const char *headers[8];
-	char amz_date[32], hash[CRYPTO_SHA256_HEX_LEN + 1];
-	size_t nh = 0;
-	time_t now = time(NULL);
-	struct tm tm;
+	char *host = NULL, *path = NULL, *body = NULL;
+	char *signed_lines[SIGV4_POST_LINES] = { NULL };
+	const char *headers[2 + SIGV4_POST_LINES];
+	size_t nh = 0, ns = 0;
 	int rc = -1;
 
 	memset(out, 0, sizeof(*out));
-	memset(&sig, 0, sizeof(sig));
 	memset(&ex, 0, sizeof(ex));
-	if (split_url(endpoint, &host, &path, err))
+	if ((strncmp(endpoint, "http://", 7) &&
+	     strncmp(endpoint, "https://", 8)) ||
+	    sigv4_split_url(endpoint, &host, &path) < 0) {
+		s3p_error_set(err, S3P_E_USAGE,
+			      "invalid KMS endpoint URL '%s'", endpoint);
 		goto out;
+	}
 	body = kms_get_key_policy_body(key);
 	if (!body) {
 		s3p_error_set(err, S3P_E_NOMEM, "out of memory");
 		goto out;
 	}
-	sh[0].value = host;
-	gmtime_r(&now, &tm);
-	strftime(amz_date, sizeof(amz_date), "%Y%m%dT%H%M%SZ", &tm);
-	crypto_sha256_hex(body, strlen(body), hash);
-	memset(&rq, 0, sizeof(rq));
-	rq.method = "POST";
-	rq.path = path;
-	rq.headers = sh;
-	rq.header_count = 3;
-	rq.payload_hash = hash;
-	memset(&pa, 0, sizeof(pa));
-	pa.region = region;
-	pa.service = "kms";
-	pa.amz_date = amz_date;
-	if (sigv4_sign_headers(&rq, &pa, creds, &sig, NULL, err) < 0)
+	if (sigv4_sign_post(host, path, region, "kms", time(NULL), sh, 2,
+			    body, strlen(body), creds, signed_lines, &ns,
+			    err) < 0)
 		goto out;
 	headers[nh++] = "Content-Type: application/x-amz-json-1.1";
 	headers[nh++] = "X-Amz-Target: TrentService.GetKeyPolicy";
-	for (size_t i = 0; i < sig.count; i++) {
-		struct buf h = BUF_INIT;
-
-		buf_printf(&h, "%s: %s", sig.headers[i].name,
-			   sig.headers[i].value);
-		store[i] = buf_detach(&h);
-		headers[nh++] = store[i];
-	}
+	for (size_t i = 0; i < ns; i++)
+		headers[nh++] = signed_lines[i];
 	memset(&ho, 0, sizeof(ho));
 	ho.timeout_ms = timeout_ms;
 	ho.ca_bundle = creds_env_ca_bundle();
@@ -198,12 +161,7 @@ int kms_get_key_policy(const char *endpoint, const char *region,
 out:
 	http_exchange_release(&ex);
 	http_client_free(hc);
-	sigv4_signed_free(&sig);
-	for (size_t i = 0; i < 4; i++) {
-		if (store[i])
-			memset(store[i], 0, strlen(store[i]));
-		free(store[i]);
-	}
+	sigv4_post_lines_free(signed_lines);
 	free(body);
 	free(host);
 	free(path);

@@ -607,3 +607,76 @@ fail:
 	sigv4_signed_free(out);
 	return -1;
 }
+
+int sigv4_split_url(const char *url, char **host, char **path)
+{
+	const char *h = strstr(url, "://"), *slash;
+
+	if (!h || !h[3])
+		return -1;
+	h += 3;
+	slash = strchr(h, '/');
+	*host = slash ? xstrndup(h, (size_t)(slash - h)) : xstrdup(h);
+	*path = xstrdup(slash ? slash : "/");
+	return 0;
+}
+
+int sigv4_sign_post(const char *host, const char *path, const char *region,
+		    const char *service, time_t now,
+		    const struct sigv4_header *extra, size_t nextra,
+		    const void *body, size_t len,
+		    const struct sigv4_credentials *creds,
+		    char *lines[SIGV4_POST_LINES], size_t *n,
+		    struct s3p_error *err)
+{
+	struct sigv4_header sh[8];
+	struct sigv4_request rq;
+	struct sigv4_params pa;
+	struct sigv4_signed sig;
+	char amz_date[32], hash[CRYPTO_SHA256_HEX_LEN + 1];
+	struct tm tm;
+
+	*n = 0;
+	if (nextra + 1 > sizeof(sh) / sizeof(*sh))
+		return s3p_error_set(err, S3P_E_INTERNAL,
+				     "too many headers to sign");
+	sh[0].name = "Host";
+	sh[0].value = host;
+	for (size_t i = 0; i < nextra; i++)
+		sh[i + 1] = extra[i];
+	gmtime_r(&now, &tm);
+	strftime(amz_date, sizeof(amz_date), "%Y%m%dT%H%M%SZ", &tm);
+	crypto_sha256_hex(body, len, hash);
+	memset(&rq, 0, sizeof(rq));
+	rq.method = "POST";
+	rq.path = path;
+	rq.headers = sh;
+	rq.header_count = nextra + 1;
+	rq.payload_hash = hash;
+	memset(&pa, 0, sizeof(pa));
+	pa.region = region;
+	pa.service = service;
+	pa.amz_date = amz_date;
+	if (sigv4_sign_headers(&rq, &pa, creds, &sig, NULL, err) < 0)
+		return -1;
+	for (size_t i = 0; i < sig.count && i < SIGV4_POST_LINES; i++) {
+		struct buf h = BUF_INIT;
+
+		buf_printf(&h, "%s: %s", sig.headers[i].name,
+			   sig.headers[i].value);
+		lines[(*n)++] = buf_detach(&h);
+	}
+	sigv4_signed_free(&sig);
+	return 0;
+}
+
+void sigv4_post_lines_free(char *lines[SIGV4_POST_LINES])
+{
+	for (size_t i = 0; i < SIGV4_POST_LINES; i++) {
+		if (lines[i]) {
+			secure_zero(lines[i], strlen(lines[i]));
+			free(lines[i]);
+			lines[i] = NULL;
+		}
+	}
+}

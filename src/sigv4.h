@@ -25,6 +25,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 
 #include "buf.h"
 #include "error.h"
@@ -135,6 +136,26 @@ int sigv4_sign_headers(const struct sigv4_request *req,
 		       const struct sigv4_credentials *creds,
 		       struct sigv4_signed *out, struct sigv4_trace *trace,
 		       struct s3p_error *err);
+
+/* "scheme://host[:port][/path]" -> *host ("host:port") and *path ("/"
+ * when none), both malloc'd.  -1 (nothing allocated) without a host. */
+int sigv4_split_url(const char *url, char **host, char **path);
+
+/* The signature of a POST of BODY (LEN bytes) to HOST and PATH for
+ * SERVICE in REGION at NOW (the query and JSON APIs: STS, KMS; no
+ * x-amz-content-sha256): Host and the EXTRA headers (sent by the caller
+ * as they are) are signed, and the headers to add come back as "Name:
+ * value" lines in lines[0..*n), at most SIGV4_POST_LINES.  Free them with
+ * sigv4_post_lines_free() (they carry the session token). */
+#define SIGV4_POST_LINES 4
+int sigv4_sign_post(const char *host, const char *path, const char *region,
+		    const char *service, time_t now,
+		    const struct sigv4_header *extra, size_t nextra,
+		    const void *body, size_t len,
+		    const struct sigv4_credentials *creds,
+		    char *lines[SIGV4_POST_LINES], size_t *n,
+		    struct s3p_error *err);
+void sigv4_post_lines_free(char *lines[SIGV4_POST_LINES]);
 
 /* ---- Stages, each testable on its own ---------------------------------- */
 
