@@ -26,6 +26,27 @@ const struct opt_spec cmd_principal_opts[CMD_PRINCIPAL_NOPTS] = {
 		   "aws (default), aws-cn or aws-us-gov", NULL),
 };
 
+int cmd_need_bucket(const char *bucket, const char *command,
+		    struct s3p_error *err)
+{
+	if (!bucket)
+		return s3p_error_set(err, S3P_E_USAGE, "missing --bucket (see "
+				     "'s3perm %s --help')", command);
+	return names_check_bucket(bucket, err);
+}
+
+int cmd_need_principal(const struct cmd_principal *id, struct principal *pr,
+		       const char **resource_partition,
+		       struct s3p_error *err)
+{
+	if (!id->user && !id->principal)
+		return s3p_error_set(err, S3P_E_USAGE, "give exactly one of "
+				     "--user NAME and --principal ARN");
+	return names_resolve_principal(id->user, id->account, id->principal,
+				       id->partition, pr, resource_partition,
+				       err);
+}
+
 /* --templates DIR: a directory, so not "" (that would be "/read.json"). */
 static int check_templates(const char *v, struct s3p_error *err)
 {

@@ -32,6 +32,17 @@ extern const struct opt_spec cmd_principal_opts[CMD_PRINCIPAL_NOPTS];
 #define CMD_PRINCIPAL_GROUP(p) \
 	{ cmd_principal_opts, CMD_PRINCIPAL_NOPTS, (p), NULL }
 
+struct principal;
+
+/* --bucket, which COMMAND requires: given and a valid bucket name. */
+int cmd_need_bucket(const char *bucket, const char *command,
+		    struct s3p_error *err);
+/* The principal named by --user (and --account) or --principal, one of
+ * which is required; *resource_partition as names_resolve_principal(). */
+int cmd_need_principal(const struct cmd_principal *id, struct principal *pr,
+		       const char **resource_partition,
+		       struct s3p_error *err);
+
 /* --mode/-m (checked: read or export), --prefix (repeatable),
  * --templates: which grants. */
 struct cmd_grants {

@@ -45,17 +45,9 @@ static const char usage_line[] =
 static int check_args(struct doctor_args *a, struct principal *pr,
 		      struct s3p_error *err)
 {
-	if (!a->bucket)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"missing --bucket (see 's3perm doctor --help')");
-	if (names_check_bucket(a->bucket, err))
+	if (cmd_need_bucket(a->bucket, "doctor", err))
 		return -1;
-	if (!a->id.user && !a->id.principal)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"give exactly one of --user NAME and --principal ARN");
-	return names_resolve_principal(a->id.user, a->id.account,
-				       a->id.principal, a->id.partition, pr,
-				       &a->resource_partition, err);
+	return cmd_need_principal(&a->id, pr, &a->resource_partition, err);
 }
 
 /* An answer that says the report cannot be made at all: no such bucket,

@@ -137,10 +137,7 @@ static const char usage_line[] =
 static int check_args(struct verify_args *a, struct principal *pr,
 		      struct s3p_error *err)
 {
-	if (!a->bucket)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"missing --bucket (see 's3perm verify --help')");
-	if (names_check_bucket(a->bucket, err))
+	if (cmd_need_bucket(a->bucket, "verify", err))
 		return -1;
 	if (!a->policy == !a->fetch)
 		return s3p_error_set(err, S3P_E_USAGE,
@@ -148,12 +145,7 @@ static int check_args(struct verify_args *a, struct principal *pr,
 	if (!a->fetch && a->s3.given)
 		return s3p_error_set(err, S3P_E_USAGE,
 			"S3 options (" CMD_S3_OPTION_NAMES ") need '--fetch'");
-	if (!a->id.user && !a->id.principal)
-		return s3p_error_set(err, S3P_E_USAGE,
-			"give exactly one of --user NAME and --principal ARN");
-	return names_resolve_principal(a->id.user, a->id.account,
-				       a->id.principal, a->id.partition, pr,
-				       &a->resource_partition, err);
+	return cmd_need_principal(&a->id, pr, &a->resource_partition, err);
 }
 
 /* GetBucketPolicy with the caller's own credentials.  Returns 0 with
