@@ -586,9 +586,7 @@ static struct ds *locate(struct layout *l, const char *key,
 	return d;
 }
 
-/* A column's description, as drift findings and the text report show it:
- * "INT64 OPTIONAL TIMESTAMP(MICROS,local)". */
-static void column_desc(const struct layout_column *c, struct buf *b)
+void layout_column_desc(const struct layout_column *c, struct buf *b)
 {
 	if (c->num_children >= 0)
 		buf_printf(b, "group %s", c->repetition);
@@ -629,7 +627,7 @@ static struct layout_column *schema_columns(const struct parquet_meta *m,
 		c->num_children = pc->num_children > 0 ? pc->num_children
 						       : -1;
 		buf_printf(sig, "%s\t", c->path);
-		column_desc(c, sig);
+		layout_column_desc(c, sig);
 		buf_putc(sig, '\n');
 	}
 	return cols;
@@ -887,12 +885,12 @@ static void schema_diff(const struct schema *dom, const struct schema *other,
 		for (size_t k = 0; k < other->ncols && !o; k++)
 			if (!strcmp(other->cols[k].path, c->path))
 				o = &other->cols[k];
-		column_desc(c, &x);
+		layout_column_desc(c, &x);
 		if (!o) {
 			buf_printf(b, "%scolumn '%s' removed (was %s)",
 				   shown++ ? "; " : "", c->path, buf_str(&x));
 		} else {
-			column_desc(o, &y);
+			layout_column_desc(o, &y);
 			if (strcmp(buf_str(&x), buf_str(&y)))
 				buf_printf(b, "%scolumn '%s' changed from %s "
 					   "to %s", shown++ ? "; " : "",
@@ -910,7 +908,7 @@ static void schema_diff(const struct schema *dom, const struct schema *other,
 			found = !strcmp(dom->cols[i].path, o->path);
 		if (found)
 			continue;
-		column_desc(o, &y);
+		layout_column_desc(o, &y);
 		buf_printf(b, "%scolumn '%s' added (%s)", shown++ ? "; " : "",
 			   o->path, buf_str(&y));
 		buf_release(&y);

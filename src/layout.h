@@ -40,6 +40,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "buf.h"
 #include "error.h"
 #include "finding.h"
 
@@ -79,6 +80,10 @@ struct layout_column {
 	int32_t type_length;         /* -1 when unset */
 	int32_t num_children;        /* -1 for a leaf */
 };
+
+/* Append a column's description, as drift findings and the text report
+ * show it: "INT64 OPTIONAL TIMESTAMP(MICROS,local)". */
+void layout_column_desc(const struct layout_column *c, struct buf *b);
 
 /* A day's rows, from the footers of its files. */
 struct layout_day_rows {

@@ -217,17 +217,7 @@ static void schema_text(struct buf *b, const struct layout_dataset *d,
 		n = strlen(dot ? dot + 1 : c->path);
 		buf_printf(b, "%*s  ", (int)(w - (size_t)indent > n ?
 					     w - (size_t)indent - n : 0), "");
-		if (c->num_children >= 0)
-			buf_printf(b, "group %s", c->repetition);
-		else if (c->type_length >= 0)
-			buf_printf(b, "%s(%ld) %s", c->type,
-				   (long)c->type_length, c->repetition);
-		else
-			buf_printf(b, "%s %s", c->type, c->repetition);
-		if (strcmp(c->logical, "-"))
-			buf_printf(b, " %s", c->logical);
-		else if (strcmp(c->converted, "-"))
-			buf_printf(b, " %s", c->converted);
+		layout_column_desc(c, b);
 		buf_putc(b, '\n');
 	}
 	if (shown < d->nschema)
