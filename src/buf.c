@@ -60,6 +60,14 @@ void secure_zero(void *p, size_t n)
 		*v++ = 0;
 }
 
+void free_secret(char *s)
+{
+	if (s) {
+		secure_zero(s, strlen(s));
+		free(s);
+	}
+}
+
 static void grow(struct buf *b, size_t extra)
 {
 	size_t need = b->len + extra + 1;

@@ -61,5 +61,8 @@ char *xstrndup(const char *s, size_t n);
 
 /* Zero memory in a way the compiler cannot drop. */
 void secure_zero(void *p, size_t n);
+/* Wipe a string (a secret: a key, a token, a signed header) and free it;
+ * NULL does nothing. */
+void free_secret(char *s);
 
 #endif

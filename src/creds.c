@@ -17,14 +17,6 @@ const char *creds_getenv(const char *name)
 	return v && *v ? v : NULL;
 }
 
-void creds_free_secret(char *s)
-{
-	if (s) {
-		secure_zero(s, strlen(s));
-		free(s);
-	}
-}
-
 static int is_true(const char *v)
 {
 	return v && strcasecmp(v, "true") == 0;
@@ -76,8 +68,8 @@ void creds_set(struct creds *out, const char *key, const char *secret,
 	       const char *token, time_t expiration)
 {
 	free(out->access_key_id);
-	creds_free_secret(out->secret_access_key);
-	creds_free_secret(out->session_token);
+	free_secret(out->secret_access_key);
+	free_secret(out->session_token);
 	out->access_key_id = xstrdup(key);
 	out->secret_access_key = xstrdup(secret);
 	out->session_token = token && *token ? xstrdup(token) : NULL;
@@ -182,8 +174,8 @@ void creds_free(struct creds *c)
 {
 	if (!c)
 		return;
-	creds_free_secret(c->secret_access_key);
-	creds_free_secret(c->session_token);
+	free_secret(c->secret_access_key);
+	free_secret(c->session_token);
 	free(c->access_key_id);
 	free(c->region);
 	free(c->endpoint_url);
@@ -441,6 +433,6 @@ int creds_from_json(const struct creds_ctx *cx, const char *text, size_t len,
 	rc = 0;
 out:
 	for (int i = 0; i < 8; i++)
-		creds_free_secret(v[i]);
+		free_secret(v[i]);
 	return rc;
 }

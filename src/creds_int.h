@@ -89,7 +89,6 @@ void creds_tried(struct creds_ctx *cx, const char *what, const char *fmt, ...)
 
 time_t creds_now(const struct creds_ctx *cx);
 const char *creds_getenv(const char *name);  /* NULL when unset or empty */
-void creds_free_secret(char *s);             /* wipe and free, NULL-safe */
 /* Set out's key, secret and token (copied) and, when given, expiration. */
 void creds_set(struct creds *out, const char *key, const char *secret,
 	       const char *token, time_t expiration);

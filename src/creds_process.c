@@ -267,7 +267,7 @@ fail:
 		s3p_error_prefix(err, "credential_process of profile '%s'",
 				 profile);
 	for (int i = 0; i < 5; i++)
-		creds_free_secret(v[i]);
+		free_secret(v[i]);
 	buf_release_secret(&o);
 	buf_release(&e);
 	creds_argv_free(argv);

@@ -55,7 +55,7 @@ static void add_kv(struct creds_section *s, const char *k, const char *v)
 	/* A later line of the same key replaces the earlier one. */
 	for (size_t i = 0; i < s->n; i++) {
 		if (strcmp(s->kv[i].key, k) == 0) {
-			creds_free_secret(s->kv[i].value);
+			free_secret(s->kv[i].value);
 			s->kv[i].value = xstrdup(v);
 			return;
 		}
@@ -192,7 +192,7 @@ void creds_files_free(struct creds_files *f)
 	for (size_t i = 0; i < f->n; i++) {
 		for (size_t j = 0; j < f->sec[i].n; j++) {
 			free(f->sec[i].kv[j].key);
-			creds_free_secret(f->sec[i].kv[j].value);
+			free_secret(f->sec[i].kv[j].value);
 		}
 		free(f->sec[i].kv);
 		free(f->sec[i].name);

@@ -166,9 +166,9 @@ out:
 		s3p_error_prefix(err, "IAM Identity Center for profile '%s'",
 				 profile);
 	for (int i = 0; i < 2; i++)
-		creds_free_secret(tv[i]);
+		free_secret(tv[i]);
 	for (int i = 0; i < 4; i++)
-		creds_free_secret(cv[i]);
+		free_secret(cv[i]);
 	buf_release(&path);
 	buf_release_secret(&file);
 	buf_release(&url);

@@ -115,7 +115,7 @@ int creds_sts_parse(const char *body, size_t len, long status,
 	rc = 0;
 out:
 	for (int i = 0; i < 7; i++)
-		creds_free_secret(p.f[i]);
+		free_secret(p.f[i]);
 	return rc;
 }
 

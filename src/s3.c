@@ -1191,14 +1191,8 @@ void s3_client_free(struct s3_client *c)
 {
 	if (!c)
 		return;
-	if (c->secret) {
-		secure_zero(c->secret, strlen(c->secret));
-		free(c->secret);
-	}
-	if (c->token) {
-		secure_zero(c->token, strlen(c->token));
-		free(c->token);
-	}
+	free_secret(c->secret);
+	free_secret(c->token);
 	free(c->key_id);
 	free(c->scheme);
 	free(c->host);
@@ -1356,11 +1350,9 @@ static void wire_release(struct wire *w)
 	buf_release(&w->host);
 	buf_release(&w->pool_key);
 	buf_release(&w->path_query);
-	for (size_t i = 0; i < w->nlines; i++) {
-		/* lines may carry the Authorization header and the token */
-		secure_zero(w->lines[i], strlen(w->lines[i]));
-		free(w->lines[i]);
-	}
+	/* lines may carry the Authorization header and the token */
+	for (size_t i = 0; i < w->nlines; i++)
+		free_secret(w->lines[i]);
 	free(w->lines);
 	memset(w, 0, sizeof(*w));
 }
@@ -1413,12 +1405,8 @@ static int refresh_if_due(struct s3_client *c, time_t now,
 		c->refresh_retry_at = now + 60;
 		return 0;
 	}
-	secure_zero(c->secret, strlen(c->secret));
-	free(c->secret);
-	if (c->token) {
-		secure_zero(c->token, strlen(c->token));
-		free(c->token);
-	}
+	free_secret(c->secret);
+	free_secret(c->token);
 	free(c->key_id);
 	c->key_id = xstrdup(fresh.access_key_id);
 	c->secret = xstrdup(fresh.secret_access_key);

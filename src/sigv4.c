@@ -401,12 +401,8 @@ void sigv4_signed_free(struct sigv4_signed *s)
 	if (!s)
 		return;
 	/* The values carry the session token and the Authorization line. */
-	for (i = 0; i < s->count && i < sizeof s->headers / sizeof s->headers[0]; i++) {
-		if (s->headers[i].value) {
-			secure_zero(s->headers[i].value, strlen(s->headers[i].value));
-			free(s->headers[i].value);
-		}
-	}
+	for (i = 0; i < s->count && i < sizeof s->headers / sizeof s->headers[0]; i++)
+		free_secret(s->headers[i].value);
 	secure_zero(s, sizeof *s);
 }
 
@@ -673,10 +669,7 @@ int sigv4_sign_post(const char *host, const char *path, const char *region,
 void sigv4_post_lines_free(char *lines[SIGV4_POST_LINES])
 {
 	for (size_t i = 0; i < SIGV4_POST_LINES; i++) {
-		if (lines[i]) {
-			secure_zero(lines[i], strlen(lines[i]));
-			free(lines[i]);
-			lines[i] = NULL;
-		}
+		free_secret(lines[i]);
+		lines[i] = NULL;
 	}
 }
