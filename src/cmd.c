@@ -159,14 +159,9 @@ void cmd_error_json(const struct s3p_error *err, int status,
 int cmd_fail(const struct s3p_error *err)
 {
 	int status = cmd_exit_status(err->kind);
-	/* messages carry server bytes and key names: escaped */
-	char *msg = term_escape(err->msg);
 
-	if (cmd_color(STDERR_FILENO))
-		fprintf(stderr, "s3perm: \033[1;31merror:\033[0m %s\n", msg);
-	else
-		fprintf(stderr, "s3perm: error: %s\n", msg);
-	free(msg);
+	/* messages carry server bytes and key names: escaped */
+	cmd_say("error", err->msg);
 	if (json_errors) {
 		struct buf j = BUF_INIT;
 
@@ -177,17 +172,24 @@ int cmd_fail(const struct s3p_error *err)
 	return status;
 }
 
+void cmd_say(const char *level, const char *text)
+{
+	char *msg = term_escape(text);
+	int c = cmd_color(STDERR_FILENO);
+
+	fprintf(stderr, "s3perm: %s%s:%s %s\n", !c ? "" :
+		!strcmp(level, "error") ? "\033[1;31m" : "\033[1;33m", level,
+		c ? "\033[0m" : "", msg);
+	free(msg);
+}
+
 void cmd_warn(const char *fmt, ...)
 {
 	va_list ap;
-	char tmp[1024], *msg;
+	char tmp[1024];
 
 	va_start(ap, fmt);
 	vsnprintf(tmp, sizeof(tmp), fmt, ap);
 	va_end(ap);
-	msg = term_escape(tmp);
-	fprintf(stderr, "s3perm: %swarning:%s %s\n",
-		cmd_color(STDERR_FILENO) ? "\033[1;33m" : "",
-		cmd_color(STDERR_FILENO) ? "\033[0m" : "", msg);
-	free(msg);
+	cmd_say("warning", tmp);
 }

@@ -92,5 +92,8 @@ int cmd_fail(const struct s3p_error *err);
 
 /* Print "s3perm: warning: MSG" on stderr. */
 void cmd_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print "s3perm: LEVEL: TEXT" on stderr, LEVEL "warning" or "error" in its
+ * colour, TEXT of any length escaped for the terminal. */
+void cmd_say(const char *level, const char *text);
 
 #endif

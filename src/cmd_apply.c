@@ -46,18 +46,6 @@ static const char usage_line[] =
 	"                     [--dry-run] [--yes] [--backup FILE] [--json]\n"
 	"                     " CMD_S3_USAGE;
 
-/* A warning or error line of any length (cmd_warn cuts at 1 KB; the
- * suggested statements can be longer), escaped for the terminal. */
-static void say(const char *level, const char *color, const char *text)
-{
-	char *msg = term_escape(text);
-	int c = cmd_color(STDERR_FILENO);
-
-	fprintf(stderr, "s3perm: %s%s:%s %s\n", c ? color : "", level,
-		c ? "\033[0m" : "", msg);
-	free(msg);
-}
-
 /* Ask on the terminal; 1 for yes. */
 static int confirm(const char *bucket)
 {
@@ -154,7 +142,7 @@ int cmd_apply(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < st.gen.nwarnings; i++)
-		say("warning", "\033[1;33m", st.gen.warnings[i]);
+		cmd_say("warning", st.gen.warnings[i]);
 	if (!st.changed) {
 		if (a.json)
 			print_json(&rq, &st);
@@ -164,7 +152,7 @@ int cmd_apply(int argc, char **argv)
 				a.remove ? "holds no statement of the "
 				"vendor's" : "grants what the mode needs");
 		for (size_t i = 0; i < st.gen.nerrors; i++)
-			say("error", "\033[1;31m", st.gen.errors[i]);
+			cmd_say("error", st.gen.errors[i]);
 		rc = st.gen.nerrors ? EXIT_FINDING : EXIT_ALL_GOOD;
 		goto out;
 	}
@@ -257,9 +245,9 @@ int cmd_apply(int argc, char **argv)
 	if (a.json)
 		print_json(&rq, &st);
 	for (size_t i = 0; i < st.gen.nerrors; i++)
-		say("error", "\033[1;31m", st.gen.errors[i]);
+		cmd_say("error", st.gen.errors[i]);
 	for (size_t i = 0; i < st.nproblems; i++)
-		say("error", "\033[1;31m", st.problems[i]);
+		cmd_say("error", st.problems[i]);
 	if (!st.nproblems && !st.gen.nerrors)
 		fprintf(stderr, "s3perm: checked after the write: %s\n",
 			a.remove ? "the vendor has no grant of either mode "

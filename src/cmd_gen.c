@@ -36,18 +36,6 @@ static const struct opt_spec gen_opts[] = {
 		   "write to FILE atomically instead of standard output", NULL),
 };
 
-/* A warning or error line of any length (cmd_warn cuts at 1 KB; the
- * suggested statements can be longer), escaped for the terminal. */
-static void say(const char *level, const char *color, const char *text)
-{
-	char *msg = term_escape(text);
-	int c = cmd_color(STDERR_FILENO);
-
-	fprintf(stderr, "s3perm: %s%s:%s %s\n", c ? color : "", level,
-		c ? "\033[0m" : "", msg);
-	free(msg);
-}
-
 static const char usage_line[] =
 	"s3perm gen --bucket NAME (--user NAME [--account ID] | --principal ARN)\n"
 	"                  [--mode read|export] [--prefix P ...] "
@@ -98,7 +86,7 @@ int cmd_gen(int argc, char **argv)
 		goto out;
 	}
 	for (size_t i = 0; i < res.nwarnings; i++)
-		say("warning", "\033[1;33m", res.warnings[i]);
+		cmd_say("warning", res.warnings[i]);
 	if (output_write(a.output, res.text, strlen(res.text), &err)) {
 		rc = cmd_fail(&err);
 		goto out;
@@ -106,7 +94,7 @@ int cmd_gen(int argc, char **argv)
 	/* --remove left the vendor something: the policy is printed (to fix
 	 * by hand), and each statement still granting is named */
 	for (size_t i = 0; i < res.nerrors; i++)
-		say("error", "\033[1;31m", res.errors[i]);
+		cmd_say("error", res.errors[i]);
 	rc = res.nerrors ? EXIT_FINDING : EXIT_ALL_GOOD;
 out:
 	gen_result_release(&res);
