@@ -83,8 +83,9 @@ static int on_top_entry(void *ctx, const struct s3_list_entry *e)
 	return 0;
 }
 
-/* A dataset listed with the delimiter: its folders are listed next, the
- * day prefixes concurrently; its own objects (loose files) are entries. */
+/* A dataset listed with the delimiter: its folders are kept, to be listed
+ * next in ranges (list_folders); its own objects (loose files) are
+ * entries. */
 static int on_dataset_entry(void *ctx, const struct s3_list_entry *e)
 {
 	struct scan *s = ctx;
