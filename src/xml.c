@@ -1,5 +1,6 @@
 /* xml.c - streaming XML reading over expat.  See xml.h. */
 #include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <expat.h>
@@ -18,7 +19,84 @@ struct xml_state {
 	struct buf text;
 	int stopped;    /* callback's value */
 	int failed;     /* our own limit error (err set) */
+	int ctl_refs;   /* control characters were stood for (see below) */
 };
+
+/* radosgw writes the keys in its markers and continuation tokens raw,
+ * a control character as a character reference XML 1.0 forbids
+ * ("&#1;"), which expat refuses.  Such a reference (1..31 but tab, LF
+ * and CR) is rewritten, in a copy of the document, to one of the private
+ * use characters U+E001..U+E01F, and the text read maps those back to the
+ * byte (only in a document that had such references).  Returns the copy,
+ * or NULL when there is none to rewrite. */
+#define CTL_BASE 0xE000u
+
+static int ctl_ref(const char *p, const char *end, unsigned *value,
+		   size_t *reflen)
+{
+	const char *q = p + 2;
+	unsigned v = 0;
+	int hex = 0, digits = 0;
+
+	if (end - p < 4 || p[0] != '&' || p[1] != '#')
+		return 0;
+	if (*q == 'x') {
+		hex = 1;
+		q++;
+	}
+	for (; q < end && digits < 8; q++, digits++) {
+		unsigned d;
+
+		if (*q >= '0' && *q <= '9')
+			d = (unsigned)(*q - '0');
+		else if (hex && *q >= 'a' && *q <= 'f')
+			d = (unsigned)(*q - 'a' + 10);
+		else if (hex && *q >= 'A' && *q <= 'F')
+			d = (unsigned)(*q - 'A' + 10);
+		else
+			break;
+		v = v * (hex ? 16u : 10u) + d;
+	}
+	if (!digits || q >= end || *q != ';' || v < 1 || v > 31 || v == 9 ||
+	    v == 10 || v == 13)
+		return 0;
+	*value = v;
+	*reflen = (size_t)(q + 1 - p);
+	return 1;
+}
+
+static char *rewrite_ctl_refs(const char *data, size_t len, size_t *outlen)
+{
+	const char *end = data + len;
+	struct buf b = BUF_INIT;
+	int any = 0;
+
+	for (const char *p = data; p < end;) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		unsigned v;
+		size_t n;
+
+		if (!amp) {
+			buf_append(&b, p, (size_t)(end - p));
+			break;
+		}
+		buf_append(&b, p, (size_t)(amp - p));
+		if (ctl_ref(amp, end, &v, &n)) {
+			buf_printf(&b, "&#x%X;", CTL_BASE + v);
+			any = 1;
+			p = amp + n;
+		} else {
+			buf_putc(&b, '&');
+			p = amp + 1;
+		}
+	}
+	if (!any) {
+		buf_release(&b);
+		return NULL;
+	}
+	*outlen = b.len;
+	return buf_detach(&b);
+}
 
 static void stop(struct xml_state *st)
 {
@@ -114,7 +192,22 @@ static void XMLCALL on_text(void *ud, const XML_Char *s, int len)
 		stop(st);
 		return;
 	}
-	buf_append(&st->text, s, (size_t)len);
+	if (!st->ctl_refs) {
+		buf_append(&st->text, s, (size_t)len);
+		return;
+	}
+	/* U+E001..U+E01F (EE 80 81..EE 80 9F) back to the control byte */
+	for (int i = 0; i < len; i++) {
+		const unsigned char *u = (const unsigned char *)s + i;
+
+		if (i + 2 < len && u[0] == 0xEE && u[1] == 0x80 &&
+		    u[2] >= 0x81 && u[2] <= 0x9F) {
+			buf_putc(&st->text, (char)(u[2] - 0x80));
+			i += 2;
+		} else {
+			buf_putc(&st->text, (char)u[0]);
+		}
+	}
 }
 
 /* Refuse DTDs: S3 never sends one, and entity expansion is an attack. */
@@ -140,6 +233,8 @@ int xml_parse(const char *data, size_t len, const struct xml_handler *h,
 	      struct s3p_error *err)
 {
 	struct xml_state st;
+	char *copy = NULL;
+	size_t copylen = 0;
 	int rc = 0;
 
 	memset(&st, 0, sizeof(st));
@@ -156,6 +251,17 @@ int xml_parse(const char *data, size_t len, const struct xml_handler *h,
 	XML_SetElementHandler(st.parser, on_start, on_end);
 	XML_SetCharacterDataHandler(st.parser, on_text);
 	XML_SetStartDoctypeDeclHandler(st.parser, on_doctype);
+	if (data && (copy = rewrite_ctl_refs(data, len, &copylen))) {
+		if (copylen > (size_t)INT_MAX) {
+			free(copy);
+			XML_ParserFree(st.parser);
+			return s3p_error_set(err, S3P_E_S3,
+					     "malformed xml: document too large");
+		}
+		st.ctl_refs = 1;
+		data = copy;
+		len = copylen;
+	}
 	if (XML_Parse(st.parser, data ? data : "", (int)len, XML_TRUE) ==
 	    XML_STATUS_ERROR) {
 		if (st.stopped) {
@@ -177,5 +283,6 @@ int xml_parse(const char *data, size_t len, const struct xml_handler *h,
 	}
 	XML_ParserFree(st.parser);
 	buf_release(&st.text);
+	free(copy);
 	return rc;
 }

@@ -7,6 +7,8 @@
  * joined by '/', namespaces stripped: "ListBucketResult/Contents/Key".
  * Elements deeper than XML_MAX_DEPTH, a path longer than XML_MAX_PATH,
  * DTDs / entity declarations, and input over INT_MAX bytes are refused.
+ * A reference to a control character XML 1.0 forbids ("&#1;": radosgw
+ * writes a key raw in its continuation tokens) is read as that byte.
  */
 #ifndef S3P_XML_H
 #define S3P_XML_H
